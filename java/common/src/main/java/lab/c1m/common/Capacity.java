@@ -1,0 +1,99 @@
+package lab.c1m.common;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The minimum preflight both jars run before opening anything: can this host hold what was asked?
+ * Each shortfall names the limit, its value, what is needed and the command that fixes it.
+ */
+public final class Capacity {
+    /** File descriptors the JVM and Netty need besides the sockets: jars, epoll, eventfd, timerfd, logs. */
+    public static final int FD_RESERVE = 64;
+
+    private Capacity() {
+    }
+
+    public record Shortfall(String limit, long value, long needed, String fix) {
+        public String message() {
+            return limit + " is " + Quantities.count(value) + " but " + Quantities.count(needed) + " are needed. Fix: " + fix;
+        }
+    }
+
+    /** File descriptors needed for that many sockets on top of what the process has open now. */
+    public static long descriptorsFor(HostLimits host, long sockets) {
+        return sockets + Math.max(host.openFds(), 0) + FD_RESERVE;
+    }
+
+    /** Open-file limits against the sockets this process will hold. */
+    public static List<Shortfall> openFiles(HostLimits host, long sockets) {
+        List<Shortfall> found = new ArrayList<>();
+        long needed = descriptorsFor(host, sockets);
+        String wanted = Long.toString(roundUp(needed));
+        if (host.nrOpen() > 0 && host.nrOpen() < needed) {
+            found.add(new Shortfall("fs.nr_open (the most open files any process may have)", host.nrOpen(), needed,
+                "sysctl -w fs.nr_open=" + wanted + " (and persist it in /etc/sysctl.d/), then raise the nofile limit to match"
+                    + containerNote(host)));
+        }
+        if (host.nofileHard() >= 0 && host.nofileHard() < needed) {
+            String how = host.canRaiseHardLimit()
+                ? "ulimit -Hn " + wanted + " && ulimit -Sn " + wanted + " before starting, LimitNOFILE=" + wanted
+                    + " in the systemd unit, or 'nofile " + wanted + "' in /etc/security/limits.conf"
+                : "this process cannot raise its own hard limit (no CAP_SYS_RESOURCE): raise it where the process is"
+                    + " started: LimitNOFILE=" + wanted + " in the systemd unit, 'nofile " + wanted + "' in"
+                    + " /etc/security/limits.conf, or 'ulimit -Hn " + wanted + "' in a root shell" + containerNote(host);
+            found.add(new Shortfall("the hard open-files limit (ulimit -Hn, LimitNOFILE)", host.nofileHard(), needed, how));
+        } else if (host.nofileSoft() >= 0 && host.nofileSoft() < needed) {
+            // The JVM raises the soft limit to the hard one unless -XX:-MaxFDLimit; if it is still low, say how.
+            found.add(new Shortfall("the soft open-files limit (ulimit -Sn)", host.nofileSoft(), needed,
+                "start with 'ulimit -Sn " + wanted + "' (the hard limit allows it) and without -XX:-MaxFDLimit"));
+        }
+        if (host.fileMax() > 0 && host.fileMax() < needed) {
+            found.add(new Shortfall("fs.file-max (open files on the whole host)", host.fileMax(), needed,
+                "sysctl -w fs.file-max=" + roundUp(needed * 2) + " (and persist it in /etc/sysctl.d/)" + containerNote(host)));
+        }
+        return found;
+    }
+
+    /**
+     * Connections one (source address, server address, server port) combination can practically hold:
+     * half the ephemeral range, because past that Linux's connect() scans the whole range for every new
+     * connection and slows from thousands a second to a few.
+     */
+    public static long practicalPortsPerDestination(HostLimits host) {
+        return host.portRangeSize() / 2;
+    }
+
+    /** The 5-tuple: server ports x source addresses x practical ephemeral ports against the connections. */
+    public static List<Shortfall> ephemeralPorts(HostLimits host, long connections, int serverPorts, int sourceAddresses) {
+        List<Shortfall> found = new ArrayList<>();
+        if (host.portRangeSize() <= 0) {
+            return found;
+        }
+        long combinations = (long) serverPorts * sourceAddresses;
+        long perCombination = (connections + combinations - 1) / combinations;
+        long practical = practicalPortsPerDestination(host);
+        if (perCombination > practical) {
+            long capacity = practical * combinations;
+            long portsNeeded = (connections + (long) sourceAddresses * practical - 1) / ((long) sourceAddresses * practical);
+            found.add(new Shortfall(
+                "the 5-tuple capacity (" + serverPorts + " server port(s) x " + sourceAddresses + " source address(es) x "
+                    + Quantities.count(practical) + " usable ports, half of ip_local_port_range " + host.portRangeLow() + "-"
+                    + host.portRangeHigh() + ")",
+                capacity, connections,
+                "sysctl -w net.ipv4.ip_local_port_range=\"1024 65535\", and/or spread over more server ports (about "
+                    + portsNeeded + " with this range) or more source addresses (--source-ips)"));
+        }
+        return found;
+    }
+
+    private static String containerNote(HostLimits host) {
+        return host.container() == null ? "" : "; inside a " + host.container() + " container this is the host's setting: change it on the host";
+    }
+
+    /** Needed values rounded up to a tidy figure so the suggested command leaves some room. */
+    static long roundUp(long needed) {
+        long step = needed >= 100_000 ? 100_000 : needed >= 10_000 ? 10_000 : 1_000;
+        return (needed / step + 1) * step;
+    }
+}
