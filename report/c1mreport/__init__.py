@@ -1,0 +1,3 @@
+"""c1m-lab report generator: turns reports/<run-id>/ into summary.json, report.html and report.md."""
+
+SUMMARY_SCHEMA = "c1m-report/1"

@@ -1,0 +1,204 @@
+"""Parsers for the raw files one host contributes to a run folder (docs/interfaces.md).
+
+Each takes the file's text and returns plain Python data. They are lenient on purpose: a failed run's
+files may be cut short or hold an error message instead of figures, and the report must still be made.
+"""
+
+import csv
+import io
+import re
+from datetime import datetime, timezone
+
+PAGE_SIZE = 4096  # /proc/net/sockstat counts TCP memory in pages; 4 KiB on the lab's x86-64 hosts
+
+
+def parse_time(text):
+    """ISO-8601 UTC ('2026-11-21T18:33:00.123Z') -> POSIX seconds (float), or None."""
+    if not text:
+        return None
+    value = str(text).strip()
+    if value.endswith("Z"):
+        value = value[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()
+
+
+def parse_sysctl(text):
+    """`sysctl -a` output -> {key: value}, whitespace inside values collapsed to one space."""
+    settings = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition(" = ")
+        if not sep:
+            key, sep, value = line.partition("=")
+        key = key.strip()
+        if not sep or not key or " " in key or key.startswith(("#", "sysctl:")):
+            continue
+        settings[key] = " ".join(value.split())
+    return settings
+
+
+def _limit_number(text):
+    if text is None:
+        return None
+    if text.lower() in ("unlimited", "infinity"):
+        return "unlimited"
+    return int(text) if text.isdigit() else None
+
+
+def parse_limits(text):
+    """/proc/<pid>/limits (or `ulimit -a`) -> {"nofile_soft", "nofile_hard", "nproc_soft", ..., "raw"}.
+
+    /proc/<pid>/limits lines look like 'Max open files  1048576  1048576  files'.
+    """
+    limits = {"nofile_soft": None, "nofile_hard": None, "format": None}
+    proc_names = {"Max open files": "nofile", "Max processes": "nproc",
+                  "Max locked memory": "memlock", "Max address space": "as"}
+    for line in text.splitlines():
+        match = re.match(r"^(Max [A-Za-z ]+?)\s{2,}(\S+)\s+(\S+)", line)
+        if match and match.group(1) in proc_names:
+            name = proc_names[match.group(1)]
+            limits[name + "_soft"] = _limit_number(match.group(2))
+            limits[name + "_hard"] = _limit_number(match.group(3))
+            limits["format"] = "proc"
+            continue
+        # bash `ulimit -a`: 'open files                      (-n) 1024'; dash: '-n: file descriptors  1024'
+        match = re.search(r"\(-n\)\s+(\S+)\s*$", line) or re.match(r"^-n:.*?(\S+)\s*$", line)
+        if match and limits["nofile_soft"] is None:
+            limits["nofile_soft"] = _limit_number(match.group(1))
+            limits["format"] = "ulimit"
+    return limits
+
+
+def parse_sockstat(text):
+    """/proc/net/sockstat (+ sockstat6) -> {"TCP": {"inuse": n, "mem": pages, ...}, "sockets": {...}}."""
+    stats = {}
+    for line in text.splitlines():
+        label, sep, rest = line.partition(":")
+        if not sep:
+            continue
+        fields = rest.split()
+        values = {}
+        for name, number in zip(fields[0::2], fields[1::2]):
+            if number.lstrip("-").isdigit():
+                values[name] = int(number)
+        if values:
+            stats.setdefault(label.strip(), {}).update(values)
+    return stats
+
+
+def parse_meminfo(text):
+    """/proc/meminfo -> {"MemTotal": bytes, ...}."""
+    info = {}
+    for line in text.splitlines():
+        match = re.match(r"^(\S+):\s+(\d+)(?:\s+(kB))?", line)
+        if match:
+            info[match.group(1)] = int(match.group(2)) * (1024 if match.group(3) else 1)
+    return info
+
+
+def parse_slabinfo(text):
+    """/proc/slabinfo lines -> {cache: {"active_objs", "num_objs", "objsize", "bytes"}}.
+
+    bytes = num_objs * objsize: the memory the cache holds for objects, in use or free in its slabs.
+    """
+    caches = {}
+    for line in text.splitlines():
+        if line.startswith(("#", "slabinfo")):
+            continue
+        fields = line.split()
+        if len(fields) < 6 or not all(f.isdigit() for f in fields[1:6]):
+            continue
+        active, total, size = int(fields[1]), int(fields[2]), int(fields[3])
+        caches[fields[0]] = {"active_objs": active, "num_objs": total, "objsize": size, "bytes": total * size}
+    return caches
+
+
+def parse_conntrack(text):
+    """'count max buckets' -> {"count", "max", "buckets"}; None when 'unavailable' or unreadable."""
+    if "unavailable" in text.lower():
+        return None
+    numbers = [int(n) for n in re.findall(r"\b\d+\b", text)]
+    if len(numbers) < 2:
+        return None
+    return {"count": numbers[0], "max": numbers[1], "buckets": numbers[2] if len(numbers) > 2 else None}
+
+
+def parse_timeline(text):
+    """A timeline CSV -> list of row dicts with "t" (POSIX seconds) and int columns.
+
+    A row cut short (the process was killed mid-write) or with a bad time is skipped, not fatal.
+    """
+    rows = []
+    reader = csv.DictReader(io.StringIO(text))
+    for raw in reader:
+        moment = parse_time(raw.get("time"))
+        if moment is None:
+            continue
+        row = {"t": moment}
+        try:
+            for column, value in raw.items():
+                if column and column != "time":
+                    row[column] = int(float(value)) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            continue
+        rows.append(row)
+    rows.sort(key=lambda r: r["t"])
+    return rows
+
+
+def parse_port_spec(spec):
+    """'9000-9019' / '9000,9001,9005-9010' / [9000, 9001] -> sorted list of ports (as the jars read it)."""
+    if spec is None:
+        return []
+    if isinstance(spec, int):
+        return [spec]
+    if isinstance(spec, (list, tuple)):
+        ports = []
+        for item in spec:
+            ports.extend(parse_port_spec(item))
+        return sorted(set(ports))
+    ports = set()
+    for part in str(spec).split(","):
+        part = part.strip()
+        if not part:
+            continue
+        low, sep, high = part.partition("-")
+        try:
+            if sep:
+                ports.update(range(int(low), int(high) + 1))
+            else:
+                ports.add(int(low))
+        except ValueError:
+            continue
+    return sorted(ports)
+
+
+_DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "": 1}
+
+
+def parse_duration(value):
+    """'30s' / '10m' / '500ms' / 30 -> seconds (float); None if absent or unreadable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    match = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|)\s*$", str(value))
+    return float(match.group(1)) * _DURATION_UNITS[match.group(2)] if match else None
+
+
+def parse_count(value):
+    """'10k' / '1m' / 333334 -> int; None if absent or unreadable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    match = re.match(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$", str(value))
+    if not match:
+        return None
+    scale = {"": 1, "k": 1000, "m": 1000000}[match.group(2).lower()]
+    return int(round(float(match.group(1)) * scale))

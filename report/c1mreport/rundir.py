@@ -1,0 +1,234 @@
+"""Loading a run folder (reports/<run-id>/, docs/interfaces.md) into plain Python data.
+
+Only a missing or unreadable run.json is fatal (it is what makes a folder a run). Anything else a
+host lacks is recorded in `problems` and the report says so: a failed run's report matters most.
+"""
+
+import json
+import os
+
+from . import parsers
+from .errors import ReportInputError
+
+RAW_FILES = {
+    "sysctl": ("sysctl.txt", parsers.parse_sysctl),
+    "limits": ("limits.txt", parsers.parse_limits),
+    "sockstat": ("sockstat.txt", parsers.parse_sockstat),
+    "meminfo": ("meminfo.txt", parsers.parse_meminfo),
+    "slab": ("slabinfo.txt", parsers.parse_slabinfo),
+    "conntrack": ("conntrack.txt", parsers.parse_conntrack),
+}
+LOG_TAIL_LINES = 20
+
+
+class Host:
+    """Everything one host left in hosts/<name>/."""
+
+    def __init__(self, name, folder):
+        self.name = name
+        self.folder = folder
+        self.role = None
+        self.summary = None
+        self.timeline = []
+        self.facts = {}
+        self.sysctl = {}
+        self.limits = {}
+        self.sockstat = {}
+        self.meminfo = {}
+        self.slab = {}
+        self.conntrack = None
+        self.has = set()  # which raw files were present and readable
+        self.log_file = None
+        self.log_tail = []
+
+    def __repr__(self):
+        return "Host(%r, %r)" % (self.name, self.role)
+
+
+class Run:
+    def __init__(self, folder, settings, hosts, problems):
+        self.folder = folder
+        self.settings = settings
+        self.hosts = hosts
+        self.problems = problems
+
+    @property
+    def run_id(self):
+        return self.settings.get("run_id") or os.path.basename(os.path.normpath(self.folder))
+
+    @property
+    def server(self):
+        servers = [h for h in self.hosts if h.role == "server"]
+        return servers[0] if servers else None
+
+    @property
+    def clients(self):
+        return [h for h in self.hosts if h.role == "client"]
+
+
+def _read_text(path):
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return handle.read()
+
+
+def _read_json(path, problems, what):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except json.JSONDecodeError as error:
+        problems.append("%s is not valid JSON (%s at line %d, column %d): its figures are left out"
+                        % (what, error.msg, error.lineno, error.colno))
+    except OSError as error:
+        problems.append("%s could not be read: %s" % (what, error.strerror))
+    return None
+
+
+def _normalize_clients(raw):
+    """run.json `clients` -> [{"host", "share"}]; accepts dicts, "host:share" strings or pairs."""
+    clients = []
+    for item in raw or []:
+        if isinstance(item, dict):
+            host = item.get("host") or item.get("hostname") or item.get("name")
+            share = next((item[k] for k in ("share", "connections", "target") if k in item), None)
+        elif isinstance(item, (list, tuple)) and item:
+            host, share = item[0], item[1] if len(item) > 1 else None
+        else:
+            host, _, share = str(item).partition(":")
+        clients.append({"host": str(host) if host is not None else None,
+                        "share": parsers.parse_count(share)})
+    return clients
+
+
+def _normalize_server(raw):
+    if isinstance(raw, dict):
+        return {"host": raw.get("hostname") or raw.get("host") or raw.get("name"),
+                "address": raw.get("address") or raw.get("ip")}
+    if raw:
+        return {"host": str(raw), "address": None}
+    return {"host": None, "address": None}
+
+
+def normalize_settings(raw):
+    """run.json -> settings with numbers parsed (the raw text of each is kept beside it)."""
+    settings = dict(raw)
+    settings["target_connections"] = parsers.parse_count(raw.get("target_connections"))
+    settings["ports_list"] = parsers.parse_port_spec(raw.get("ports"))
+    settings["connect_rate_per_s"] = parsers.parse_count(raw.get("connect_rate"))
+    settings["hold_s"] = parsers.parse_duration(raw.get("hold"))
+    settings["heartbeat_s"] = parsers.parse_duration(raw.get("heartbeat"))
+    settings["clients"] = _normalize_clients(raw.get("clients"))
+    settings["server"] = _normalize_server(raw.get("server"))
+    return settings
+
+
+def _check_is_run_folder(folder):
+    if not os.path.exists(folder):
+        raise ReportInputError("%s does not exist" % folder,
+                               "pass a run folder such as reports/<run-id> (list them with: ls reports/)")
+    if not os.path.isdir(folder):
+        raise ReportInputError("%s is a file, not a run folder" % folder,
+                               "pass the folder that holds run.json, e.g. reports/<run-id>")
+    if os.path.isfile(os.path.join(folder, "run.json")):
+        return
+    runs = sorted(name for name in os.listdir(folder)
+                  if os.path.isfile(os.path.join(folder, name, "run.json")))
+    if runs:
+        raise ReportInputError(
+            "%s holds runs, it is not one (no run.json here)" % folder,
+            "pass one of its run folders, e.g. %s" % os.path.join(folder, runs[-1]))
+    raise ReportInputError(
+        "%s has no run.json, so it is not a run folder made by ansible/run-test.yml" % folder,
+        "pass reports/<run-id> as written by the playbook; if the run was cut short before run.json "
+        "was written, re-run ansible-playbook ansible/run-test.yml")
+
+
+def _guess_role(host, settings):
+    if host.role in ("server", "client"):
+        return host.role
+    if host.name == settings["server"].get("host"):
+        return "server"
+    if any(c["host"] == host.name for c in settings["clients"]):
+        return "client"
+    return None
+
+
+def load_host(name, folder, settings, problems):
+    host = Host(name, folder)
+    role_path = os.path.join(folder, "role")
+    if os.path.isfile(role_path):
+        host.role = _read_text(role_path).strip().lower() or None
+    for role in ("server", "client"):
+        path = os.path.join(folder, role + "-summary.json")
+        if os.path.isfile(path):
+            host.summary = _read_json(path, problems, "%s/%s-summary.json" % (name, role))
+            host.role = host.role or role
+    host.role = _guess_role(host, settings)
+    if host.role is None:
+        problems.append("%s: no role file and no summary, and run.json does not name it: left out" % name)
+        return host
+    if host.summary is None and not os.path.isfile(os.path.join(folder, host.role + "-summary.json")):
+        problems.append("%s: no %s-summary.json (did the %s start? see hosts/%s/%s.log)"
+                        % (name, host.role, host.role, name, host.role))
+
+    timeline_path = os.path.join(folder, host.role + "-timeline.csv")
+    if os.path.isfile(timeline_path):
+        host.timeline = parsers.parse_timeline(_read_text(timeline_path))
+        if not host.timeline:
+            problems.append("%s: %s-timeline.csv has no rows" % (name, host.role))
+    else:
+        problems.append("%s: no %s-timeline.csv: its charts are empty" % (name, host.role))
+
+    for attribute, (filename, parse) in RAW_FILES.items():
+        path = os.path.join(folder, filename)
+        if os.path.isfile(path):
+            setattr(host, attribute, parse(_read_text(path)))
+            host.has.add(attribute)
+    facts_path = os.path.join(folder, "facts.json")
+    if os.path.isfile(facts_path):
+        host.facts = _read_json(facts_path, problems, "%s/facts.json" % name) or {}
+        host.has.add("facts")
+
+    log_path = os.path.join(folder, host.role + ".log")
+    if os.path.isfile(log_path):
+        host.log_file = os.path.relpath(log_path, os.path.dirname(os.path.dirname(folder)))
+        host.log_tail = _read_text(log_path).splitlines()[-LOG_TAIL_LINES:]
+    return host
+
+
+def load_run(folder):
+    """Read reports/<run-id>/ -> Run. Raises ReportInputError if it is not a run folder."""
+    _check_is_run_folder(folder)
+    problems = []
+    try:
+        with open(os.path.join(folder, "run.json"), encoding="utf-8") as handle:
+            raw = json.load(handle)
+    except json.JSONDecodeError as error:
+        raise ReportInputError(
+            "%s/run.json is not valid JSON (%s at line %d, column %d)"
+            % (folder, error.msg, error.lineno, error.colno),
+            "the playbook writes it at the start of a run; re-run the test or repair the file") from None
+    if not isinstance(raw, dict):
+        raise ReportInputError("%s/run.json is not a JSON object" % folder,
+                               "it should hold run_id, target_connections, ports, ... (docs/interfaces.md)")
+    settings = normalize_settings(raw)
+
+    hosts = []
+    hosts_folder = os.path.join(folder, "hosts")
+    if os.path.isdir(hosts_folder):
+        for name in sorted(os.listdir(hosts_folder)):
+            path = os.path.join(hosts_folder, name)
+            if os.path.isdir(path):
+                host = load_host(name, path, settings, problems)
+                if host.role:
+                    hosts.append(host)
+    else:
+        problems.append("no hosts/ folder: nothing was fetched from the hosts (outcome: %s)"
+                        % raw.get("outcome", "unknown"))
+
+    named = {c["host"] for c in settings["clients"]} | {settings["server"].get("host")}
+    fetched = {h.name for h in hosts}
+    for missing in sorted(n for n in named - fetched if n):
+        problems.append("%s is named in run.json but has no folder under hosts/" % missing)
+    # Server first, then clients in name order: the order of every table and chart.
+    hosts.sort(key=lambda h: (h.role != "server", h.name))
+    return Run(folder, settings, hosts, problems)
