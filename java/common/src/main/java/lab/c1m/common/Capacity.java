@@ -41,7 +41,9 @@ public final class Capacity {
                     + " in the systemd unit, or 'nofile " + wanted + "' in /etc/security/limits.conf"
                 : "this process cannot raise its own hard limit (no CAP_SYS_RESOURCE): raise it where the process is"
                     + " started: LimitNOFILE=" + wanted + " in the systemd unit, 'nofile " + wanted + "' in"
-                    + " /etc/security/limits.conf, or 'ulimit -Hn " + wanted + "' in a root shell" + containerNote(host);
+                    + " /etc/security/limits.conf, or 'ulimit -Hn " + wanted + "' in a root shell"
+                    + (host.container() == null ? "" : "; inside a " + host.container() + " container the container's own"
+                        + " limit caps it (lxc.prlimit.nofile, docker run --ulimit nofile=...)");
             found.add(new Shortfall("the hard open-files limit (ulimit -Hn, LimitNOFILE)", host.nofileHard(), needed, how));
         } else if (host.nofileSoft() >= 0 && host.nofileSoft() < needed) {
             // The JVM raises the soft limit to the hard one unless -XX:-MaxFDLimit; if it is still low, say how.

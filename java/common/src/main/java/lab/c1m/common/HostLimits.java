@@ -1,6 +1,8 @@
 package lab.c1m.common;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -70,7 +72,7 @@ public record HostLimits(
 
     private static int[] portRange(Path file) {
         try {
-            String[] f = Files.readString(file).trim().split("\\s+");
+            String[] f = readSmallFile(file).trim().split("\\s+");
             return new int[] {Integer.parseInt(f[0]), Integer.parseInt(f[1])};
         } catch (IOException | RuntimeException e) {
             return new int[] {-1, -1};
@@ -79,9 +81,19 @@ public record HostLimits(
 
     static long number(Path file) {
         try {
-            return Long.parseLong(Files.readString(file).trim().split("\\s+")[0]);
+            return Long.parseLong(readSmallFile(file).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return -1;
+        }
+    }
+
+    /**
+     * Reads a /proc or /sys file by streaming it: some kernels and sandboxes report a wrong size for
+     * these files, and a read sized by it (Files.readString) returns a truncated value.
+     */
+    static String readSmallFile(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
@@ -107,7 +119,7 @@ public record HostLimits(
     /** "lxc", "docker"... when this process runs in a container (as systemd records it), else null. */
     private static String container(Path root) {
         try {
-            String marker = Files.readString(root.resolve("run/systemd/container")).trim();
+            String marker = readSmallFile(root.resolve("run/systemd/container")).trim();
             if (!marker.isEmpty()) {
                 return marker;
             }

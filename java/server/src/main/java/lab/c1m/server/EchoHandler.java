@@ -1,0 +1,70 @@
+package lab.c1m.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
+import lab.c1m.common.ProgressLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Echoes every byte and counts connections. One instance per listening port serves all of that port's
+ * connections: it holds no per-connection state, so an idle connection costs the channel and nothing more.
+ */
+@Sharable
+final class EchoHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(EchoHandler.class);
+
+    private final int portIndex;
+    private final ServerStats stats;
+    private final ProgressLog progress;
+
+    EchoHandler(int portIndex, ServerStats stats, ProgressLog progress) {
+        this.portIndex = portIndex;
+        this.stats = stats;
+        this.progress = progress;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        long total = stats.opened(portIndex);
+        progress.reached(total, stats.open());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        stats.closed(portIndex);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf buf) {
+            stats.echoed(buf.readableBytes());
+        }
+        ctx.write(msg, ctx.voidPromise());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    /** A peer that sends faster than it reads is paused instead of growing the server's buffers. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            // A reset or a broken pipe is how a peer leaves; the close is all there is to do.
+            LOG.debug("Closing {} after {}", ctx.channel(), cause.toString());
+        } else {
+            LOG.warn("Closing {} after an unexpected error", ctx.channel(), cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,99 @@
+package lab.c1m.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import java.net.BindException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import lab.c1m.common.PortList;
+import lab.c1m.common.ProgressLog;
+import lab.c1m.common.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Binds the echo service on every port; the bootstrap lives here and nowhere else. */
+final class EchoServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EchoServer.class);
+
+    /** Echo reads are small; a fixed 2 KiB guess avoids the adaptive allocator's per-connection bookkeeping. */
+    private static final int READ_BUFFER_BYTES = 2048;
+
+    private final Transport transport;
+    private final String bindAddress;
+    private final PortList ports;
+    private final int backlog;
+    private final int threads;
+    private final ServerStats stats;
+    private final ProgressLog progress;
+    private final List<Channel> listeners = new ArrayList<>();
+    private EventLoopGroup acceptGroup;
+    private EventLoopGroup ioGroup;
+
+    EchoServer(Transport transport, String bindAddress, PortList ports, int backlog, int threads, ServerStats stats,
+               ProgressLog progress) {
+        this.transport = transport;
+        this.bindAddress = bindAddress;
+        this.ports = ports;
+        this.backlog = backlog;
+        this.threads = threads;
+        this.stats = stats;
+        this.progress = progress;
+    }
+
+    /** Listens on every port or, if one cannot be bound, closes what was bound and says which and why. */
+    void start() throws BindFailedException {
+        acceptGroup = transport.newGroup(1);
+        ioGroup = transport.newGroup(threads);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(acceptGroup, ioGroup)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, backlog)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES))
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024));
+        for (int i = 0; i < ports.size(); i++) {
+            int port = ports.get(i);
+            // One shared handler per port: per-port counts with no per-connection handler objects.
+            ServerBootstrap perPort = bootstrap.clone().childHandler(new EchoHandler(i, stats, progress));
+            try {
+                listeners.add(perPort.bind(bindAddress, port).sync().channel());
+            } catch (Exception e) {
+                close();
+                throw new BindFailedException(bindAddress, port, e);
+            }
+        }
+        LOG.info("Listening on {} ports {} ({}), backlog {}, {} I/O threads", bindAddress, ports, transport.kind(),
+            backlog, threads);
+    }
+
+    @Override
+    public void close() {
+        for (Channel listener : listeners) {
+            listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        listeners.clear();
+        // Closing the I/O group closes every connection; a million take a few seconds.
+        if (acceptGroup != null) {
+            acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(30, TimeUnit.SECONDS);
+        }
+        if (ioGroup != null) {
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A port that could not be bound, named with the likely reason. */
+    static final class BindFailedException extends Exception {
+        BindFailedException(String address, int port, Throwable cause) {
+            super("cannot listen on " + address + ":" + port + ": " + cause.getMessage()
+                + (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("in use")
+                    ? " (another server is already listening there: stop it or choose other --ports)"
+                    : ""), cause);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package lab.c1m.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import lab.c1m.common.Capacity;
+import lab.c1m.common.ExitCodes;
+import lab.c1m.common.HostLimits;
+import lab.c1m.common.Logging;
+import lab.c1m.common.PortList;
+import lab.c1m.common.ProgressLog;
+import lab.c1m.common.Quantities;
+import lab.c1m.common.RuntimeFacts;
+import lab.c1m.common.StopSignal;
+import lab.c1m.common.Transport;
+import lab.c1m.common.TransportKind;
+import lab.c1m.common.cli.Cli;
+import lab.c1m.common.cli.CountConverter;
+import lab.c1m.common.cli.DurationConverter;
+import lab.c1m.common.cli.PortListConverter;
+import lab.c1m.common.cli.TransportConverter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "c1m-server", mixinStandardHelpOptions = true, versionProvider = ServerCommand.Version.class,
+    showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
+    description = {
+        "Echo server for the c1m-lab: listens on a range of ports and echoes every byte, holding as many idle",
+        "connections as the host allows on Netty's native epoll transport. Runs until SIGTERM or SIGINT."},
+    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+        "0:Clean shutdown after SIGTERM or SIGINT.",
+        "1:A port or the metrics port could not be bound.",
+        "2:Bad usage (one line names the option and the problem).",
+        "3:This host cannot hold --expected-connections (the line names the limit and the fix)."})
+public final class ServerCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--ports", paramLabel = "PORTS", converter = PortListConverter.class, defaultValue = "9000-9019",
+        description = "Ports to listen on: a range (9000-9019), a list (9000,9001) or both.")
+    PortList ports;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0", description = "Address to listen on.")
+    String bind;
+
+    @Option(names = "--transport", paramLabel = "epoll|io_uring|nio", converter = TransportConverter.class,
+        defaultValue = "epoll", description = "Netty transport; falls back to nio, with a warning, if unavailable.")
+    TransportKind transport;
+
+    @Option(names = "--backlog", defaultValue = "65535",
+        description = "Listen backlog per port (the kernel caps it at net.core.somaxconn).")
+    int backlog;
+
+    @Option(names = "--threads", defaultValue = "0", description = "I/O threads; 0 = one per CPU.")
+    int threads;
+
+    @Option(names = "--progress-every", paramLabel = "N", converter = CountConverter.class, defaultValue = "1000",
+        description = "One progress line every N accepted connections; 0 = none.")
+    long progressEvery;
+
+    @Option(names = "--status-interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "5s",
+        description = "A status line this often while connections change.")
+    Duration statusInterval;
+
+    @Option(names = "--metrics-port", defaultValue = "9100",
+        description = "HTTP port for /metrics (Prometheus) and /status (JSON); 0 = off.")
+    int metricsPort;
+
+    @Option(names = "--expected-connections", paramLabel = "N", converter = CountConverter.class, defaultValue = "0",
+        description = "Refuse to start (exit 3) if this host cannot hold this many connections; 0 = no check.")
+    long expectedConnections;
+
+    @Option(names = "--summary", paramLabel = "FILE",
+        description = "JSON summary, refreshed every second and written at exit.")
+    Path summaryFile;
+
+    @Option(names = "--timeline", paramLabel = "FILE", description = "CSV timeline, one row per second.")
+    Path timelineFile;
+
+    @Option(names = "--log-file", paramLabel = "FILE", description = "Also log to this file.")
+    Path logFile;
+
+    public static void main(String[] args) {
+        System.exit(Cli.run(new ServerCommand(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        Logging.addFile(logFile);
+        HostLimits limits = HostLimits.read();
+        checkCapacity(limits);
+        StopSignal stop = StopSignal.install();
+
+        Transport selected = Transport.select(transport);
+        ServerStats stats = new ServerStats(ports);
+        ProgressLog progress = new ProgressLog(LoggerFactory.getLogger("progress"), "Accepted", progressEvery);
+        int ioThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        EchoServer server = new EchoServer(selected, bind, ports, backlog, ioThreads, stats, progress);
+        try {
+            server.start();
+        } catch (EchoServer.BindFailedException e) {
+            LOG.error(e.getMessage());
+            return ExitCodes.NOT_REACHED;
+        }
+        ServerSummary summary = new ServerSummary(stats, selected, limits);
+        MetricsEndpoint metrics = null;
+        if (metricsPort > 0) {
+            try {
+                metrics = new MetricsEndpoint(bind, metricsPort, stats, summary);
+                metrics.start();
+                LOG.info("Metrics on http://{}:{}/metrics and /status", bind, metrics.port());
+            } catch (java.io.IOException e) {
+                server.close();
+                LOG.error("cannot serve metrics on {}:{}: {} (choose another --metrics-port, or 0 for none)", bind,
+                    metricsPort, e.getMessage());
+                return ExitCodes.NOT_REACHED;
+            }
+        }
+        ServerReporter reporter = new ServerReporter(stats, summary, summaryFile, timelineFile, statusInterval);
+        reporter.start();
+
+        stop.await(0);
+        LOG.info("Stopping on {}: {} open, {} accepted, peak {}", stop.reason(), Quantities.count(stats.open()),
+            Quantities.count(stats.accepted()), Quantities.count(stats.peakOpen()));
+        if (metrics != null) {
+            metrics.close();
+        }
+        server.close();
+        reporter.close();
+        LOG.info("Stopped; summary {}", summaryFile == null ? "not written (no --summary)" : summaryFile);
+        return ExitCodes.OK;
+    }
+
+    private void validate() {
+        CommandLine cmd = spec.commandLine();
+        if (backlog < 1) {
+            throw Cli.usage(cmd, "--backlog must be at least 1, got " + backlog);
+        }
+        if (threads < 0) {
+            throw Cli.usage(cmd, "--threads must be 0 (one per CPU) or more, got " + threads);
+        }
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw Cli.usage(cmd, "--metrics-port must be 0 (off) or a port 1-65535, got " + metricsPort);
+        }
+        if (metricsPort > 0 && ports.asList().contains(metricsPort)) {
+            throw Cli.usage(cmd, "--metrics-port " + metricsPort + " is also in --ports " + ports + ": choose another");
+        }
+        if (statusInterval.isZero() || statusInterval.isNegative()) {
+            throw Cli.usage(cmd, "--status-interval must be positive, e.g. 5s");
+        }
+    }
+
+    private void checkCapacity(HostLimits limits) {
+        long holdable = Math.max(0, limits.nofileHard() - limits.openFds() - Capacity.FD_RESERVE - ports.size());
+        if (expectedConnections == 0) {
+            LOG.info("This process can hold about {} connections (hard open-files limit {})", Quantities.count(holdable),
+                Quantities.count(limits.nofileHard()));
+            return;
+        }
+        List<Capacity.Shortfall> shortfalls = Capacity.openFiles(limits, expectedConnections + ports.size());
+        if (!shortfalls.isEmpty()) {
+            StringBuilder sb = new StringBuilder("c1m-server: this host cannot hold " + Quantities.count(expectedConnections)
+                + " connections:");
+            shortfalls.forEach(s -> sb.append(System.lineSeparator()).append("  ").append(s.message()));
+            throw new Cli.HostCannotHoldException(sb.toString());
+        }
+        LOG.info("Preflight: this host can hold the {} expected connections (hard open-files limit {})",
+            Quantities.count(expectedConnections), Quantities.count(limits.nofileHard()));
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"c1m-server " + RuntimeFacts.version(ServerCommand.class) + " (Netty "
+                + RuntimeFacts.nettyVersion() + ", Java " + System.getProperty("java.version") + ")"};
+        }
+    }
+}

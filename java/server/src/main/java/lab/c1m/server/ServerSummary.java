@@ -1,0 +1,91 @@
+package lab.c1m.server;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import lab.c1m.common.HostLimits;
+import lab.c1m.common.ProcessMemory;
+import lab.c1m.common.RuntimeFacts;
+import lab.c1m.common.Times;
+import lab.c1m.common.Transport;
+
+/** Samples memory each second, remembers it at the peak and builds the summary that /status and the file show. */
+final class ServerSummary {
+    private final ServerStats stats;
+    private final Transport transport;
+    private final HostLimits limits;
+    private final String startedAt = Times.now();
+    private final Map<String, Object> jvm = RuntimeFacts.jvm();
+    private final String nettyVersion = RuntimeFacts.nettyVersion();
+    private final String hostname = RuntimeFacts.hostname();
+
+    private volatile long rss;
+    private volatile long heapUsed;
+    private long peakSampled = -1;
+    private volatile long rssAtPeak;
+    private volatile long heapAtPeak;
+    private volatile String state = "running";
+
+    ServerSummary(ServerStats stats, Transport transport, HostLimits limits) {
+        this.stats = stats;
+        this.transport = transport;
+        this.limits = limits;
+        sample();
+    }
+
+    /** Called once a second by one thread: the memory at the highest open count seen is the cost at peak. */
+    synchronized void sample() {
+        long open = stats.open();
+        rss = ProcessMemory.rssBytes();
+        heapUsed = ProcessMemory.heapUsedBytes();
+        if (open >= peakSampled) {
+            peakSampled = open;
+            rssAtPeak = rss;
+            heapAtPeak = heapUsed;
+        }
+    }
+
+    void stopped() {
+        state = "stopped";
+    }
+
+    long rss() {
+        return rss;
+    }
+
+    long heapUsed() {
+        return heapUsed;
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("role", "server");
+        m.put("state", state);
+        m.put("transport", transport.kind().label());
+        m.put("transport_fallback", transport.fallbackReason());
+        m.put("ports", stats.ports().asList());
+        m.put("open", stats.open());
+        m.put("peak_open", stats.peakOpen());
+        m.put("accepted", stats.accepted());
+        m.put("closed", stats.closed());
+        m.put("bytes_echoed", stats.bytesEchoed());
+        m.put("rss_bytes", rss);
+        m.put("heap_used_bytes", heapUsed);
+        m.put("rss_bytes_at_peak", rssAtPeak);
+        m.put("heap_used_bytes_at_peak", heapAtPeak);
+        m.put("started_at", startedAt);
+        m.put("first_connection_at", Times.iso(Times.fromNanos(stats.firstConnectionNanos())));
+        m.put("peak_at", Times.iso(Times.fromNanos(stats.peakNanos())));
+        m.put("updated_at", Times.now());
+        Map<String, Object> perPort = new LinkedHashMap<>();
+        for (int i = 0; i < stats.ports().size(); i++) {
+            perPort.put(Integer.toString(stats.ports().get(i)), stats.openOnPort(i));
+        }
+        m.put("per_port_open", perPort);
+        m.put("nofile_soft", limits.nofileSoft());
+        m.put("nofile_hard", limits.nofileHard());
+        m.put("jvm", jvm);
+        m.put("netty_version", nettyVersion);
+        m.put("hostname", hostname);
+        return m;
+    }
+}
