@@ -1,0 +1,234 @@
+package lab.c1m.client;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import lab.c1m.common.Capacity;
+import lab.c1m.common.ExitCodes;
+import lab.c1m.common.HostLimits;
+import lab.c1m.common.Logging;
+import lab.c1m.common.PortList;
+import lab.c1m.common.Quantities;
+import lab.c1m.common.ReportFiles;
+import lab.c1m.common.RuntimeFacts;
+import lab.c1m.common.StopSignal;
+import lab.c1m.common.Transport;
+import lab.c1m.common.TransportKind;
+import lab.c1m.common.cli.Cli;
+import lab.c1m.common.cli.CountConverter;
+import lab.c1m.common.cli.DurationConverter;
+import lab.c1m.common.cli.PortListConverter;
+import lab.c1m.common.cli.TransportConverter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "c1m-client", mixinStandardHelpOptions = true, versionProvider = ClientCommand.Version.class,
+    showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
+    description = {
+        "Load client for the c1m-lab: opens --connections connections to an echo server, spread over its ports",
+        "and over --source-ips, holds them for --hold while heartbeats prove each one alive, then closes them."},
+    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+        "0:Target reached and held, nothing lost.",
+        "1:Target not reached, or connections lost or dead (the summary and the last log line say why).",
+        "2:Bad usage (one line names the option and the problem).",
+        "3:This host cannot hold the target (one line per limit: its value, the need and the fix)."})
+public final class ClientCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--server", paramLabel = "HOST", required = true, description = "Server host name or address.")
+    String server;
+
+    @Option(names = "--ports", paramLabel = "PORTS", converter = PortListConverter.class, defaultValue = "9000-9019",
+        description = "Server ports: a range (9000-9019), a list (9000,9001) or both; connections spread evenly.")
+    PortList ports;
+
+    @Option(names = "--connections", paramLabel = "N", converter = CountConverter.class, defaultValue = "333334",
+        description = "Connections to open and hold (10k, 1m accepted).")
+    long connections;
+
+    @Option(names = "--source-ips", paramLabel = "LIST|CIDR",
+        description = "Local addresses to connect from: 10.0.0.2,10.0.0.3 or 10.0.0.0/30. Default: the kernel's choice.")
+    String sourceIps;
+
+    @Option(names = "--transport", paramLabel = "epoll|io_uring|nio", converter = TransportConverter.class,
+        defaultValue = "epoll", description = "Netty transport; falls back to nio, with a warning, if unavailable.")
+    TransportKind transport;
+
+    @Option(names = "--rate", paramLabel = "PER_SECOND", converter = CountConverter.class, defaultValue = "0",
+        description = "New connections per second; 0 = as fast as --max-inflight allows.")
+    long rate;
+
+    @Option(names = "--max-inflight", paramLabel = "N", converter = CountConverter.class, defaultValue = "1000",
+        description = "Connects pending at once.")
+    long maxInflight;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+        defaultValue = "10s", description = "Give up one connect attempt after this long (counted as ETIMEDOUT).")
+    Duration connectTimeout;
+
+    @Option(names = "--retries", defaultValue = "3", description = "Retries per connection after a failed connect, with backoff.")
+    int retries;
+
+    @Option(names = "--max-failures", paramLabel = "N", converter = CountConverter.class, defaultValue = "1000",
+        description = "Stop opening connections once this many failed for good (the target is then out of reach); 0 = never.")
+    long maxFailures;
+
+    @Option(names = "--hold", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "30s",
+        description = "Keep the connections open this long after the ramp; 0 = until SIGTERM or SIGINT.")
+    Duration hold;
+
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "0",
+        description = "Each connection sends a stamped frame this often and times its echo; 0 = no heartbeats.")
+    Duration heartbeat;
+
+    @Option(names = "--threads", defaultValue = "0", description = "I/O threads; 0 = one per CPU.")
+    int threads;
+
+    @Option(names = "--progress-every", paramLabel = "N", converter = CountConverter.class, defaultValue = "1000",
+        description = "One progress line every N established connections; 0 = none.")
+    long progressEvery;
+
+    @Option(names = "--status-interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "5s",
+        description = "A status line this often while anything changes.")
+    Duration statusInterval;
+
+    @Option(names = "--summary", paramLabel = "FILE", description = "JSON summary, refreshed every second and written at exit.")
+    Path summaryFile;
+
+    @Option(names = "--timeline", paramLabel = "FILE", description = "CSV timeline, one row per second.")
+    Path timelineFile;
+
+    @Option(names = "--log-file", paramLabel = "FILE", description = "Also log to this file.")
+    Path logFile;
+
+    public static void main(String[] args) {
+        System.exit(Cli.run(new ClientCommand(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        InetAddress serverAddress = resolve();
+        List<InetAddress> sources = sourceIps == null ? List.of() : parseSources();
+        Logging.addFile(logFile);
+        checkCapacity(HostLimits.read(), Math.max(1, sources.size()));
+        StopSignal stop = StopSignal.install();
+
+        Transport selected = Transport.select(transport);
+        if (!sources.isEmpty() && !selected.isEpoll()) {
+            LOG.warn("--source-ips with {}: without IP_BIND_ADDRESS_NO_PORT each source address is capped at its"
+                + " ephemeral port range in all, not per server port", selected.kind());
+        }
+        int target = (int) connections;
+        List<String> sourceNames = new ArrayList<>();
+        sources.forEach(a -> sourceNames.add(a.getHostAddress()));
+        ClientStats stats = new ClientStats();
+        ClientSummary summary = new ClientSummary(stats, target, heartbeat, ClientSummary.settings(server,
+            ports.asList(), sourceNames, selected.kind().label(), rate, hold, heartbeat));
+        ClientReporter reporter = new ClientReporter(stats, summary, target, summaryFile, timelineFile, statusInterval);
+        reporter.start();
+
+        LoadClient.Settings settings = new LoadClient.Settings(selected, new ConnectionPlan(serverAddress, ports, sources),
+            new Ramp.Settings(target, rate, (int) maxInflight, retries, maxFailures), connectTimeout, hold, heartbeat,
+            threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), progressEvery);
+        LoadClient.Verdict verdict = new LoadClient(settings, stats, summary).run(stop);
+        summary.finished(verdict.exitCode(), verdict.reason());
+        reporter.close();
+        if (verdict.exitCode() == ExitCodes.OK) {
+            LOG.info("Done: {}", verdict.reason());
+        } else {
+            LOG.error("Done: {}", verdict.reason());
+        }
+        return verdict.exitCode();
+    }
+
+    private void validate() {
+        CommandLine cmd = spec.commandLine();
+        if (connections < 1) {
+            throw Cli.usage(cmd, "--connections must be at least 1");
+        }
+        if (maxInflight < 1) {
+            throw Cli.usage(cmd, "--max-inflight must be at least 1");
+        }
+        if (retries < 0 || retries > 100) {
+            throw Cli.usage(cmd, "--retries must be between 0 and 100, got " + retries);
+        }
+        if (connectTimeout.isZero()) {
+            throw Cli.usage(cmd, "--connect-timeout must be positive, e.g. 10s");
+        }
+        if (!heartbeat.isZero() && heartbeat.toMillis() < 100) {
+            throw Cli.usage(cmd, "--heartbeat must be 0 (off) or at least 100ms, got " + Quantities.formatDuration(heartbeat));
+        }
+        if (threads < 0) {
+            throw Cli.usage(cmd, "--threads must be 0 (one per CPU) or more, got " + threads);
+        }
+        if (statusInterval.isZero()) {
+            throw Cli.usage(cmd, "--status-interval must be positive, e.g. 5s");
+        }
+        if (summaryFile != null) {
+            // Fail now, not after the ramp, if the summary cannot be written.
+            try {
+                ReportFiles.writeSummary(summaryFile, new java.util.LinkedHashMap<>(java.util.Map.of("state", "starting")));
+            } catch (RuntimeException e) {
+                throw Cli.usage(cmd, "--summary " + summaryFile + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private InetAddress resolve() {
+        try {
+            return InetAddress.getByName(server);
+        } catch (UnknownHostException e) {
+            throw Cli.usage(spec.commandLine(), "--server '" + server + "' is an unknown host: check the name or give an address");
+        }
+    }
+
+    private List<InetAddress> parseSources() {
+        List<InetAddress> sources;
+        try {
+            sources = SourceAddresses.parse(sourceIps);
+        } catch (IllegalArgumentException e) {
+            throw Cli.usage(spec.commandLine(), "--source-ips: " + e.getMessage());
+        }
+        InetAddress missing = SourceAddresses.firstNotLocal(sources);
+        if (missing != null) {
+            throw Cli.usage(spec.commandLine(), "--source-ips: " + missing.getHostAddress() + " is not an address of this host:"
+                + " add it (ip addr add " + missing.getHostAddress() + "/24 dev <interface>) or leave it out");
+        }
+        return sources;
+    }
+
+    private void checkCapacity(HostLimits limits, int sourceCount) {
+        List<Capacity.Shortfall> shortfalls = new ArrayList<>(Capacity.openFiles(limits, connections));
+        shortfalls.addAll(Capacity.ephemeralPorts(limits, connections, ports.size(), sourceCount));
+        if (!shortfalls.isEmpty()) {
+            StringBuilder sb = new StringBuilder("c1m-client: this host cannot hold " + Quantities.count(connections)
+                + " connections:");
+            shortfalls.forEach(s -> sb.append(System.lineSeparator()).append("  ").append(s.message()));
+            throw new Cli.HostCannotHoldException(sb.toString());
+        }
+        LOG.info("Preflight: {} connections fit (hard open-files limit {}, {} usable ephemeral ports per destination)",
+            Quantities.count(connections), Quantities.count(limits.nofileHard()),
+            Quantities.count(Capacity.practicalPortsPerDestination(limits)));
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"c1m-client " + RuntimeFacts.version(ClientCommand.class) + " (Netty "
+                + RuntimeFacts.nettyVersion() + ", Java " + System.getProperty("java.version") + ")"};
+        }
+    }
+}

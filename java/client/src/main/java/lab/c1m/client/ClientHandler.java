@@ -1,0 +1,92 @@
+package lab.c1m.client;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one handler every client connection shares: counts closes (a close the client did not start is a
+ * lost connection) and matches heartbeat echoes to their connection by the slot in the frame.
+ */
+@Sharable
+final class ClientHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
+
+    private final ClientStats stats;
+    private final ConnectionTable table;
+    private final BooleanSupplier closingByUs;
+    /** Bytes of a frame split across reads: rare on an idle connection, so a map beats a buffer per connection. */
+    private final Map<Channel, ByteBuf> partialFrames = new ConcurrentHashMap<>();
+    private final AtomicBoolean garbageLogged = new AtomicBoolean();
+
+    ClientHandler(ClientStats stats, ConnectionTable table, BooleanSupplier closingByUs) {
+        this.stats = stats;
+        this.table = table;
+        this.closingByUs = closingByUs;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        ByteBuf partial = partialFrames.remove(ctx.channel());
+        if (partial != null) {
+            partial.release();
+        }
+        stats.closed(!closingByUs.getAsBoolean());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf in)) {
+            return;
+        }
+        ByteBuf data = in;
+        ByteBuf partial = partialFrames.remove(ctx.channel());
+        if (partial != null) {
+            data = partial.writeBytes(in);
+            in.release();
+        }
+        try {
+            long now = System.nanoTime();
+            while (data.readableBytes() >= HeartbeatFrame.SIZE) {
+                int slot = HeartbeatFrame.readSlot(data);
+                long sentNanos = data.readLong();
+                if (slot < 0 || !table.echoed(slot, now)) {
+                    garbage(ctx);
+                    data.skipBytes(data.readableBytes());
+                    break;
+                }
+                stats.heartbeatReceived((now - sentNanos) / 1_000);
+            }
+            if (data.isReadable()) {
+                partialFrames.put(ctx.channel(), ctx.alloc().buffer(HeartbeatFrame.SIZE).writeBytes(data));
+            }
+        } finally {
+            data.release();
+        }
+    }
+
+    private void garbage(ChannelHandlerContext ctx) {
+        if (garbageLogged.compareAndSet(false, true)) {
+            LOG.warn("{} received bytes that are not a heartbeat echo: is --server an echo server? (logged once)", ctx.channel());
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("Closing {} after {}", ctx.channel(), cause.toString());
+        } else {
+            LOG.warn("Closing {} after an unexpected error", ctx.channel(), cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,145 @@
+package lab.c1m.client;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import lab.c1m.common.FailureKind;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/** Counters that event loops update and the reporter reads; the histogram holds heartbeat round trips in microseconds. */
+final class ClientStats {
+    private final AtomicLong established = new AtomicLong();
+    private final AtomicLong closed = new AtomicLong();
+    private final AtomicLong peakOpen = new AtomicLong();
+    private volatile long peakNanos;
+    private final AtomicLongArray failed = new AtomicLongArray(FailureKind.values().length);
+    private final AtomicLongArray connectErrors = new AtomicLongArray(FailureKind.values().length);
+    private final AtomicLong lost = new AtomicLong();
+    private final AtomicLong dead = new AtomicLong();
+    private final LongAdder heartbeatsSent = new LongAdder();
+    private final LongAdder heartbeatsReceived = new LongAdder();
+    private final Recorder roundTrips = new Recorder(3);
+    private final Histogram roundTripTotal = new Histogram(3);
+
+    long connected() {
+        long total = established.incrementAndGet();
+        long open = total - closed.get();
+        long peak = peakOpen.get();
+        while (open > peak) {
+            if (peakOpen.compareAndSet(peak, open)) {
+                peakNanos = System.nanoTime();
+                break;
+            }
+            peak = peakOpen.get();
+        }
+        return total;
+    }
+
+    void closed(boolean lostConnection) {
+        closed.incrementAndGet();
+        if (lostConnection) {
+            lost.incrementAndGet();
+        }
+    }
+
+    /** Counts one failed attempt; {@code final} when no retry follows, so the connection is given up. */
+    void connectFailed(FailureKind kind, boolean gaveUp) {
+        connectErrors.incrementAndGet(kind.ordinal());
+        if (gaveUp) {
+            failed.incrementAndGet(kind.ordinal());
+        }
+    }
+
+    void markedDead() {
+        dead.incrementAndGet();
+    }
+
+    void heartbeatSent() {
+        heartbeatsSent.increment();
+    }
+
+    void heartbeatReceived(long roundTripMicros) {
+        heartbeatsReceived.increment();
+        roundTrips.recordValue(Math.max(0, roundTripMicros));
+    }
+
+    long established() {
+        return established.get();
+    }
+
+    long open() {
+        long c = closed.get();
+        return established.get() - c;
+    }
+
+    long peakOpen() {
+        return peakOpen.get();
+    }
+
+    long peakNanos() {
+        return peakNanos;
+    }
+
+    long lost() {
+        return lost.get();
+    }
+
+    long dead() {
+        return dead.get();
+    }
+
+    long failedTotal() {
+        long sum = 0;
+        for (int i = 0; i < failed.length(); i++) {
+            sum += failed.get(i);
+        }
+        return sum;
+    }
+
+    Map<FailureKind, Long> failed() {
+        return byKind(failed);
+    }
+
+    Map<FailureKind, Long> connectErrors() {
+        return byKind(connectErrors);
+    }
+
+    private static Map<FailureKind, Long> byKind(AtomicLongArray counts) {
+        Map<FailureKind, Long> m = new EnumMap<>(FailureKind.class);
+        for (FailureKind k : FailureKind.values()) {
+            m.put(k, counts.get(k.ordinal()));
+        }
+        return m;
+    }
+
+    /** The kind with the most connections given up, or null when none failed. */
+    FailureKind dominantFailure() {
+        FailureKind worst = null;
+        long most = 0;
+        for (FailureKind k : FailureKind.values()) {
+            long n = failed.get(k.ordinal());
+            if (n > most) {
+                most = n;
+                worst = k;
+            }
+        }
+        return worst;
+    }
+
+    long heartbeatsSent() {
+        return heartbeatsSent.sum();
+    }
+
+    long heartbeatsReceived() {
+        return heartbeatsReceived.sum();
+    }
+
+    /** All round trips so far; one reader (the reporter) folds in what the event loops recorded since its last call. */
+    synchronized Histogram roundTrips() {
+        roundTripTotal.add(roundTrips.getIntervalHistogram());
+        return roundTripTotal.copy();
+    }
+}

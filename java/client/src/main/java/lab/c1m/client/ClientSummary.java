@@ -1,0 +1,155 @@
+package lab.c1m.client;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lab.c1m.common.FailureKind;
+import lab.c1m.common.ProcessMemory;
+import lab.c1m.common.RuntimeFacts;
+import lab.c1m.common.Times;
+import org.HdrHistogram.Histogram;
+
+/** What the client reports: the summary file's content, rebuilt each second and at exit. */
+final class ClientSummary {
+    private final ClientStats stats;
+    private final Map<String, Object> settings;
+    private final int target;
+    private final Duration heartbeat;
+    private final String startedAt = Times.now();
+    private final long startNanos = System.nanoTime();
+    private final Map<String, Object> jvm = RuntimeFacts.jvm();
+    private final String nettyVersion = RuntimeFacts.nettyVersion();
+    private final String hostname = RuntimeFacts.hostname();
+
+    private volatile String state = "ramping";
+    private volatile long rampEndNanos;
+    private volatile Integer exitCode;
+    private volatile String exitReason;
+    private volatile long rss;
+    private volatile long heapUsed;
+
+    ClientSummary(ClientStats stats, int target, Duration heartbeat, Map<String, Object> settings) {
+        this.stats = stats;
+        this.target = target;
+        this.heartbeat = heartbeat;
+        this.settings = settings;
+    }
+
+    void sample() {
+        rss = ProcessMemory.rssBytes();
+        heapUsed = ProcessMemory.heapUsedBytes();
+    }
+
+    long rss() {
+        return rss;
+    }
+
+    long heapUsed() {
+        return heapUsed;
+    }
+
+    void rampEnded() {
+        rampEndNanos = System.nanoTime();
+    }
+
+    void state(String s) {
+        state = s;
+    }
+
+    void finished(int code, String reason) {
+        exitCode = code;
+        exitReason = reason;
+        state = "done";
+    }
+
+    boolean reached() {
+        return stats.peakOpen() >= target;
+    }
+
+    /** Seconds from start to the end of the ramp (or until now while it runs). */
+    double rampSeconds() {
+        long end = rampEndNanos == 0 ? System.nanoTime() : rampEndNanos;
+        return (end - startNanos) / 1e9;
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("role", "client");
+        m.put("state", state);
+        m.putAll(settings);
+        m.put("target", target);
+        m.put("established", stats.established());
+        m.put("open", stats.open());
+        m.put("peak_open", stats.peakOpen());
+        m.put("reached", reached());
+        Map<String, Object> failed = new LinkedHashMap<>();
+        stats.failed().forEach((k, v) -> failed.put(k.name(), v));
+        m.put("failed", failed);
+        m.put("failed_total", stats.failedTotal());
+        Map<String, Object> errors = new LinkedHashMap<>();
+        stats.connectErrors().forEach((k, v) -> errors.put(k.name(), v));
+        m.put("connect_errors", errors);
+        FailureKind dominant = stats.dominantFailure();
+        m.put("failure_hint", dominant == null ? null : dominant.name() + ": " + dominant.meaning() + ". Fix: " + dominant.fix());
+        m.put("lost", stats.lost());
+        m.put("dead", stats.dead());
+        double ramp = rampSeconds();
+        m.put("ramp_seconds", ramp);
+        m.put("connect_rate_per_s", ramp > 0 ? stats.established() / ramp : 0.0);
+        m.put("heartbeat", heartbeat());
+        m.put("rss_bytes", rss);
+        m.put("heap_used_bytes", heapUsed);
+        m.put("started_at", startedAt);
+        m.put("reached_at", reached() ? Times.iso(Times.fromNanos(stats.peakNanos())) : null);
+        m.put("updated_at", Times.now());
+        m.put("exit_code", exitCode);
+        m.put("exit_reason", exitReason);
+        m.put("jvm", jvm);
+        m.put("netty_version", nettyVersion);
+        m.put("hostname", hostname);
+        return m;
+    }
+
+    private Map<String, Object> heartbeat() {
+        Histogram h = stats.roundTrips();
+        Map<String, Object> hb = new LinkedHashMap<>();
+        hb.put("interval_ms", heartbeat.toMillis());
+        hb.put("sent", stats.heartbeatsSent());
+        hb.put("received", stats.heartbeatsReceived());
+        boolean any = h.getTotalCount() > 0;
+        hb.put("p50_ms", any ? h.getValueAtPercentile(50) / 1000.0 : null);
+        hb.put("p90_ms", any ? h.getValueAtPercentile(90) / 1000.0 : null);
+        hb.put("p99_ms", any ? h.getValueAtPercentile(99) / 1000.0 : null);
+        hb.put("p999_ms", any ? h.getValueAtPercentile(99.9) / 1000.0 : null);
+        hb.put("max_ms", any ? h.getMaxValue() / 1000.0 : null);
+        hb.put("histogram_unit", "microseconds");
+        hb.put("histogram", encode(h));
+        return hb;
+    }
+
+    /** HdrHistogram's compressed encoding in base64, so a report can merge clients' histograms exactly. */
+    static String encode(Histogram h) {
+        ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+        int length = h.encodeIntoCompressedByteBuffer(buf);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(length);
+        out.write(buf.array(), 0, length);
+        return Base64.getEncoder().encodeToString(out.toByteArray());
+    }
+
+    static Map<String, Object> settings(String server, List<Integer> ports, List<String> sources, String transport,
+                                        long rate, Duration hold, Duration heartbeat) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("server", server);
+        s.put("ports", ports);
+        s.put("source_ips", sources);
+        s.put("transport", transport);
+        s.put("rate", rate);
+        s.put("hold_ms", hold.toMillis());
+        s.put("heartbeat_ms", heartbeat.toMillis());
+        return s;
+    }
+}

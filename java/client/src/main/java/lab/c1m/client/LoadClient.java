@@ -1,0 +1,165 @@
+package lab.c1m.client;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import lab.c1m.common.ExitCodes;
+import lab.c1m.common.FailureKind;
+import lab.c1m.common.ProgressLog;
+import lab.c1m.common.Quantities;
+import lab.c1m.common.StopSignal;
+import lab.c1m.common.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One run of the client: ramp up, hold, close; then the verdict as an exit code and a reason. */
+final class LoadClient {
+    private static final Logger LOG = LoggerFactory.getLogger(LoadClient.class);
+    /** Heartbeat echoes are 16 bytes; a small fixed read buffer keeps idle reads cheap. */
+    private static final int READ_BUFFER_BYTES = 512;
+
+    record Settings(Transport transport, ConnectionPlan plan, Ramp.Settings ramp, Duration connectTimeout, Duration hold,
+                    Duration heartbeat, int threads, long progressEvery) {
+    }
+
+    record Verdict(int exitCode, String reason) {
+    }
+
+    private final Settings settings;
+    private final ClientStats stats;
+    private final ClientSummary summary;
+    private volatile boolean closing;
+
+    LoadClient(Settings settings, ClientStats stats, ClientSummary summary) {
+        this.settings = settings;
+        this.stats = stats;
+        this.summary = summary;
+    }
+
+    Verdict run(StopSignal stop) throws InterruptedException {
+        int target = settings.ramp().target();
+        ConnectionTable table = new ConnectionTable(target, System.nanoTime());
+        EventLoopGroup group = settings.transport().newGroup(settings.threads());
+        Bootstrap bootstrap = new Bootstrap()
+            .group(group)
+            .channel(settings.transport().socketChannel())
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES))
+            .handler(new ClientHandler(stats, table, () -> closing));
+        if (settings.transport().isEpoll()) {
+            // Lets many connections share a bound source address: the port is chosen at connect() per destination.
+            bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
+
+        EventLoop control = group.next();
+        CountDownLatch rampDone = new CountDownLatch(1);
+        ProgressLog progress = new ProgressLog(LoggerFactory.getLogger("progress"), "Established", settings.progressEvery());
+        Ramp ramp = new Ramp(bootstrap, control, settings.plan(), table, stats, settings.ramp(), progress, rampDone::countDown);
+        HeartbeatSweeper sweeper = null;
+        if (!settings.heartbeat().isZero()) {
+            sweeper = new HeartbeatSweeper(control, table, stats, settings.heartbeat());
+            control.execute(sweeper::start);
+            LOG.info("Sending {}", HeartbeatSweeper.describe(settings.heartbeat(), target));
+        }
+        LOG.info("Opening {} connections to {} ({} destination combinations), rate {}, at most {} in flight",
+            Quantities.count(target), settings.plan().remote(0).getAddress().getHostAddress(),
+            settings.plan().combinations(),
+            settings.ramp().ratePerSecond() == 0 ? "unlimited" : settings.ramp().ratePerSecond() + "/s",
+            settings.ramp().maxInflight());
+        ramp.start();
+
+        while (!rampDone.await(200, TimeUnit.MILLISECONDS)) {
+            if (stop.requested()) {
+                ramp.stop("stopped by " + stop.reason());
+            }
+        }
+        summary.rampEnded();
+        String stoppedEarly = ramp.stopReason();
+        LOG.info("Ramp finished in {}: {} established, {} open, {} failed for good{}",
+            Quantities.seconds((long) (summary.rampSeconds() * 1e9)), Quantities.count(stats.established()),
+            Quantities.count(stats.open()), Quantities.count(stats.failedTotal()),
+            stoppedEarly == null ? "" : " (stopped early: " + stoppedEarly + ")");
+
+        Duration held = Duration.ZERO;
+        if (stats.open() > 0 && !stop.requested()) {
+            held = hold(stop);
+        }
+        closing = true;
+        if (sweeper != null) {
+            control.execute(sweeper::stop);
+        }
+        long openAtEnd = stats.open();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(60, TimeUnit.SECONDS);
+        LOG.info("Closed {} connections", Quantities.count(openAtEnd));
+        return verdict(stop, stoppedEarly, held);
+    }
+
+    /** Holds the connections for --hold (0: until signalled), ending early if every connection is gone. */
+    private Duration hold(StopSignal stop) throws InterruptedException {
+        summary.state("holding");
+        Duration hold = settings.hold();
+        LOG.info("Holding {} connections {}", Quantities.count(stats.open()),
+            hold.isZero() ? "until SIGTERM or SIGINT" : "for " + Quantities.formatDuration(hold));
+        long start = System.nanoTime();
+        long end = hold.isZero() ? Long.MAX_VALUE : start + hold.toNanos();
+        while (System.nanoTime() < end) {
+            long waitMillis = Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000));
+            if (stop.await(waitMillis)) {
+                break;
+            }
+            if (stats.open() == 0) {
+                LOG.warn("Every connection is gone: ending the hold");
+                break;
+            }
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private Verdict verdict(StopSignal stop, String stoppedEarly, Duration held) {
+        int target = settings.ramp().target();
+        StringBuilder why = new StringBuilder();
+        if (!summary.reached()) {
+            why.append("target not reached: peak ").append(Quantities.count(stats.peakOpen())).append(" of ")
+                .append(Quantities.count(target)).append(" open");
+            FailureKind worst = stats.dominantFailure();
+            if (worst != null) {
+                why.append("; ").append(Quantities.count(stats.failedTotal())).append(" failed, mostly ").append(worst)
+                    .append(" (").append(worst.meaning()).append(". Fix: ").append(worst.fix()).append(')');
+            }
+            if (stoppedEarly != null) {
+                why.append("; ramp ").append(stoppedEarly);
+            }
+        }
+        if (stats.lost() > 0) {
+            append(why, Quantities.count(stats.lost()) + " connections closed by the peer (lost)");
+        }
+        if (stats.dead() > 0) {
+            append(why, Quantities.count(stats.dead()) + " connections dead (no heartbeat echo for "
+                + HeartbeatSweeper.DEAD_AFTER_INTERVALS + " intervals)");
+        }
+        boolean holdCut = summary.reached() && !settings.hold().isZero() && held.compareTo(settings.hold()) < 0;
+        if (holdCut && stop.requested()) {
+            append(why, "hold cut short by " + stop.reason() + " after " + Quantities.seconds(held.toNanos()));
+        }
+        int code = why.length() == 0 ? ExitCodes.OK : ExitCodes.NOT_REACHED;
+        String reason = code == ExitCodes.OK
+            ? "target of " + Quantities.count(target) + " reached and held " + Quantities.seconds(held.toNanos())
+                + ", nothing lost"
+            : why.toString();
+        return new Verdict(code, reason);
+    }
+
+    private static void append(StringBuilder sb, String part) {
+        if (sb.length() > 0) {
+            sb.append("; ");
+        }
+        sb.append(part);
+    }
+}
