@@ -1,0 +1,85 @@
+"""The headline numbers of a run, in one list shared by the page, the Markdown and the comparison."""
+
+from . import formatting as fmt
+
+
+def _time_to(summary, label):
+    for mark in summary["result"]["time_to"]:
+        if mark["label"] == label:
+            return mark["seconds"]
+    return None
+
+
+def _heartbeat(summary, key):
+    heartbeat = summary["result"]["heartbeat"]
+    if heartbeat.get("merged"):
+        return heartbeat["merged"].get(key)
+    return (heartbeat.get("upper_bound") or {}).get(key)
+
+
+def _server_cost(summary, key):
+    server = summary["cost"].get("server") or {}
+    return server.get(key)
+
+
+def _max_client_cost(summary, key):
+    values = [c.get(key) for c in summary["cost"]["hosts"].values() if c.get("role") == "client"]
+    values = [v for v in values if v is not None]
+    return max(values) if values else None
+
+
+# key, label, how to read it from summary.json, formatter, which direction is better
+ROWS = [
+    ("reached", "Target reached", lambda s: s["result"]["reached"], lambda v: "yes" if v else "NO", "higher"),
+    ("target", "Target", lambda s: s["result"]["target"], fmt.count, None),
+    ("server_peak_open", "Peak open on the server", lambda s: s["result"]["server_peak_open"], fmt.count, "higher"),
+    ("established_total", "Established by the clients", lambda s: s["result"]["established_total"], fmt.count, "higher"),
+    ("time_to_100k", "Time to 100k", lambda s: _time_to(s, "100k"), fmt.seconds, "lower"),
+    ("time_to_500k", "Time to 500k", lambda s: _time_to(s, "500k"), fmt.seconds, "lower"),
+    ("time_to_target", "Time to target", lambda s: _time_to(s, "target"), fmt.seconds, "lower"),
+    ("connect_rate_mean", "Mean connect rate /s", lambda s: s["result"]["connect_rate"]["mean_per_s"], fmt.count, "higher"),
+    ("connect_rate_peak", "Peak connect rate /s", lambda s: s["result"]["connect_rate"]["peak_per_s"], fmt.count, "higher"),
+    ("failed_total", "Failed connections", lambda s: s["result"]["failures"]["total"], fmt.count, "lower"),
+    ("lost_total", "Lost while held", lambda s: s["result"]["lost_total"], fmt.count, "lower"),
+    ("dead_total", "Dead (heartbeat unanswered)", lambda s: s["result"]["dead_total"], fmt.count, "lower"),
+    ("heartbeat_p50", "Heartbeat p50", lambda s: _heartbeat(s, "p50_ms"), fmt.ms, "lower"),
+    ("heartbeat_p99", "Heartbeat p99", lambda s: _heartbeat(s, "p99_ms"), fmt.ms, "lower"),
+    ("heartbeat_p999", "Heartbeat p99.9", lambda s: _heartbeat(s, "p999_ms"), fmt.ms, "lower"),
+    ("heartbeat_max", "Heartbeat max", lambda s: _heartbeat(s, "max_ms"), fmt.ms, "lower"),
+    ("server_rss_at_peak", "Server RSS at peak", lambda s: _server_cost(s, "rss_bytes_at_peak"), fmt.bytes_, "lower"),
+    ("server_heap_at_peak", "Server heap at peak", lambda s: _server_cost(s, "heap_used_bytes_at_peak"), fmt.bytes_, "lower"),
+    ("server_process_per_conn", "Server process bytes / connection",
+     lambda s: _server_cost(s, "process_bytes_per_connection"), fmt.per_connection, "lower"),
+    ("server_kernel_per_conn", "Server kernel bytes / connection",
+     lambda s: _server_cost(s, "kernel_bytes_per_connection"), fmt.per_connection, "lower"),
+    ("client_process_per_conn", "Client process bytes / connection (worst)",
+     lambda s: _max_client_cost(s, "process_bytes_per_connection"), fmt.per_connection, "lower"),
+]
+
+
+def headline(summary):
+    rows = []
+    for key, label, read, formatter, better in ROWS:
+        value = read(summary)
+        if key.startswith("time_to_") and key != "time_to_target" and not any(
+                m["label"] == key[len("time_to_"):] for m in summary["result"]["time_to"]):
+            continue  # milestone above the target: not a question this run asked
+        if key.startswith("heartbeat_") and not summary["result"]["heartbeat"]["enabled"]:
+            continue
+        rows.append({"key": key, "label": label, "value": value, "text": formatter(value), "better": better})
+    return rows
+
+
+def verdict(summary):
+    """One line: the answer to 'did we reach it?'."""
+    result = summary["result"]
+    target = fmt.count(result["target"])
+    if result["reached"] and not result["lost_total"] and not result["dead_total"]:
+        return "REACHED", "Reached %s connections and held them" % target
+    if result["reached"]:
+        return "REACHED, LOST SOME", "Reached %s, then lost %s and %s went dead while held" % (
+            target, fmt.count(result["lost_total"]), fmt.count(result["dead_total"]))
+    peak = result["server_peak_open"] or result["client_peak_open_total"]
+    if not peak:
+        return "NO CONNECTIONS", "No connections were made (outcome: %s)" % (result.get("outcome") or "unknown")
+    return "NOT REACHED", "Peaked at %s of %s connections" % (fmt.count(peak), target)

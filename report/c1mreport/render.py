@@ -1,0 +1,157 @@
+"""Writes report.html (Jinja2 template, uPlot inlined) and report.md from a summary."""
+
+import json
+import os
+
+from . import failures, formatting as fmt
+from .checks import SETTING_WHY
+from .headline import headline, verdict
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VENDOR = os.path.join(os.path.dirname(HERE), "vendor")
+UPLOT_VERSION = "1.6.32"
+
+
+def _jinja_environment():
+    try:
+        import jinja2
+    except ImportError:
+        from .errors import ReportInputError
+        raise ReportInputError(
+            "the report generator needs Jinja2, which this Python (%s) cannot import" % os.sys.executable,
+            "apt-get install python3-jinja2 (Debian/Ubuntu; it comes with Ansible) or pip install jinja2; "
+            "report/install-deps.sh does the apt part") from None
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(os.path.join(HERE, "templates")),
+                              autoescape=jinja2.select_autoescape(["html", "j2"]),
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def _vendored(name):
+    with open(os.path.join(VENDOR, name), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def run_settings_rows(summary):
+    s = summary["settings"]
+    clients = ", ".join("%s: %s" % (c["host"], fmt.count(c["share"])) for c in s.get("clients") or [])
+    server = s.get("server") or {}
+    return [("target connections", fmt.count(s.get("target_connections"))),
+            ("server ports", "%s (%d ports)" % (s.get("ports"), s.get("port_count") or 0)),
+            ("connect rate", s.get("connect_rate") if s.get("connect_rate") not in (None, 0, "0") else "as fast as allowed (0)"),
+            ("hold", s.get("hold")), ("heartbeat", s.get("heartbeat")),
+            ("clients (share)", clients or "–"),
+            ("server", "%s (%s)" % (server.get("host") or "–", server.get("address") or "–")),
+            ("started / finished", "%s / %s" % (summary["run"].get("started_at"), summary["run"].get("finished_at")))]
+
+
+def _log_tails(run, summary):
+    if verdict(summary)[0] == "REACHED":
+        return []
+    return [(h.name, h.log_file, h.log_tail) for h in run.hosts if h.log_tail]
+
+
+def render_html(run, summary, charts):
+    env = _jinja_environment()
+    check_lookup = {h["host"]: {c["setting"]: c for c in h["checks"]} for h in summary["checks"]}
+    setting_names = []
+    for host in summary["checks"]:
+        for check in host["checks"]:
+            if check["setting"] not in setting_names:
+                setting_names.append(check["setting"])
+    template = env.get_template("report.html.j2")
+    return template.render(
+        s=summary, verdict=verdict(summary), headline=headline(summary), charts=charts, fmt=fmt,
+        failure_kinds=failures.FAILURE_KINDS, lost_kind=failures.LOST, dead_kind=failures.DEAD,
+        client_names=[h.name for h in run.clients], setting_names=setting_names, check_lookup=check_lookup,
+        setting_why={name: SETTING_WHY.get(name, "") for name in setting_names},
+        run_settings=run_settings_rows(summary), log_tails=_log_tails(run, summary),
+        uplot_js=_vendored("uPlot.iife.min.js"), uplot_css=_vendored("uPlot.min.css"), uplot_version=UPLOT_VERSION)
+
+
+# --- Markdown -----------------------------------------------------------------------------------
+
+def md_cell(value):
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def md_table(header, rows):
+    lines = ["| " + " | ".join(md_cell(h) for h in header) + " |",
+             "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(md_cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render_markdown(run, summary):
+    word, sentence = verdict(summary)
+    out = ["# c1m run `%s`: %s" % (summary["run"]["run_id"], word), "", sentence + ".", ""]
+    out.append(md_table(["", ""], [(row["label"], row["text"]) for row in headline(summary)]))
+    heartbeat = summary["result"]["heartbeat"]
+    if heartbeat.get("note"):
+        out += ["", "Heartbeat: %s." % heartbeat["note"]]
+    if summary["findings"]:
+        out += ["", "## What went wrong", ""]
+        for f in summary["findings"]:
+            out.append("- **%s** (%s on %s): %s **Fix:** %s" % (
+                f["kind"], fmt.count(f["count"]), ", ".join(f["hosts"]), f["meaning"], f["fix"]))
+            out += ["  - %s" % d for d in f["detail"]]
+    if summary["problems"]:
+        out += ["", "## Missing or unreadable data", ""] + ["- %s" % p for p in summary["problems"]]
+
+    fails = summary["result"]["failures"]
+    clients = [h.name for h in run.clients]
+    rows = []
+    for kind in failures.sort_kinds(set(fails["by_kind"]) | set(fails["connect_errors_by_kind"])):
+        entry = failures.describe(kind)
+        rows.append([kind, fmt.count(fails["by_kind"].get(kind, 0))]
+                    + [fmt.count(fails["by_host"].get(c, {}).get(kind, 0)) for c in clients]
+                    + [fmt.count(fails["connect_errors_by_kind"].get(kind, 0)), entry.meaning, entry.fix])
+    for entry, total, per_host in ((failures.LOST, summary["result"]["lost_total"], summary["result"]["lost"]),
+                                   (failures.DEAD, summary["result"]["dead_total"], summary["result"]["dead"])):
+        if total:
+            rows.append([entry.kind, fmt.count(total)] + [fmt.count(per_host.get(c, 0)) for c in clients]
+                        + ["–", entry.meaning, entry.fix])
+    out += ["", "## Failures by kind", ""]
+    out.append(md_table(["kind", "failed for good"] + clients + ["attempts (incl. retried)", "meaning", "fix"], rows)
+               if rows else "No connection failed.")
+
+    out += ["", "## Cost", ""]
+    out.append(md_table(
+        ["host", "role", "peak open", "RSS at peak", "heap at peak", "process B/conn", "kernel B/conn",
+         "available at peak"],
+        [[name, c["role"], fmt.count(c.get("peak_open")), fmt.bytes_(c.get("rss_bytes_at_peak")),
+          fmt.bytes_(c.get("heap_used_bytes_at_peak")), fmt.per_connection(c.get("process_bytes_per_connection")),
+          fmt.per_connection(c.get("kernel_bytes_per_connection")), fmt.bytes_(c.get("mem_available_bytes_at_peak"))]
+         for name, c in summary["cost"]["hosts"].items()]))
+    conntrack = [[name, fmt.count(ct["count"]), fmt.count(ct["max"]), "%.1f%%" % (ct["used_fraction"] * 100)]
+                 for name, ct in summary["cost"]["conntrack"].items() if ct]
+    if conntrack:
+        out += ["", md_table(["conntrack on", "count", "max", "used"], conntrack)]
+
+    short = [[h["host"], c["setting"], c["value"], c["needed"], c["status"], c["why"]]
+             for h in summary["checks"] for c in h["checks"] if c["status"] in ("short", "tight")]
+    out += ["", "## Settings that fall short of the target", ""]
+    out.append(md_table(["host", "setting", "value", "needed", "status", "why"], short)
+               if short else "Every checked setting on every host covers the target.")
+
+    out += ["", "## Hosts", ""]
+    out.append(md_table(["host", "role", "memory MB", "CPUs", "kernel", "Java", "Netty / transport"],
+                        [[h["name"], h["role"], fmt.count(h["memory_mb"]), h["cpus"] or "–", h["kernel"] or "–",
+                          h["java"] or "–", "%s / %s" % (h["netty_version"] or "–", h["transport"] or "–")]
+                         for h in summary["inventory"]["hosts"]]))
+    out += ["", md_table(["run setting", "value"], run_settings_rows(summary)), ""]
+    return "\n".join(out)
+
+
+def write_outputs(folder, run, summary, charts):
+    """Write summary.json, report.html and report.md into the run folder; return their paths."""
+    paths = {name: os.path.join(folder, name) for name in ("summary.json", "report.html", "report.md")}
+    html = render_html(run, summary, charts)
+    markdown = render_markdown(run, summary)
+    with open(paths["summary.json"], "w", encoding="utf-8") as handle:
+        json.dump(summary, handle, indent=2)
+        handle.write("\n")
+    with open(paths["report.html"], "w", encoding="utf-8") as handle:
+        handle.write(html)
+    with open(paths["report.md"], "w", encoding="utf-8") as handle:
+        handle.write(markdown)
+    return paths

@@ -1,0 +1,400 @@
+"""Merges one run's hosts into summary.json: inventory, settings, result, cost, findings.
+
+Every figure names where it came from in docs/report.md; when a source is missing the figure is None
+and `problems` says why, rather than a guess.
+"""
+
+import re
+from datetime import datetime, timezone
+
+from . import SUMMARY_SCHEMA, failures, series
+from .checks import all_checks, port_capacity, connections_needed
+from .hdrhistogram import HistogramFormatError, decode_base64, Histogram
+from .parsers import PAGE_SIZE, parse_time
+
+MILESTONES = [100_000, 500_000, 1_000_000]
+PERCENTILES = [("p50_ms", 50.0), ("p90_ms", 90.0), ("p99_ms", 99.0), ("p999_ms", 99.9), ("max_ms", 100.0)]
+CONNECTION_SLAB_CACHES = ("TCP", "TCPv6", "sock_inode_cache", "filp", "dentry", "eventpoll_epi", "eventpoll_pwq")
+
+
+def _sum(values):
+    values = [v for v in values if v is not None]
+    return sum(values) if values else None
+
+
+def _ratio(numerator, denominator, digits=0):
+    if numerator is None or not denominator:
+        return None
+    return round(numerator / denominator, digits) if digits else int(round(numerator / denominator))
+
+
+# --- inventory and settings ---------------------------------------------------------------------
+
+def inventory(run):
+    hosts = []
+    for host in run.hosts:
+        summary = host.summary or {}
+        jvm = summary.get("jvm") or {}
+        hosts.append({
+            "name": host.name, "role": host.role,
+            "memory_mb": host.facts.get("memory_mb"), "cpus": host.facts.get("cpus"),
+            "kernel": host.facts.get("kernel"), "distribution": host.facts.get("distribution"),
+            "virtualization": host.facts.get("virtualization"),
+            "java": jvm.get("version"), "gc": jvm.get("gc"), "jvm_args": jvm.get("args"),
+            "max_heap_bytes": jvm.get("max_heap_bytes"),
+            "netty_version": summary.get("netty_version"), "transport": summary.get("transport"),
+        })
+    return {"hosts": hosts}
+
+
+SETTINGS_KEYS = ["fs.file-max", "fs.nr_open", "fs.epoll.max_user_watches", "net.core.somaxconn",
+                 "net.ipv4.tcp_max_syn_backlog", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_mem",
+                 "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem", "net.netfilter.nf_conntrack_max",
+                 "net.netfilter.nf_conntrack_buckets", "net.core.netdev_max_backlog"]
+
+
+def settings_section(run):
+    s = run.settings
+    per_host = {}
+    for host in run.hosts:
+        per_host[host.name] = {
+            "nofile_soft": host.limits.get("nofile_soft") if host.limits else None,
+            "nofile_hard": host.limits.get("nofile_hard") if host.limits else None,
+            "sysctl": {key: host.sysctl.get(key) for key in SETTINGS_KEYS if key in host.sysctl},
+        }
+    return {
+        "target_connections": s.get("target_connections"), "ports": s.get("ports"),
+        "port_count": len(s.get("ports_list") or []), "connect_rate": s.get("connect_rate"),
+        "hold": s.get("hold"), "heartbeat": s.get("heartbeat"), "scenario": s.get("scenario"),
+        "clients": s.get("clients"), "server": s.get("server"), "per_host": per_host,
+    }
+
+
+# --- result ---------------------------------------------------------------------------------------
+
+def _open_rows(run):
+    """Rows of concurrent open connections: the server's own count, else the clients' sum."""
+    server = run.server
+    if server and server.timeline:
+        return server.timeline, "server timeline"
+    return [], None
+
+
+def milestones(run, start, target):
+    rows, source = _open_rows(run)
+    marks = [m for m in MILESTONES if target and m < target] + ([target] if target else [])
+    result = []
+    for mark in marks:
+        seconds = series.first_time_at_least(rows, "open", mark, start) if rows and start else None
+        result.append({"connections": mark, "label": "target" if mark == target else "%dk" % (mark // 1000),
+                       "seconds": seconds})
+    return result, source
+
+
+def connect_rates(run, start):
+    grid = series.make_grid(run, start)
+    per_client, cumulative = {}, []
+    for client in run.clients:
+        if not client.timeline:
+            continue
+        established = series.interpolate(client.timeline, "established", start, grid, after="hold")
+        rates = series.per_second(established, grid)
+        cumulative.append(established)
+        per_client[client.name] = max((r for r in rates if r is not None), default=None)
+    if not cumulative:
+        return {"mean_per_s": None, "peak_per_s": None, "ramp_seconds": None, "per_client_peak_per_s": {}}
+    total = series.add_series(cumulative)
+    final = max(v for v in total if v is not None)
+    done_at = next(x for x, v in zip(grid, total) if v is not None and v >= final)
+    peak = max((r for r in series.per_second(total, grid) if r is not None), default=None)
+    return {"mean_per_s": _ratio(final, done_at) if done_at > 0 else None,
+            "peak_per_s": int(round(peak)) if peak is not None else None,
+            "ramp_seconds": round(done_at, 1),
+            "per_client_peak_per_s": {k: int(round(v)) if v is not None else None for k, v in per_client.items()}}
+
+
+def failures_section(run):
+    by_host, errors_by_host = {}, {}
+    for client in run.clients:
+        summary = client.summary or {}
+        by_host[client.name] = {k: v for k, v in (summary.get("failed") or {}).items() if v}
+        errors_by_host[client.name] = {k: v for k, v in (summary.get("connect_errors") or {}).items() if v}
+    totals, error_totals = {}, {}
+    for counts, into in ((by_host, totals), (errors_by_host, error_totals)):
+        for host_counts in counts.values():
+            for kind, count in host_counts.items():
+                into[kind] = into.get(kind, 0) + count
+    order = failures.sort_kinds(set(totals) | set(error_totals))
+    return {"total": sum(totals.values()), "by_kind": {k: totals.get(k, 0) for k in order if totals.get(k)},
+            "by_host": by_host, "connect_errors_by_kind": {k: error_totals[k] for k in order if k in error_totals},
+            "connect_errors_by_host": errors_by_host}
+
+
+def _client_heartbeat_figures(heartbeat):
+    return {key: heartbeat.get(key) for key, _ in PERCENTILES}
+
+
+def heartbeat_section(run):
+    """Round trips merged from the clients' HdrHistograms; per-client figures if any is missing."""
+    clients = [c for c in run.clients if c.summary]
+    beats = {c.name: (c.summary.get("heartbeat") or {}) for c in clients}
+    interval = max((b.get("interval_ms") or 0 for b in beats.values()), default=0)
+    section = {"enabled": bool(interval), "interval_ms": interval or None,
+               "sent": _sum(b.get("sent") for b in beats.values()),
+               "received": _sum(b.get("received") for b in beats.values()),
+               "source": None, "merged": None, "per_client": {}, "note": None, "curves": {}}
+    if not interval:
+        section["note"] = "heartbeats were off for this run (heartbeat 0): no round-trip times"
+        return section
+    merged = Histogram(1, 60_000_000, 3)
+    unusable = []
+    for name, beat in beats.items():
+        figures = _client_heartbeat_figures(beat)
+        figures["count"] = beat.get("received")
+        encoded = beat.get("histogram")
+        if not encoded:
+            unusable.append("%s: no histogram in its summary" % name)
+        else:
+            try:
+                histogram = decode_base64(encoded)
+            except HistogramFormatError as error:
+                unusable.append("%s: histogram unreadable (%s)" % (name, error))
+            else:
+                merged.add(histogram)
+                figures["count"] = histogram.total_count
+                figures["mean_ms"] = round(histogram.mean / 1000, 3)
+                section["curves"][name] = histogram.percentile_curve()
+        section["per_client"][name] = figures
+    if not unusable and merged.total_count:
+        section["source"] = "merged histograms"
+        section["merged"] = {key: merged.value_at_percentile(p) / 1000 for key, p in PERCENTILES}
+        section["merged"]["max_ms"] = merged.max_value / 1000
+        section["merged"]["mean_ms"] = round(merged.mean / 1000, 3)
+        section["merged"]["count"] = merged.total_count
+        section["curves"]["all clients"] = merged.percentile_curve()
+    elif unusable:
+        # Percentiles cannot be averaged; the merged value lies between the clients' lowest and highest.
+        section["source"] = "per-client percentiles"
+        section["note"] = ("merged percentiles unavailable (%s); the run's percentile lies between the "
+                           "clients' lowest and highest figure, the highest is shown as the bound"
+                           % "; ".join(unusable))
+        section["upper_bound"] = {}
+        for key, _ in PERCENTILES:
+            values = [f.get(key) for f in section["per_client"].values() if f.get(key) is not None]
+            section["upper_bound"][key] = max(values) if values else None
+    else:
+        section["source"] = "merged histograms"
+        section["note"] = "no heartbeat round trips were recorded"
+    return section
+
+
+def result_section(run, start):
+    target = run.settings.get("target_connections")
+    clients = [c for c in run.clients if c.summary]
+    server_summary = (run.server.summary if run.server else None) or {}
+    established = {c.name: c.summary.get("established") for c in clients}
+    peak_open = {c.name: c.summary.get("peak_open") for c in clients}
+    reached_each = {c.name: bool(c.summary.get("reached")) for c in clients}
+    server_peak = server_summary.get("peak_open")
+    if server_peak is None and run.server and run.server.timeline:
+        server_peak = max((r.get("open") or 0) for r in run.server.timeline)
+    expected_clients = {c["host"] for c in run.settings.get("clients", []) if c["host"]}
+    all_clients_reported = expected_clients <= set(established) if expected_clients else bool(clients)
+    if clients:
+        reached = all(reached_each.values()) and all_clients_reported
+    else:
+        reached = bool(target and server_peak and server_peak >= target)
+    marks, marks_source = milestones(run, start, target)
+    lost = {c.name: c.summary.get("lost") or 0 for c in clients}
+    dead = {c.name: c.summary.get("dead") or 0 for c in clients}
+    return {
+        "reached": reached, "target": target,
+        "outcome": run.settings.get("outcome"),
+        "established_total": _sum(established.values()), "established": established,
+        "client_peak_open": peak_open, "client_peak_open_total": _sum(peak_open.values()),
+        "reached_per_client": reached_each,
+        "server_peak_open": server_peak, "server_peak_at": server_summary.get("peak_at"),
+        "server_accepted": server_summary.get("accepted"),
+        "load_started_at": _iso(start), "time_to": marks, "time_to_source": marks_source,
+        "connect_rate": connect_rates(run, start),
+        "failures": failures_section(run),
+        "lost_total": sum(lost.values()), "lost": lost,
+        "dead_total": sum(dead.values()), "dead": dead,
+        "heartbeat": heartbeat_section(run),
+        "exit_codes": {h.name: (h.summary or {}).get("exit_code") for h in run.clients},
+        "exit_reasons": {h.name: (h.summary or {}).get("exit_reason") for h in run.clients},
+    }
+
+
+# --- cost -----------------------------------------------------------------------------------------
+
+def _tcp_sockets(host):
+    sockstat = host.sockstat or {}
+    inuse = [(sockstat.get(k) or {}).get("inuse") for k in ("TCP", "TCP6")]
+    return _sum(inuse)
+
+
+def kernel_cost(host, connections):
+    """Kernel memory for this host's connections at peak: slab objects plus TCP buffers.
+
+    Each connection holds one object in each cache of CONNECTION_SLAB_CACHES (socket, inode, file,
+    dentry, epoll item); objects beyond the socket count belong to the rest of the system and are
+    not charged to connections.
+    """
+    sockets = _tcp_sockets(host) or connections
+    tcp_pages = ((host.sockstat or {}).get("TCP") or {}).get("mem")
+    buffers = tcp_pages * PAGE_SIZE if tcp_pages is not None else None
+    if not sockets:
+        return {"kernel_bytes": None, "kernel_bytes_per_connection": None, "kernel_source": None}
+    slab = None
+    if host.slab:
+        slab = sum(info["objsize"] * min(info["active_objs"], sockets)
+                   for name, info in host.slab.items() if name in CONNECTION_SLAB_CACHES)
+    if slab is not None:
+        total = slab + (buffers or 0)
+        source = "slabinfo (%s) + sockstat TCP mem" % ", ".join(
+            n for n in CONNECTION_SLAB_CACHES if n in host.slab)
+    elif buffers is not None:
+        total = buffers
+        source = "sockstat TCP mem only: socket structures not counted (slabinfo.txt missing or unreadable)"
+    else:
+        return {"kernel_bytes": None, "kernel_bytes_per_connection": None,
+                "kernel_source": "no sockstat.txt or slabinfo.txt"}
+    return {"kernel_bytes": total, "kernel_bytes_per_connection": _ratio(total, sockets),
+            "kernel_tcp_buffer_bytes": buffers, "kernel_sockets": sockets, "kernel_source": source}
+
+
+def process_cost(host):
+    """RSS and heap at peak, and their growth per connection (slope from the quietest row to the peak)."""
+    summary = host.summary or {}
+    rows = [r for r in host.timeline if r.get("open") is not None]
+    cost = {"rss_bytes_at_peak": summary.get("rss_bytes_at_peak"),
+            "heap_used_bytes_at_peak": summary.get("heap_used_bytes_at_peak"),
+            "peak_open": summary.get("peak_open")}
+    if rows:
+        peak_row = max(rows, key=lambda r: r["open"])
+        base_row = min(rows[:rows.index(peak_row) + 1], key=lambda r: r["open"])
+        cost["peak_open"] = cost["peak_open"] or peak_row["open"]
+        if cost["rss_bytes_at_peak"] is None:
+            cost["rss_bytes_at_peak"] = peak_row.get("rss_bytes")
+        if cost["heap_used_bytes_at_peak"] is None:
+            cost["heap_used_bytes_at_peak"] = peak_row.get("heap_used_bytes")
+        grown = peak_row["open"] - base_row["open"]
+        if grown > 0 and base_row.get("rss_bytes") is not None:
+            cost["rss_bytes_baseline"] = base_row["rss_bytes"]
+            cost["process_bytes_per_connection"] = _ratio(cost["rss_bytes_at_peak"] - base_row["rss_bytes"], grown)
+        if grown > 0 and base_row.get("heap_used_bytes") is not None:
+            cost["heap_bytes_per_connection"] = _ratio(
+                cost["heap_used_bytes_at_peak"] - base_row["heap_used_bytes"], grown)
+    cost.setdefault("process_bytes_per_connection", None)
+    cost.setdefault("heap_bytes_per_connection", None)
+    return cost
+
+
+def cost_section(run):
+    hosts = {}
+    for host in run.hosts:
+        cost = {"role": host.role}
+        cost.update(process_cost(host))
+        cost.update(kernel_cost(host, cost.get("peak_open")))
+        available = (host.meminfo or {}).get("MemAvailable")
+        cost["mem_available_bytes_at_peak"] = available
+        cost["mem_total_bytes"] = (host.meminfo or {}).get("MemTotal")
+        hosts[host.name] = cost
+    conntrack = {}
+    for host in run.hosts:
+        if host.conntrack:
+            entry = dict(host.conntrack)
+            entry["used_fraction"] = round(entry["count"] / entry["max"], 4) if entry["max"] else None
+            entry["full"] = bool(entry["max"] and entry["count"] >= entry["max"] * 0.98)
+            conntrack[host.name] = entry
+        elif "conntrack" in host.has:
+            conntrack[host.name] = None  # "unavailable": conntrack not loaded there
+    server = hosts.get(run.server.name) if run.server else None
+    return {"server": dict(server, host=run.server.name) if server else None,
+            "hosts": hosts, "conntrack": conntrack}
+
+
+# --- findings ---------------------------------------------------------------------------------------
+
+def _fmt(number):
+    return "{:,}".format(number) if isinstance(number, int) else str(number)
+
+
+def findings(run, result, cost, checks):
+    """What went wrong, each with its meaning and fix, the most telling first."""
+    found = []
+    fails = result["failures"]
+    for kind, count in fails["by_kind"].items():
+        entry = failures.describe(kind)
+        hosts = [h for h, counts in fails["by_host"].items() if counts.get(kind)]
+        detail = []
+        if kind == "EADDRNOTAVAIL":
+            for client in run.clients:
+                if client.name in hosts:
+                    capacity = port_capacity(client, run.settings.get("ports_list") or [])
+                    if capacity:
+                        detail.append("%s needed %s: %s local ports x %d source IP(s) x %d server port(s) = %s, "
+                                      "about %s in practice" % (
+                                          client.name, _fmt(connections_needed(client, run.settings)),
+                                          _fmt(capacity["local_ports"]), capacity["source_ips"],
+                                          capacity["server_ports"], _fmt(capacity["theoretical"]),
+                                          _fmt(capacity["practical"])))
+        if kind == "ETIMEDOUT":
+            for name, entry_ct in cost["conntrack"].items():
+                if entry_ct and entry_ct["full"]:
+                    detail.append("conntrack on %s is at its max (%s of %s): the table is full, new "
+                                  "connections are dropped" % (name, _fmt(entry_ct["count"]), _fmt(entry_ct["max"])))
+        found.append({"kind": kind, "count": count, "hosts": hosts, "title": entry.errno_name,
+                      "meaning": entry.meaning, "fix": entry.fix, "detail": detail})
+    for kind, total, per_host, entry in (("lost", result["lost_total"], result["lost"], failures.LOST),
+                                         ("dead", result["dead_total"], result["dead"], failures.DEAD)):
+        if total:
+            detail = []
+            for host_checks in checks:
+                for check in host_checks["checks"]:
+                    if check["setting"] == "net.ipv4.tcp_mem" and check["status"] in ("short", "tight"):
+                        detail.append("%s: %s" % (host_checks["host"], check["why"]))
+            server = run.server
+            if server:
+                for line in server.log_tail:
+                    if re.search(r"out of memory|oom|reset|restart", line, re.IGNORECASE):
+                        detail.append("%s log: %s" % (server.name, line.strip()))
+            found.append({"kind": kind, "count": total, "hosts": [h for h, n in per_host.items() if n],
+                          "title": entry.errno_name, "meaning": entry.meaning, "fix": entry.fix,
+                          "detail": detail})
+    return found
+
+
+def _iso(seconds):
+    if seconds is None:
+        return None
+    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def build_summary(run, generated_at=None):
+    start = series.load_start(run)
+    result = result_section(run, start)
+    cost = cost_section(run)
+    checks = all_checks(run)
+    curves = result["heartbeat"].pop("curves")
+    summary = {
+        "schema": SUMMARY_SCHEMA,
+        "generated_at": generated_at or _iso(datetime.now(timezone.utc).timestamp()),
+        "run": {key: run.settings.get(key) for key in ("run_id", "scenario", "started_at", "finished_at", "outcome")},
+        "inventory": inventory(run),
+        "settings": settings_section(run),
+        "result": result,
+        "cost": cost,
+        "checks": checks,
+        "findings": findings(run, result, cost, checks),
+        "problems": list(run.problems),
+    }
+    summary["run"]["run_id"] = run.run_id
+    summary["run"]["duration_s"] = _duration(run.settings)
+    return summary, curves
+
+
+def _duration(settings):
+    started, finished = parse_time(settings.get("started_at")), parse_time(settings.get("finished_at"))
+    return round(finished - started, 1) if started and finished else None
