@@ -71,10 +71,10 @@ def server_memory_chart(run, start, grid, summary):
     server = run.server
     lines = []
     if server and server.timeline:
-        lines.append(_line("RSS (MiB)", _round([None if v is None else v / MIB for v in
+        lines.append(_line("RSS", _round([None if v is None else v / MIB for v in
                                                 series.interpolate(server.timeline, "rss_bytes", start, grid,
                                                                    before=None)]), SERVER_COLOR, width=2))
-        lines.append(_line("heap used (MiB)", _round([None if v is None else v / MIB for v in
+        lines.append(_line("heap used", _round([None if v is None else v / MIB for v in
                                                       series.interpolate(server.timeline, "heap_used_bytes", start,
                                                                          grid, before=None)]), "#27ae60"))
         cost = summary["cost"]["hosts"].get(server.name) or {}
@@ -85,7 +85,7 @@ def server_memory_chart(run, start, grid, summary):
             point = [None] * len(grid)
             nearest = min(range(len(grid)), key=lambda i: abs(grid[i] - (peak_at - start)))
             point[nearest] = round(kernel / MIB, 1)
-            lines.append(_line("kernel at peak (MiB)", point, "#c0392b", points=True))
+            lines.append(_line("kernel at peak", point, "#c0392b", points=True))
         lines.append(_line("open connections", _round(series.interpolate(server.timeline, "open", start, grid), 0),
                            TARGET_COLOR, axis="y2", dash=[4, 3], width=1))
     return {"id": "chart-memory-server", "title": "Server memory against connections", "x": "elapsed",
@@ -98,9 +98,9 @@ def client_memory_chart(run, start, grid):
         if client.timeline:
             rss = series.interpolate(client.timeline, "rss_bytes", start, grid, before=None)
             heap = series.interpolate(client.timeline, "heap_used_bytes", start, grid, before=None)
-            lines.append(_line("%s RSS (MiB)" % client.name, _round([None if v is None else v / MIB for v in rss]),
+            lines.append(_line("%s RSS" % client.name, _round([None if v is None else v / MIB for v in rss]),
                                _client_color(i)))
-            lines.append(_line("%s heap (MiB)" % client.name, _round([None if v is None else v / MIB for v in heap]),
+            lines.append(_line("%s heap" % client.name, _round([None if v is None else v / MIB for v in heap]),
                                _client_color(i), dash=[5, 4], width=1))
     return {"id": "chart-memory-clients", "title": "Client memory", "x": "elapsed", "y": "MiB", "series": lines}
 

@@ -137,13 +137,13 @@ def parse_timeline(text):
     reader = csv.DictReader(io.StringIO(text))
     for raw in reader:
         moment = parse_time(raw.get("time"))
-        if moment is None:
+        if moment is None or None in raw.values():  # DictReader fills a short row's missing cells with None
             continue
         row = {"t": moment}
         try:
             for column, value in raw.items():
                 if column and column != "time":
-                    row[column] = int(float(value)) if value not in (None, "") else None
+                    row[column] = int(float(value)) if value != "" else None
         except (TypeError, ValueError):
             continue
         rows.append(row)

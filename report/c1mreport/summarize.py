@@ -360,6 +360,8 @@ def findings(run, result, cost, checks):
                 for line in server.log_tail:
                     if re.search(r"out of memory|oom|reset|restart", line, re.IGNORECASE):
                         detail.append("%s log: %s" % (server.name, line.strip()))
+            if kind == "dead" and found and found[-1]["kind"] == "lost" and found[-1]["detail"] == detail:
+                detail = ["the same evidence as for the lost connections above"]
             found.append({"kind": kind, "count": total, "hosts": [h for h, n in per_host.items() if n],
                           "title": entry.errno_name, "meaning": entry.meaning, "fix": entry.fix,
                           "detail": detail})
