@@ -32,4 +32,11 @@ public final class SummaryReader {
     public static long number(Path file, String key) {
         return (long) Double.parseDouble(field(file, key));
     }
+
+    /** A few hundred characters of the file from a key on, for assertion messages. */
+    public static String excerpt(Path file, String key) {
+        String raw = raw(file);
+        int i = raw.indexOf("\"" + key + "\"");
+        return i < 0 ? raw : raw.substring(i, Math.min(raw.length(), i + 300));
+    }
 }

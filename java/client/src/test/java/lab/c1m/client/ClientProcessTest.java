@@ -1,0 +1,164 @@
+package lab.c1m.client;
+
+import static lab.c1m.common.testing.SummaryReader.excerpt;
+import static lab.c1m.common.testing.SummaryReader.field;
+import static lab.c1m.common.testing.SummaryReader.number;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import lab.c1m.common.ExitCodes;
+import lab.c1m.common.testing.Eventually;
+import lab.c1m.common.testing.JavaProcess;
+import lab.c1m.common.testing.Ports;
+import lab.c1m.server.ServerCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client against the real server, each in its own JVM on loopback; sized well under the 20,000 open-files cap. */
+class ClientProcessTest {
+    private static final String CLIENT = ClientCommand.class.getName();
+    private static final String SERVER = ServerCommand.class.getName();
+
+    @TempDir
+    Path dir;
+
+    private JavaProcess startServer(int base, int ports) throws Exception {
+        int metrics = base + ports;
+        JavaProcess server = JavaProcess.start(dir, SERVER, "--bind", "127.0.0.1", "--ports", base + "-" + (base + ports - 1),
+            "--metrics-port", Integer.toString(metrics), "--summary", dir.resolve("server.json").toString());
+        Eventually.holds(20, () -> status(metrics).contains("running"), server::stdout);
+        return server;
+    }
+
+    @Test
+    void thousandsOfConnectionsAreCountedByBothSidesAndHeartbeatsComeBack() throws Exception {
+        int base = Ports.freeRun(5);
+        Path summary = dir.resolve("client.json");
+        Path server = dir.resolve("server.json");
+        try (JavaProcess s = startServer(base, 4);
+             JavaProcess c = JavaProcess.start(dir, CLIENT, "--server", "127.0.0.1", "--ports", base + "-" + (base + 3),
+                 "--connections", "3k", "--rate", "0", "--hold", "3s", "--heartbeat", "500ms", "--summary", summary.toString(),
+                 "--timeline", dir.resolve("client.csv").toString(), "--progress-every", "1k")) {
+            assertEquals(ExitCodes.OK, c.waitFor(120), c.stdout() + c.stderr());
+            assertEquals("done", field(summary, "state"));
+            assertEquals(3000, number(summary, "established"));
+            assertEquals(3000, number(summary, "peak_open"));
+            assertEquals("true", field(summary, "reached"));
+            assertEquals(0, number(summary, "lost"));
+            assertEquals(0, number(summary, "dead"));
+            assertEquals(0, number(summary, "failed_total"));
+            long sent = number(summary, "sent");
+            long received = number(summary, "received");
+            assertTrue(sent >= 3000 * 5, "every connection sent about once per 500 ms for 3 s: " + sent);
+            assertTrue(received >= sent - 3000, "echoes come back: " + received + " of " + sent);
+            assertFalse(field(summary, "p99_ms").equals("null"));
+            assertFalse(field(summary, "histogram").isEmpty());
+            assertTrue(c.stdout().contains("Established 3,000 connections"), c.stdout());
+            assertEquals("time,open,established,failed,lost,rss_bytes,heap_used_bytes",
+                Files.readAllLines(dir.resolve("client.csv")).get(0));
+
+            assertEquals(3000, number(server, "peak_open"), "the server counted the same connections");
+            Eventually.holds(20, () -> number(server, "open") == 0, () -> field(server, "open"));
+            s.terminate();
+            assertEquals(ExitCodes.OK, s.waitFor(30));
+        }
+    }
+
+    @Test
+    void connectionsTheServerDropsDuringTheHoldAreLost() throws Exception {
+        int base = Ports.freeRun(3);
+        Path summary = dir.resolve("client.json");
+        try (JavaProcess s = startServer(base, 2);
+             JavaProcess c = JavaProcess.start(dir, CLIENT, "--server", "127.0.0.1", "--ports", base + "-" + (base + 1),
+                 "--connections", "500", "--hold", "60s", "--summary", summary.toString())) {
+            Eventually.holds(60, () -> "holding".equals(field(summary, "state")), c::stdout);
+            s.kill();
+            assertEquals(ExitCodes.NOT_REACHED, c.waitFor(60), c.stdout());
+            assertEquals(500, number(summary, "lost"));
+            assertTrue(field(summary, "exit_reason").contains("lost"), field(summary, "exit_reason"));
+        }
+    }
+
+    @Test
+    void aRefusedServerGivesFailuresCountedByKindAndExitOne() throws Exception {
+        int base = Ports.freeRun(2);
+        Path summary = dir.resolve("client.json");
+        try (JavaProcess c = JavaProcess.start(dir, CLIENT, "--server", "127.0.0.1", "--ports", base + "-" + (base + 1),
+                 "--connections", "40", "--retries", "1", "--summary", summary.toString())) {
+            assertEquals(ExitCodes.NOT_REACHED, c.waitFor(60), c.stdout());
+            assertEquals(40, number(summary, "ECONNREFUSED"), excerpt(summary, "failed"));
+            assertEquals(0, number(summary, "established"));
+            assertTrue(c.stdout().contains("First ECONNREFUSED"), c.stdout());
+            assertTrue(field(summary, "exit_reason").contains("Fix:"), field(summary, "exit_reason"));
+        }
+    }
+
+    @Test
+    void aServerThatNeverAnswersGivesTimeouts() throws Exception {
+        // A listener that never accepts: once its queue is full the kernel drops further SYNs, as a full
+        // conntrack table would, and connects time out.
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Path summary = dir.resolve("client.json");
+            try (JavaProcess c = JavaProcess.start(dir, CLIENT, "--server", "127.0.0.1", "--ports",
+                     Integer.toString(silent.getLocalPort()), "--connections", "30", "--retries", "0",
+                     "--connect-timeout", "1s", "--hold", "1s", "--summary", summary.toString())) {
+                assertEquals(ExitCodes.NOT_REACHED, c.waitFor(60), c.stdout());
+                assertTrue(number(summary, "ETIMEDOUT") > 0, excerpt(summary, "failed"));
+                assertEquals("false", field(summary, "reached"));
+            }
+        }
+    }
+
+    @Test
+    void anImpossibleTargetExitsThreeBeforeOpeningAnything() throws Exception {
+        Path summary = dir.resolve("client.json");
+        try (JavaProcess files = JavaProcess.start(dir, CLIENT, "--server", "127.0.0.1", "--connections", "5m",
+                 "--summary", summary.toString());
+             JavaProcess ports = JavaProcess.start(dir, CLIENT, "--server", "127.0.0.1", "--ports", "9000",
+                 "--connections", "15k")) {
+            assertEquals(ExitCodes.HOST_CANNOT_HOLD, files.waitFor(30));
+            assertTrue(files.stderr().contains("hard open-files limit"), files.stderr());
+            assertTrue(files.stderr().contains("Fix: "), files.stderr());
+            assertFalse(files.stdout().contains("Opening"), "nothing opened");
+            assertEquals(ExitCodes.HOST_CANNOT_HOLD, ports.waitFor(30));
+            assertTrue(ports.stderr().contains("5-tuple"), ports.stderr());
+            assertTrue(ports.stderr().contains("ip_local_port_range"), ports.stderr());
+        }
+    }
+
+    @Test
+    void badFlagsGetOneLineAndExitTwo() throws Exception {
+        String[][] cases = {
+            {"--server", "127.0.0.1", "--connections", "-5"},
+            {"--server", "127.0.0.1", "--connections", "0"},
+            {"--server", "127.0.0.1", "--hold", "for a while"},
+            {"--server", "127.0.0.1", "--ports", "9019-9000"},
+            {"--server", "no-such-host.invalid"},
+            {"--server", "127.0.0.1", "--source-ips", "203.0.113.77"},
+            {"--server", "127.0.0.1", "--heartbeat", "1ms"},
+            {"--connections", "10"},
+        };
+        for (String[] args : cases) {
+            try (JavaProcess p = JavaProcess.start(dir, CLIENT, args)) {
+                assertEquals(ExitCodes.USAGE, p.waitFor(30), String.join(" ", args) + "\n" + p.stdout() + p.stderr());
+                assertTrue(p.stderr().startsWith("c1m-client: "), p.stderr());
+                assertFalse(p.stderr().contains("Exception"), "no stack trace for " + String.join(" ", args) + ":\n" + p.stderr());
+            }
+        }
+    }
+
+    private static String status(int port) {
+        try (InputStream in = URI.create("http://127.0.0.1:" + port + "/status").toURL().openStream()) {
+            return new String(in.readAllBytes());
+        } catch (Exception e) {
+            return "";
+        }
+    }
+}
