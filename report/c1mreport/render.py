@@ -6,6 +6,7 @@ import os
 from . import failures, formatting as fmt
 from .checks import SETTING_WHY
 from .headline import headline, verdict
+from .summarize import SETTINGS_KEYS
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VENDOR = os.path.join(os.path.dirname(HERE), "vendor")
@@ -64,6 +65,7 @@ def render_html(run, summary, charts):
         failure_kinds=failures.FAILURE_KINDS, lost_kind=failures.LOST, dead_kind=failures.DEAD,
         client_names=[h.name for h in run.clients], setting_names=setting_names, check_lookup=check_lookup,
         setting_why={name: SETTING_WHY.get(name, "") for name in setting_names},
+        other_sysctls=[k for k in SETTINGS_KEYS if k not in setting_names],
         run_settings=run_settings_rows(summary), log_tails=_log_tails(run, summary),
         uplot_js=_vendored("uPlot.iife.min.js"), uplot_css=_vendored("uPlot.min.css"), uplot_version=UPLOT_VERSION)
 

@@ -73,7 +73,7 @@ class CommonChecks:
     def test_html_has_every_section(self):
         for marker in ('id="headline"', 'id="chart-open"', 'id="chart-rate"', 'id="chart-memory-server"',
                        'id="chart-memory-clients"', 'id="conntrack"', 'id="failures"', 'id="cost"', 'id="settings"',
-                       'id="inventory"', "Failures by kind", "Settings in force"):
+                       'id="inventory"', "Failures by kind", "Settings in force", "Other settings collected"):
             self.assertIn(marker, self.html)
         for kind in ("EMFILE", "ENFILE", "EADDRNOTAVAIL", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "ENOBUFS", "OTHER"):
             self.assertIn("<b>%s</b>" % kind, self.html)
