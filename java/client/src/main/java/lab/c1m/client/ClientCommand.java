@@ -141,7 +141,7 @@ public final class ClientCommand implements Callable<Integer> {
         reporter.start();
 
         LoadClient.Settings settings = new LoadClient.Settings(selected, new ConnectionPlan(serverAddress, ports, sources),
-            new Ramp.Settings(target, rate, (int) maxInflight, retries, maxFailures), connectTimeout, hold, heartbeat,
+            new Ramp.Settings(target, rate, (int) maxInflight, retries, maxFailures, connectTimeout.toNanos()), hold, heartbeat,
             threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), progressEvery);
         LoadClient.Verdict verdict = new LoadClient(settings, stats, summary).run(stop);
         summary.finished(verdict.exitCode(), verdict.reason());

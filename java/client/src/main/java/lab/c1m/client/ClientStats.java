@@ -19,10 +19,13 @@ final class ClientStats {
     private final AtomicLongArray connectErrors = new AtomicLongArray(FailureKind.values().length);
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong dead = new AtomicLong();
+    private final AtomicLong stalls = new AtomicLong();
     private final LongAdder heartbeatsSent = new LongAdder();
     private final LongAdder heartbeatsReceived = new LongAdder();
     private final Recorder roundTrips = new Recorder(3);
-    private final Histogram roundTripTotal = new Histogram(3);
+    private final Histogram rampRoundTrips = new Histogram(3);
+    private final Histogram holdRoundTrips = new Histogram(3);
+    private boolean holding;
 
     long connected() {
         long total = established.incrementAndGet();
@@ -55,6 +58,12 @@ final class ClientStats {
 
     void markedDead() {
         dead.incrementAndGet();
+        stalls.incrementAndGet();
+    }
+
+    /** A connection counted dead answered again: it was only late (e.g. queued unaccepted during the ramp). */
+    void recovered() {
+        dead.decrementAndGet();
     }
 
     void heartbeatSent() {
@@ -87,8 +96,14 @@ final class ClientStats {
         return lost.get();
     }
 
+    /** Connections whose heartbeats are unanswered now. */
     long dead() {
         return dead.get();
+    }
+
+    /** Times any connection went unanswered for the dead threshold, recovered or not. */
+    long stalls() {
+        return stalls.get();
     }
 
     long failedTotal() {
@@ -137,9 +152,25 @@ final class ClientStats {
         return heartbeatsReceived.sum();
     }
 
-    /** All round trips so far; one reader (the reporter) folds in what the event loops recorded since its last call. */
-    synchronized Histogram roundTrips() {
-        roundTripTotal.add(roundTrips.getIntervalHistogram());
-        return roundTripTotal.copy();
+    /** From now on round trips count as the hold's: steady state, apart from the ramp's accept queues. */
+    synchronized void holdStarted() {
+        rampRoundTrips.add(roundTrips.getIntervalHistogram());
+        holding = true;
+    }
+
+    /** Round trips recorded while ramping. */
+    synchronized Histogram rampRoundTrips() {
+        fold();
+        return rampRoundTrips.copy();
+    }
+
+    /** Round trips recorded while holding. */
+    synchronized Histogram holdRoundTrips() {
+        fold();
+        return holdRoundTrips.copy();
+    }
+
+    private void fold() {
+        (holding ? holdRoundTrips : rampRoundTrips).add(roundTrips.getIntervalHistogram());
     }
 }

@@ -97,6 +97,7 @@ final class ClientSummary {
         m.put("failure_hint", dominant == null ? null : dominant.name() + ": " + dominant.meaning() + ". Fix: " + dominant.fix());
         m.put("lost", stats.lost());
         m.put("dead", stats.dead());
+        m.put("heartbeat_stalls", stats.stalls());
         double ramp = rampSeconds();
         m.put("ramp_seconds", ramp);
         m.put("connect_rate_per_s", ramp > 0 ? stats.established() / ramp : 0.0);
@@ -114,21 +115,37 @@ final class ClientSummary {
         return m;
     }
 
+    /**
+     * Round trips of the hold (steady state) on top, as the headline; the ramp's, which include time spent
+     * in the server's accept queue, below. Before the hold starts the top fields show the ramp's.
+     */
     private Map<String, Object> heartbeat() {
-        Histogram h = stats.roundTrips();
+        Histogram hold = stats.holdRoundTrips();
+        Histogram ramp = stats.rampRoundTrips();
+        Histogram headline = hold.getTotalCount() > 0 ? hold : ramp;
         Map<String, Object> hb = new LinkedHashMap<>();
         hb.put("interval_ms", heartbeat.toMillis());
         hb.put("sent", stats.heartbeatsSent());
         hb.put("received", stats.heartbeatsReceived());
-        boolean any = h.getTotalCount() > 0;
-        hb.put("p50_ms", any ? h.getValueAtPercentile(50) / 1000.0 : null);
-        hb.put("p90_ms", any ? h.getValueAtPercentile(90) / 1000.0 : null);
-        hb.put("p99_ms", any ? h.getValueAtPercentile(99) / 1000.0 : null);
-        hb.put("p999_ms", any ? h.getValueAtPercentile(99.9) / 1000.0 : null);
-        hb.put("max_ms", any ? h.getMaxValue() / 1000.0 : null);
+        hb.put("phase", headline == hold ? "hold" : "ramp");
+        percentiles(hb, headline);
         hb.put("histogram_unit", "microseconds");
-        hb.put("histogram", encode(h));
+        hb.put("histogram", encode(headline));
+        Map<String, Object> rampPart = new LinkedHashMap<>();
+        percentiles(rampPart, ramp);
+        rampPart.put("histogram", encode(ramp));
+        hb.put("ramp", rampPart);
         return hb;
+    }
+
+    private static void percentiles(Map<String, Object> m, Histogram h) {
+        boolean any = h.getTotalCount() > 0;
+        m.put("count", h.getTotalCount());
+        m.put("p50_ms", any ? h.getValueAtPercentile(50) / 1000.0 : null);
+        m.put("p90_ms", any ? h.getValueAtPercentile(90) / 1000.0 : null);
+        m.put("p99_ms", any ? h.getValueAtPercentile(99) / 1000.0 : null);
+        m.put("p999_ms", any ? h.getValueAtPercentile(99.9) / 1000.0 : null);
+        m.put("max_ms", any ? h.getMaxValue() / 1000.0 : null);
     }
 
     /** HdrHistogram's compressed encoding in base64, so a report can merge clients' histograms exactly. */

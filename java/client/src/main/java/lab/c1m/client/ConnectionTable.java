@@ -57,6 +57,14 @@ final class ConnectionTable {
         return tick(nowNanos) - lastEchoTick[slot];
     }
 
+    boolean isDead(int slot) {
+        return dead.get(slot);
+    }
+
+    void markAlive(int slot) {
+        dead.clear(slot);
+    }
+
     /** Marks the slot dead; true only the first time, so each dead connection is counted once. Sweeper thread only. */
     boolean markDead(int slot) {
         if (dead.get(slot)) {

@@ -61,7 +61,11 @@ final class HeartbeatSweeper {
                 table.clear(slot);
                 continue;
             }
-            if (table.ticksSinceEcho(slot, now) > deadAfterTicks && table.markDead(slot)) {
+            boolean silent = table.ticksSinceEcho(slot, now) > deadAfterTicks;
+            if (!silent && table.isDead(slot)) {
+                table.markAlive(slot);
+                stats.recovered();
+            } else if (silent && table.markDead(slot)) {
                 stats.markedDead();
                 if (!deadLogged) {
                     deadLogged = true;

@@ -24,7 +24,7 @@ final class LoadClient {
     /** Heartbeat echoes are 16 bytes; a small fixed read buffer keeps idle reads cheap. */
     private static final int READ_BUFFER_BYTES = 512;
 
-    record Settings(Transport transport, ConnectionPlan plan, Ramp.Settings ramp, Duration connectTimeout, Duration hold,
+    record Settings(Transport transport, ConnectionPlan plan, Ramp.Settings ramp, Duration hold,
                     Duration heartbeat, int threads, long progressEvery) {
     }
 
@@ -49,7 +49,8 @@ final class LoadClient {
         Bootstrap bootstrap = new Bootstrap()
             .group(group)
             .channel(settings.transport().socketChannel())
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+            // 0: the ramp times connects itself (see Ramp.expireTimedOutConnects).
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES))
             .handler(new ClientHandler(stats, table, () -> closing));
@@ -104,6 +105,7 @@ final class LoadClient {
     /** Holds the connections for --hold (0: until signalled), ending early if every connection is gone. */
     private Duration hold(StopSignal stop) throws InterruptedException {
         summary.state("holding");
+        stats.holdStarted();
         Duration hold = settings.hold();
         LOG.info("Holding {} connections {}", Quantities.count(stats.open()),
             hold.isZero() ? "until SIGTERM or SIGINT" : "for " + Quantities.formatDuration(hold));
@@ -141,7 +143,7 @@ final class LoadClient {
             append(why, Quantities.count(stats.lost()) + " connections closed by the peer (lost)");
         }
         if (stats.dead() > 0) {
-            append(why, Quantities.count(stats.dead()) + " connections dead (no heartbeat echo for "
+            append(why, Quantities.count(stats.dead()) + " connections dead at the end (no heartbeat echo for "
                 + HeartbeatSweeper.DEAD_AFTER_INTERVALS + " intervals)");
         }
         boolean holdCut = summary.reached() && !settings.hold().isZero() && held.compareTo(settings.hold()) < 0;

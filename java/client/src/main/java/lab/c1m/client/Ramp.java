@@ -2,6 +2,8 @@ package lab.c1m.client;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -23,7 +25,12 @@ final class Ramp {
     private static final Logger LOG = LoggerFactory.getLogger(Ramp.class);
     private static final long TICK_MILLIS = 10;
 
-    record Settings(int target, long ratePerSecond, int maxInflight, int retries, long maxFailures) {
+    record Settings(int target, long ratePerSecond, int maxInflight, int retries, long maxFailures,
+                    long connectTimeoutNanos) {
+    }
+
+    /** A connect in flight and when it times out; all share one timeout, so they expire in FIFO order. */
+    private record Pending(ChannelFuture future, long deadlineNanos) {
     }
 
     private final Bootstrap bootstrap;
@@ -37,6 +44,7 @@ final class Ramp {
 
     private final byte[] attempts;
     private final ArrayDeque<Integer> retryQueue = new ArrayDeque<>();
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Set<FailureKind> kindsSeen = EnumSet.noneOf(FailureKind.class);
     private RateLimiter limiter;
     private ScheduledFuture<?> ticker;
@@ -89,6 +97,7 @@ final class Ramp {
     }
 
     private void tick() {
+        expireTimedOutConnects(System.nanoTime());
         if (stopped) {
             return;
         }
@@ -104,11 +113,31 @@ final class Ramp {
         }
     }
 
+    /**
+     * Fails connects older than the timeout, as Netty's CONNECT_TIMEOUT_MILLIS would; but Netty's keeps a
+     * reference to its cancelled timer in every connected channel (about 80 bytes each for the life of the
+     * connection), so the ramp times connects itself.
+     */
+    private void expireTimedOutConnects(long now) {
+        Pending head;
+        while ((head = pending.peek()) != null && (head.future().isDone() || head.deadlineNanos() - now <= 0)) {
+            pending.poll();
+            ChannelFuture f = head.future();
+            if (!f.isDone() && f instanceof ChannelPromise promise && promise.tryFailure(new ConnectTimeoutException(
+                    "connection timed out after " + settings.connectTimeoutNanos() / 1_000_000 + " ms: " + f.channel()))) {
+                f.channel().close();
+            }
+        }
+    }
+
     private void connect(int slot) {
         inflight++;
         attempts[slot]++;
         InetSocketAddress local = plan.local(slot);
         ChannelFuture f = local == null ? bootstrap.connect(plan.remote(slot)) : bootstrap.connect(plan.remote(slot), local);
+        if (!f.isDone()) {
+            pending.add(new Pending(f, System.nanoTime() + settings.connectTimeoutNanos()));
+        }
         f.addListener((ChannelFuture done) -> {
             if (loop.inEventLoop()) {
                 connected(slot, done);

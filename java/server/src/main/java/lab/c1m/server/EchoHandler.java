@@ -20,15 +20,20 @@ final class EchoHandler extends ChannelInboundHandlerAdapter {
     private final int portIndex;
     private final ServerStats stats;
     private final ProgressLog progress;
+    private final SharedAddresses addresses;
 
-    EchoHandler(int portIndex, ServerStats stats, ProgressLog progress) {
+    EchoHandler(int portIndex, ServerStats stats, ProgressLog progress, SharedAddresses addresses) {
         this.portIndex = portIndex;
         this.stats = stats;
         this.progress = progress;
+        this.addresses = addresses;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (addresses != null) {
+            addresses.share(ctx.channel());
+        }
         long total = stats.opened(portIndex);
         progress.reached(total, stats.open());
     }

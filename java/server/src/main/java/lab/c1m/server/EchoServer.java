@@ -30,12 +30,14 @@ final class EchoServer implements AutoCloseable {
     private final int threads;
     private final ServerStats stats;
     private final ProgressLog progress;
+    /** Null when addresses are not shared (--no-lean, not epoll, or Netty's fields moved). */
+    private final SharedAddresses addresses;
     private final List<Channel> listeners = new ArrayList<>();
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
 
     EchoServer(Transport transport, String bindAddress, PortList ports, int backlog, int threads, ServerStats stats,
-               ProgressLog progress) {
+               ProgressLog progress, boolean lean) {
         this.transport = transport;
         this.bindAddress = bindAddress;
         this.ports = ports;
@@ -43,6 +45,7 @@ final class EchoServer implements AutoCloseable {
         this.threads = threads;
         this.stats = stats;
         this.progress = progress;
+        this.addresses = lean && transport.isEpoll() && SharedAddresses.available() ? new SharedAddresses() : null;
     }
 
     /** Listens on every port or, if one cannot be bound, closes what was bound and says which and why. */
@@ -60,7 +63,7 @@ final class EchoServer implements AutoCloseable {
         for (int i = 0; i < ports.size(); i++) {
             int port = ports.get(i);
             // One shared handler per port: per-port counts with no per-connection handler objects.
-            ServerBootstrap perPort = bootstrap.clone().childHandler(new EchoHandler(i, stats, progress));
+            ServerBootstrap perPort = bootstrap.clone().childHandler(new EchoHandler(i, stats, progress, addresses));
             try {
                 listeners.add(perPort.bind(bindAddress, port).sync().channel());
             } catch (Exception e) {
@@ -68,8 +71,8 @@ final class EchoServer implements AutoCloseable {
                 throw new BindFailedException(bindAddress, port, e);
             }
         }
-        LOG.info("Listening on {} ports {} ({}), backlog {}, {} I/O threads", bindAddress, ports, transport.kind(),
-            backlog, threads);
+        LOG.info("Listening on {} ports {} ({}{}), backlog {}, {} I/O threads", bindAddress, ports, transport.kind(),
+            addresses != null ? ", shared addresses" : "", backlog, threads);
     }
 
     @Override
