@@ -51,9 +51,10 @@ def rate_chart(run, start, grid):
     for i, client in enumerate(run.clients):
         if not client.timeline:
             continue
-        established = series.interpolate(client.timeline, "established", start, grid, after="hold")
+        rows = series.counter_rows(client)
+        established = series.interpolate(rows, "established", start, grid, after="hold")
         established_all.append(established)
-        failed_all.append(series.interpolate(client.timeline, "failed", start, grid, after="hold"))
+        failed_all.append(series.interpolate(rows, "failed", start, grid, after="hold"))
         lines.append(_line("%s connects/s" % client.name, _round(series.per_second(established, grid), 0),
                            _client_color(i), width=1))
     if established_all:

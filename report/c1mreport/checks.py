@@ -43,12 +43,13 @@ def _check(setting, value, needed, status, why):
     return {"setting": setting, "value": value, "needed": needed, "status": status, "why": why}
 
 
-def _at_least(setting, value, needed, why, tight_below=None):
+def _at_least(setting, value, needed, why, tight_below=None, advisory=False):
+    """advisory: falling below `needed` slows a run down rather than capping it, so it is only tight."""
     number = _int(value) if value != "unlimited" else float("inf")
     if value is None or number is None:
         return _check(setting, value, needed, "n/a", "not collected on this host")
     if number < needed:
-        return _check(setting, value, needed, "short", why)
+        return _check(setting, value, needed, "tight" if advisory else "short", why)
     if tight_below and number < tight_below:
         return _check(setting, value, needed, "tight", why)
     return _check(setting, value, needed, "ok", why)
@@ -111,9 +112,10 @@ def host_checks(host, settings):
             checks.append(_check("net.ipv4.ip_local_port_range", value, needed, status, why))
     else:
         checks.append(_at_least("net.core.somaxconn", sysctl.get("net.core.somaxconn"), SYN_BACKLOG_ADVICE,
-                                "caps the listen backlog; short -> refused or timed-out connects at high rates"))
+                                "caps the listen backlog; short -> refused or timed-out connects at high rates",
+                                advisory=True))
         checks.append(_at_least("net.ipv4.tcp_max_syn_backlog", sysctl.get("net.ipv4.tcp_max_syn_backlog"),
-                                SYN_BACKLOG_ADVICE, "half-open connections queued per listener"))
+                                SYN_BACKLOG_ADVICE, "half-open connections queued per listener", advisory=True))
 
     conntrack_max = sysctl.get("net.netfilter.nf_conntrack_max")
     if host.conntrack or conntrack_max is not None:

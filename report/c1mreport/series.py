@@ -30,6 +30,21 @@ def load_start(run):
     return None
 
 
+def counter_rows(host):
+    """The host's timeline with a zero row at its process start prepended.
+
+    A client's first row already counts the connections of its first second; without the anchor the
+    interpolation would put all of them into one grid step and show a rate spike at the start.
+    """
+    started = parse_time((host.summary or {}).get("started_at"))
+    rows = host.timeline
+    if started is None or not rows or started >= rows[0]["t"]:
+        return rows
+    zero = {column: 0 for column in rows[0] if column != "t"}
+    zero["t"] = started
+    return [zero] + rows
+
+
 def make_grid(run, start, lead_seconds=5):
     """Seconds since `start`, from a few seconds before it to the last row of any timeline."""
     ends = [h.timeline[-1]["t"] for h in run.hosts if h.timeline]

@@ -97,7 +97,7 @@ def connect_rates(run, start):
     for client in run.clients:
         if not client.timeline:
             continue
-        established = series.interpolate(client.timeline, "established", start, grid, after="hold")
+        established = series.interpolate(series.counter_rows(client), "established", start, grid, after="hold")
         rates = series.per_second(established, grid)
         cumulative.append(established)
         per_client[client.name] = max((r for r in rates if r is not None), default=None)
