@@ -104,8 +104,10 @@ def connect_rates(run, start):
     if not cumulative:
         return {"mean_per_s": None, "peak_per_s": None, "ramp_seconds": None, "per_client_peak_per_s": {}}
     total = series.add_series(cumulative)
-    final = max(v for v in total if v is not None)
-    done_at = next(x for x, v in zip(grid, total) if v is not None and v >= final)
+    final = sum(c.timeline[-1].get("established") or 0 for c in run.clients if c.timeline)
+    # The ramp ends at the row where the last client reached its final count (row time, not grid step).
+    done_at = max(next(r["t"] for r in c.timeline if (r.get("established") or 0) >= (c.timeline[-1].get("established") or 0))
+                  for c in run.clients if c.timeline) - start
     peak = max((r for r in series.per_second(total, grid) if r is not None), default=None)
     return {"mean_per_s": _ratio(final, done_at) if done_at > 0 else None,
             "peak_per_s": int(round(peak)) if peak is not None else None,
