@@ -120,7 +120,14 @@ def compare_runs(folders):
                     text += " (%s%s)" % (change, ", " + judgement if judgement else "")
             cells.append(text)
         metrics.append({"key": key, "label": label, "cells": cells, "values": values})
+    targets = {s["result"]["target"] for s in summaries}
+    caveats = []
+    if len(targets) > 1:
+        caveats.append("The targets differ (%s): totals such as RSS or time scale with the target; compare the "
+                       "per-connection figures and rates instead." % ", ".join(fmt.count(t) for t in
+                                                                              sorted(t for t in targets if t)))
     return {"run_ids": ids, "folders": list(folders), "verdicts": [verdict(s) for s in summaries],
+            "caveats": caveats,
             "hosts_differ": host_differences(runs), "settings_differ": differing, "metrics": metrics}
 
 
@@ -140,6 +147,7 @@ def render_text(comparison):
         out += ["  " + line for line in comparison["hosts_differ"]]
     else:
         out.append("Same hosts in every run (names, memory, CPUs, kernel, virtualization).")
+    out += comparison["caveats"]
     out += ["", "Headline"]
     out.append(_text_table(["metric"] + comparison["run_ids"],
                            [[m["label"]] + m["cells"] for m in comparison["metrics"]]))
@@ -161,6 +169,7 @@ def render_markdown(comparison):
         out.append("**These runs were made on different hosts**, so part of any difference is the machines:")
         out += ["- %s" % line for line in comparison["hosts_differ"]]
         out.append("")
+    out += ["%s" % c for c in comparison["caveats"]] + ([""] if comparison["caveats"] else [])
     out += ["## Headline", "", md_table(["metric"] + ids, [[m["label"]] + m["cells"] for m in comparison["metrics"]]),
             "", "## Settings that differ", ""]
     out.append(md_table(["setting"] + ids, [[n] + v for n, v in comparison["settings_differ"]])
@@ -192,6 +201,6 @@ def render_html(comparison):
 table{border-collapse:collapse;width:100%%;margin:8px 0 20px}th,td{border:1px solid #e5e7eb;padding:5px 8px;text-align:left}
 th{background:#f0f1f4}td.better{background:#e9f7ef}td.worse{background:#fdecea}.warn{color:#b9770e}</style></head>
 <body><h1>c1m runs compared</h1><p>Baseline: <code>%s</code>; changes are against it.</p>%s%s
-<h2>Headline</h2>%s<h2>Settings that differ</h2>%s</body></html>
+%s<h2>Headline</h2>%s<h2>Settings that differ</h2>%s</body></html>
 """ % (e(ids[0]), table(["run", "verdict"], [[i, "%s: %s" % v] for i, v in zip(ids, comparison["verdicts"])]),
-       hosts, table(["metric"] + ids, [[m["label"]] + m["cells"] for m in comparison["metrics"]]), settings)
+       hosts, "".join("<p class=warn>%s</p>" % e(c) for c in comparison["caveats"]), table(["metric"] + ids, [[m["label"]] + m["cells"] for m in comparison["metrics"]]), settings)

@@ -30,6 +30,9 @@ class Compare(unittest.TestCase):
         self.assertEqual(metrics["failed_total"]["cells"][1], "132,520 (new, worse)")
         self.assertEqual(metrics["reached"]["cells"], ["yes", "NO"])
 
+    def test_different_targets_are_called_out(self):
+        self.assertIn("The targets differ (15,000, 1,000,000)", self.text)
+
     def test_same_hosts_are_recognised(self):
         self.assertEqual(self.comparison["hosts_differ"], [])
         self.assertIn("Same hosts in every run", self.text)
