@@ -2,6 +2,7 @@
 
 import json
 import os
+import sys
 
 from . import failures, formatting as fmt
 from .checks import SETTING_WHY
@@ -19,7 +20,7 @@ def _jinja_environment():
     except ImportError:
         from .errors import ReportInputError
         raise ReportInputError(
-            "the report generator needs Jinja2, which this Python (%s) cannot import" % os.sys.executable,
+            "the report generator needs Jinja2, which this Python (%s) cannot import" % sys.executable,
             "apt-get install python3-jinja2 (Debian/Ubuntu; it comes with Ansible) or pip install jinja2; "
             "report/install-deps.sh does the apt part") from None
     return jinja2.Environment(loader=jinja2.FileSystemLoader(os.path.join(HERE, "templates")),

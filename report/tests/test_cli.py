@@ -47,6 +47,15 @@ class BadInput(unittest.TestCase):
     def test_compare_needs_two_runs(self):
         self.assertCleanUsageError(run_cli("compare", fixture("reached-3x5000")), "at least two")
 
+    def test_missing_jinja2_names_the_package(self):
+        # -S hides site-packages, where Jinja2 lives, as on a controller without python3-jinja2
+        with tempfile.TemporaryDirectory() as out:
+            result = subprocess.run([sys.executable, "-S", CLI, "build", fixture("reached-3x5000"), "--out", out],
+                                    capture_output=True, text=True, timeout=120)
+        if result.returncode == 0:
+            self.skipTest("Jinja2 is importable even without site-packages here")
+        self.assertCleanUsageError(result, "needs Jinja2", "python3-jinja2")
+
     def test_no_command(self):
         self.assertEqual(run_cli().returncode, 2)
 
