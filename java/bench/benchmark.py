@@ -29,6 +29,7 @@ CLIENT_JAR = ROOT / "client" / "target" / "c1m-client.jar"
 # The JVM options the lab's roles use (see docs/performance.md for why).
 DEFAULT_JVM = "-XX:+UseSerialGC -Xss256k -XX:+AlwaysPreTouch -XX:-UsePerfData"
 FD_RESERVE = 300  # descriptors the JVM itself uses besides the sockets
+PROBE = 1000  # connections of the warm-up client, whose heap is the client's baseline
 
 
 def fail(message):
@@ -60,7 +61,7 @@ def rss_bytes(pid):
 
 def live_heap(pid, top):
     """Bytes of live objects after the full GC that GC.class_histogram triggers, and the top classes."""
-    out = subprocess.run(["jcmd", str(pid), "GC.class_histogram"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([JCMD, str(pid), "GC.class_histogram"], capture_output=True, text=True, check=True).stdout
     total = 0
     classes = []
     for line in out.splitlines():
@@ -114,8 +115,12 @@ def read_json(path):
     return json.loads(Path(path).read_text())
 
 
+JAVA = "java"
+JCMD = "jcmd"
+
+
 def start(jar, jvm, args, log):
-    cmd = ["java", *jvm.split(), "-jar", str(jar), *args]
+    cmd = [JAVA, *jvm.split(), "-jar", str(jar), *args]
     return subprocess.Popen(cmd, stdout=open(log, "w"), stderr=subprocess.STDOUT)
 
 
@@ -142,14 +147,18 @@ def main():
     p.add_argument("--client-jvm", default=DEFAULT_JVM + " -Xmx512m", help="client JVM options")
     p.add_argument("--top", type=int, default=0, help="also print the top N classes of each histogram")
     p.add_argument("--json", help="write the results here as JSON too")
+    p.add_argument("--java-home", help="JDK to run both jars and jcmd with (default: java and jcmd on PATH)")
     a = p.parse_args()
+    global JAVA, JCMD
+    if a.java_home:
+        JAVA, JCMD = str(Path(a.java_home) / "bin" / "java"), str(Path(a.java_home) / "bin" / "jcmd")
     n = a.connections or cap
     if n > cap:
         fail(f"{n:,} connections need more than the open-files hard limit {hard:,} allows per process; at most {cap:,}")
     for jar in (SERVER_JAR, CLIENT_JAR):
         if not jar.exists():
             fail(f"{jar} is missing: build it with java/mvnw -f java/pom.xml -DskipTests package")
-    if subprocess.run(["which", "jcmd"], capture_output=True).returncode != 0:
+    if subprocess.run(["which", JCMD], capture_output=True).returncode != 0:
         fail("jcmd is missing: install a JDK (openjdk-17-jdk-headless)")
 
     work = Path(tempfile.mkdtemp(prefix="c1m-bench-"))
@@ -163,18 +172,21 @@ def main():
     try:
         wait_for(lambda: b"running" in urllib.request.urlopen(f"http://127.0.0.1:{metrics}/status").read(), 30,
                  "the server")
-        server_heap0, _, server_classes0 = live_heap(server.pid, 0)
-        server_rss0 = rss_bytes(server.pid)
-
-        # The client's own baseline: the same JVM with one connection, measured the same way.
-        probe = start(CLIENT_JAR, a.client_jvm, ["--server", "127.0.0.1", "--ports", ports, "--connections", "1",
-                                                 "--hold", "0", "--heartbeat", a.heartbeat,
+        # Warm-up and baselines: a probe client holds PROBE connections so both JVMs load their classes,
+        # compile their hot paths and fill their pools; what each side costs per connection is then the
+        # slope between the probe's count and the full count, not one-time start-up costs spread over N.
+        probe = start(CLIENT_JAR, a.client_jvm, ["--server", "127.0.0.1", "--ports", ports, "--connections", str(PROBE),
+                                                 "--hold", "0", "--heartbeat", a.heartbeat, "--progress-every", "0",
                                                  "--summary", str(work / "probe.json")], work / "probe.log")
-        wait_for(lambda: read_json(work / "probe.json")["state"] == "holding", 60, "the baseline client")
-        time.sleep(2)
+        wait_for(lambda: read_json(work / "probe.json")["state"] == "holding", 60, "the warm-up client")
+        time.sleep(max(3, a.hold_seconds // 3))
         client_heap0, _, client_classes0 = live_heap(probe.pid, 0)
         client_rss0 = rss_bytes(probe.pid)
         stop(probe)
+        wait_for(lambda: read_json(work / "server.json")["open"] == 0, 60, "the warm-up connections to close")
+        time.sleep(1.5)
+        server_heap0, _, server_classes0 = live_heap(server.pid, 0)
+        server_rss0 = rss_bytes(server.pid)
         kernel0, slab0 = kernel_tcp_pages(), slab_bytes()
 
         client = start(CLIENT_JAR, a.client_jvm, ["--server", "127.0.0.1", "--ports", ports, "--connections", str(n),
@@ -185,6 +197,8 @@ def main():
         if ramp["state"] != "holding":
             fail(f"the client stopped: {ramp.get('exit_reason')} (log: {work / 'client.log'})")
         time.sleep(a.hold_seconds)
+        # Round trips before the heap measurements: their full GCs pause both JVMs for a moment.
+        steady = read_json(work / "client.json")
         kernel1, slab1 = kernel_tcp_pages(), slab_bytes()
         server_heap1, server_top, server_classes1 = live_heap(server.pid, a.top)
         client_heap1, client_top, client_classes1 = live_heap(client.pid, a.top)
@@ -197,7 +211,7 @@ def main():
             stop(client)
         stop(server)
 
-    hb = final["heartbeat"]
+    hb = steady["heartbeat"]
     results = {
         "connections": n,
         "held": server_open,
@@ -205,8 +219,8 @@ def main():
         "connect_rate_per_s": round(ramp["connect_rate_per_s"]),
         "server_heap_bytes_per_conn": round((server_heap1 - server_heap0) / n),
         "server_rss_bytes_per_conn": round((server_rss1 - server_rss0) / n),
-        "client_heap_bytes_per_conn": round((client_heap1 - client_heap0) / n),
-        "client_rss_bytes_per_conn": round((client_rss1 - client_rss0) / n),
+        "client_heap_bytes_per_conn": round((client_heap1 - client_heap0) / (n - PROBE)),
+        "client_rss_bytes_per_conn": round((client_rss1 - client_rss0) / (n - PROBE)),
         "kernel_tcp_bytes_per_socket": round((kernel1 - kernel0) * 4096 / (2 * n)) if kernel0 is not None else None,
         "slab_bytes_per_socket": round((slab1 - slab0) / (2 * n)) if slab0 is not None else None,
         "heartbeats_sent": hb["sent"],
@@ -220,7 +234,7 @@ def main():
     print_table(results)
     if a.top:
         print_top("server", server_top, server_classes0, n)
-        print_top("client", client_top, client_classes0, n)
+        print_top("client", client_top, client_classes0, n - PROBE)
     if a.json:
         Path(a.json).write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nlogs and summaries: {work}")
@@ -254,10 +268,10 @@ def print_table(r):
 
 
 def print_top(role, top, before, n):
-    print(f"\nTop classes of the {role} heap with {n:,} connections (bytes per connection beyond the baseline):")
+    print(f"\nTop classes of the {role} heap: bytes and objects per connection, over {n:,} connections beyond the baseline:")
     for size, count, name in top:
-        b_size = before.get(name, (0, 0))[1]
-        print(f"  {(size - b_size) / n:8.1f} B  {count:>9,}  {name}")
+        b_size, b_count = before.get(name, (0, 0))
+        print(f"  {(size - b_size) / n:8.1f} B  {(count - b_count) / n:6.2f}  {name}")
 
 
 if __name__ == "__main__":

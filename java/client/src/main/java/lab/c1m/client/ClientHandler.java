@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import lab.c1m.common.SharedAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +25,24 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final ClientStats stats;
     private final ConnectionTable table;
     private final BooleanSupplier closingByUs;
+    /** Null when addresses are not shared (not epoll, or Netty's fields moved). */
+    private final SharedAddresses addresses;
     /** Bytes of a frame split across reads: rare on an idle connection, so a map beats a buffer per connection. */
     private final Map<Channel, ByteBuf> partialFrames = new ConcurrentHashMap<>();
     private final AtomicBoolean garbageLogged = new AtomicBoolean();
 
-    ClientHandler(ClientStats stats, ConnectionTable table, BooleanSupplier closingByUs) {
+    ClientHandler(ClientStats stats, ConnectionTable table, BooleanSupplier closingByUs, SharedAddresses addresses) {
         this.stats = stats;
         this.table = table;
         this.closingByUs = closingByUs;
+        this.addresses = addresses;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (addresses != null) {
+            addresses.share(ctx.channel());
+        }
     }
 
     @Override

@@ -13,6 +13,7 @@ import lab.c1m.common.ExitCodes;
 import lab.c1m.common.FailureKind;
 import lab.c1m.common.ProgressLog;
 import lab.c1m.common.Quantities;
+import lab.c1m.common.SharedAddresses;
 import lab.c1m.common.StopSignal;
 import lab.c1m.common.Transport;
 import org.slf4j.Logger;
@@ -53,7 +54,8 @@ final class LoadClient {
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES))
-            .handler(new ClientHandler(stats, table, () -> closing));
+            .handler(new ClientHandler(stats, table, () -> closing,
+                settings.transport().isEpoll() && SharedAddresses.available() ? SharedAddresses.forClient() : null));
         if (settings.transport().isEpoll()) {
             // Lets many connections share a bound source address: the port is chosen at connect() per destination.
             bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);

@@ -1,4 +1,4 @@
-package lab.c1m.server;
+package lab.c1m.common;
 
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -10,13 +10,13 @@ import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Makes accepted epoll connections share their address objects. A million connections come from a handful
- * of client IPs to twenty local ports, yet Netty caches two fresh addresses per connection (local: socket
- * address, its holder, the IP and its holder, 136 bytes; remote: 56 bytes more than its port needs). The
- * cached fields are private, so this swaps them through a VarHandle; if a Netty version renames them the
- * swap is skipped and nothing else changes.
+ * Makes epoll connections share their cached address objects. A million connections run between a handful
+ * of IPs and twenty server ports, yet Netty keeps two fresh addresses per connection: a socket address, its
+ * holder, the IP and its holder, 136 bytes each. The side with few distinct values (the server's ports) is
+ * shared whole; the other (one port per connection) shares its IP, saving 56 bytes. The cached fields are
+ * private, so they are swapped through a VarHandle; if a Netty version renames them nothing is swapped.
  */
-final class SharedAddresses {
+public final class SharedAddresses {
     /** Past this many distinct entries (not a lab any more: a scan?) addresses are no longer shared. */
     private static final int MAX_ENTRIES = 65_536;
     /** The package-private class that declares the cached address fields. */
@@ -24,29 +24,46 @@ final class SharedAddresses {
     private static final VarHandle LOCAL = field("local");
     private static final VarHandle REMOTE = field("remote");
 
-    private final ConcurrentHashMap<InetSocketAddress, InetSocketAddress> locals = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<InetAddress, InetAddress> clientIps = new ConcurrentHashMap<>();
+    private final boolean serverSide;
+    private final ConcurrentHashMap<InetSocketAddress, InetSocketAddress> endpoints = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetAddress, InetAddress> ips = new ConcurrentHashMap<>();
 
-    static boolean available() {
+    private SharedAddresses(boolean serverSide) {
+        this.serverSide = serverSide;
+    }
+
+    /** For accepted connections: the local address (a listening port) is shared whole, the client's IP alone. */
+    public static SharedAddresses forServer() {
+        return new SharedAddresses(true);
+    }
+
+    /** For connected connections: the remote address (a server port) is shared whole, the local IP alone. */
+    public static SharedAddresses forClient() {
+        return new SharedAddresses(false);
+    }
+
+    public static boolean available() {
         return LOCAL != null && REMOTE != null;
     }
 
-    /** Replaces the channel's cached addresses with shared ones. Call on the channel's event loop, once. */
-    void share(Channel channel) {
-        if (!available() || !OWNER.isInstance(channel) || locals.size() + clientIps.size() >= MAX_ENTRIES) {
+    /** Replaces the channel's cached addresses with shared ones. Call once, on the channel's event loop. */
+    public void share(Channel channel) {
+        if (!available() || !OWNER.isInstance(channel) || endpoints.size() + ips.size() >= MAX_ENTRIES) {
             return;
         }
-        if (LOCAL.get(channel) instanceof InetSocketAddress local) {
-            InetSocketAddress shared = locals.putIfAbsent(local, local);
+        VarHandle few = serverSide ? LOCAL : REMOTE;
+        VarHandle many = serverSide ? REMOTE : LOCAL;
+        if (few.get(channel) instanceof InetSocketAddress endpoint) {
+            InetSocketAddress shared = endpoints.putIfAbsent(endpoint, endpoint);
             if (shared != null) {
-                LOCAL.set(channel, shared);
+                few.set(channel, shared);
             }
         }
-        if (REMOTE.get(channel) instanceof InetSocketAddress remote) {
-            InetAddress ip = remote.getAddress();
-            InetAddress sharedIp = clientIps.putIfAbsent(ip, ip);
+        if (many.get(channel) instanceof InetSocketAddress own) {
+            InetAddress ip = own.getAddress();
+            InetAddress sharedIp = ips.putIfAbsent(ip, ip);
             if (sharedIp != null) {
-                REMOTE.set(channel, new InetSocketAddress(sharedIp, remote.getPort()));
+                many.set(channel, new InetSocketAddress(sharedIp, own.getPort()));
             }
         }
     }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
 import lab.c1m.common.ProgressLog;
+import lab.c1m.common.SharedAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

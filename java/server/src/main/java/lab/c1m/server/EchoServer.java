@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import lab.c1m.common.PortList;
 import lab.c1m.common.ProgressLog;
+import lab.c1m.common.SharedAddresses;
 import lab.c1m.common.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,7 @@ final class EchoServer implements AutoCloseable {
         this.threads = threads;
         this.stats = stats;
         this.progress = progress;
-        this.addresses = lean && transport.isEpoll() && SharedAddresses.available() ? new SharedAddresses() : null;
+        this.addresses = lean && transport.isEpoll() && SharedAddresses.available() ? SharedAddresses.forServer() : null;
     }
 
     /** Listens on every port or, if one cannot be bound, closes what was bound and says which and why. */
