@@ -2,7 +2,6 @@ package lab.c1m.client;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,17 +16,17 @@ import lab.c1m.common.ReportFiles;
 import lab.c1m.common.RuntimeFacts;
 import lab.c1m.common.StopSignal;
 import lab.c1m.common.Transport;
-import lab.c1m.common.TransportKind;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
 import lab.c1m.common.cli.DurationConverter;
 import lab.c1m.common.cli.PortListConverter;
-import lab.c1m.common.cli.TransportConverter;
+import lab.c1m.common.cli.RunOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -47,6 +46,9 @@ public final class ClientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    RunOptions run;
+
     @Option(names = "--server", paramLabel = "HOST", required = true, description = "Server host name or address.")
     String server;
 
@@ -62,9 +64,6 @@ public final class ClientCommand implements Callable<Integer> {
         description = "Local addresses to connect from: 10.0.0.2,10.0.0.3 or 10.0.0.0/30. Default: the kernel's choice.")
     String sourceIps;
 
-    @Option(names = "--transport", paramLabel = "epoll|io_uring|nio", converter = TransportConverter.class,
-        defaultValue = "epoll", description = "Netty transport; falls back to nio, with a warning, if unavailable.")
-    TransportKind transport;
 
     @Option(names = "--rate", paramLabel = "PER_SECOND", converter = CountConverter.class, defaultValue = "0",
         description = "New connections per second; 0 = as fast as --max-inflight allows.")
@@ -93,25 +92,11 @@ public final class ClientCommand implements Callable<Integer> {
         description = "Each connection sends a stamped frame this often and times its echo; 0 = no heartbeats.")
     Duration heartbeat;
 
-    @Option(names = "--threads", defaultValue = "0", description = "I/O threads; 0 = one per CPU.")
-    int threads;
 
-    @Option(names = "--progress-every", paramLabel = "N", converter = CountConverter.class, defaultValue = "1000",
-        description = "One progress line every N established connections; 0 = none.")
-    long progressEvery;
 
-    @Option(names = "--status-interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "5s",
-        description = "A status line this often while anything changes.")
-    Duration statusInterval;
 
-    @Option(names = "--summary", paramLabel = "FILE", description = "JSON summary, refreshed every second and written at exit.")
-    Path summaryFile;
 
-    @Option(names = "--timeline", paramLabel = "FILE", description = "CSV timeline, one row per second.")
-    Path timelineFile;
 
-    @Option(names = "--log-file", paramLabel = "FILE", description = "Also log to this file.")
-    Path logFile;
 
     public static void main(String[] args) {
         System.exit(Cli.run(new ClientCommand(), args));
@@ -122,11 +107,11 @@ public final class ClientCommand implements Callable<Integer> {
         validate();
         InetAddress serverAddress = resolve();
         List<InetAddress> sources = sourceIps == null ? List.of() : parseSources();
-        Logging.addFile(logFile);
+        Logging.addFile(run.logFile);
         checkCapacity(HostLimits.read(), Math.max(1, sources.size()));
         StopSignal stop = StopSignal.install();
 
-        Transport selected = Transport.select(transport);
+        Transport selected = Transport.select(run.transport);
         if (!sources.isEmpty() && !selected.isEpoll()) {
             LOG.warn("--source-ips with {}: without IP_BIND_ADDRESS_NO_PORT each source address is capped at its"
                 + " ephemeral port range in all, not per server port", selected.kind());
@@ -137,12 +122,12 @@ public final class ClientCommand implements Callable<Integer> {
         ClientStats stats = new ClientStats();
         ClientSummary summary = new ClientSummary(stats, target, heartbeat, ClientSummary.settings(server,
             ports.asList(), sourceNames, selected.kind().label(), rate, hold, heartbeat));
-        ClientReporter reporter = new ClientReporter(stats, summary, target, summaryFile, timelineFile, statusInterval);
+        ClientReporter reporter = new ClientReporter(stats, summary, target, run.summaryFile, run.timelineFile, run.statusInterval);
         reporter.start();
 
         LoadClient.Settings settings = new LoadClient.Settings(selected, new ConnectionPlan(serverAddress, ports, sources),
             new Ramp.Settings(target, rate, (int) maxInflight, retries, maxFailures, connectTimeout.toNanos()), hold, heartbeat,
-            threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), progressEvery);
+            run.ioThreads(), run.progressEvery);
         LoadClient.Verdict verdict = new LoadClient(settings, stats, summary).run(stop);
         summary.finished(verdict.exitCode(), verdict.reason());
         reporter.close();
@@ -156,6 +141,7 @@ public final class ClientCommand implements Callable<Integer> {
 
     private void validate() {
         CommandLine cmd = spec.commandLine();
+        run.validate(cmd);
         if (connections < 1) {
             throw Cli.usage(cmd, "--connections must be at least 1");
         }
@@ -171,18 +157,12 @@ public final class ClientCommand implements Callable<Integer> {
         if (!heartbeat.isZero() && heartbeat.toMillis() < 100) {
             throw Cli.usage(cmd, "--heartbeat must be 0 (off) or at least 100ms, got " + Quantities.formatDuration(heartbeat));
         }
-        if (threads < 0) {
-            throw Cli.usage(cmd, "--threads must be 0 (one per CPU) or more, got " + threads);
-        }
-        if (statusInterval.isZero()) {
-            throw Cli.usage(cmd, "--status-interval must be positive, e.g. 5s");
-        }
-        if (summaryFile != null) {
+        if (run.summaryFile != null) {
             // Fail now, not after the ramp, if the summary cannot be written.
             try {
-                ReportFiles.writeSummary(summaryFile, new java.util.LinkedHashMap<>(java.util.Map.of("state", "starting")));
+                ReportFiles.writeSummary(run.summaryFile, new java.util.LinkedHashMap<>(java.util.Map.of("state", "starting")));
             } catch (RuntimeException e) {
-                throw Cli.usage(cmd, "--summary " + summaryFile + ": " + e.getMessage());
+                throw Cli.usage(cmd, "--summary " + run.summaryFile + ": " + e.getMessage());
             }
         }
     }

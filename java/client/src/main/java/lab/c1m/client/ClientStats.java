@@ -6,15 +6,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import lab.c1m.common.FailureKind;
+import lab.c1m.common.OpenCounter;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /** Counters that event loops update and the reporter reads; the histogram holds heartbeat round trips in microseconds. */
 final class ClientStats {
-    private final AtomicLong established = new AtomicLong();
-    private final AtomicLong closed = new AtomicLong();
-    private final AtomicLong peakOpen = new AtomicLong();
-    private volatile long peakNanos;
+    private final OpenCounter connections = new OpenCounter();
     private final AtomicLongArray failed = new AtomicLongArray(FailureKind.values().length);
     private final AtomicLongArray connectErrors = new AtomicLongArray(FailureKind.values().length);
     private final AtomicLong lost = new AtomicLong();
@@ -28,21 +26,11 @@ final class ClientStats {
     private boolean holding;
 
     long connected() {
-        long total = established.incrementAndGet();
-        long open = total - closed.get();
-        long peak = peakOpen.get();
-        while (open > peak) {
-            if (peakOpen.compareAndSet(peak, open)) {
-                peakNanos = System.nanoTime();
-                break;
-            }
-            peak = peakOpen.get();
-        }
-        return total;
+        return connections.opened();
     }
 
     void closed(boolean lostConnection) {
-        closed.incrementAndGet();
+        connections.closed();
         if (lostConnection) {
             lost.incrementAndGet();
         }
@@ -76,20 +64,19 @@ final class ClientStats {
     }
 
     long established() {
-        return established.get();
+        return connections.openedTotal();
     }
 
     long open() {
-        long c = closed.get();
-        return established.get() - c;
+        return connections.open();
     }
 
     long peakOpen() {
-        return peakOpen.get();
+        return connections.peak();
     }
 
     long peakNanos() {
-        return peakNanos;
+        return connections.peakNanos();
     }
 
     long lost() {

@@ -1,7 +1,5 @@
 package lab.c1m.server;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import lab.c1m.common.Capacity;
@@ -14,17 +12,16 @@ import lab.c1m.common.Quantities;
 import lab.c1m.common.RuntimeFacts;
 import lab.c1m.common.StopSignal;
 import lab.c1m.common.Transport;
-import lab.c1m.common.TransportKind;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
-import lab.c1m.common.cli.DurationConverter;
 import lab.c1m.common.cli.PortListConverter;
-import lab.c1m.common.cli.TransportConverter;
+import lab.c1m.common.cli.RunOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -44,6 +41,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    RunOptions run;
+
     @Option(names = "--ports", paramLabel = "PORTS", converter = PortListConverter.class, defaultValue = "9000-9019",
         description = "Ports to listen on: a range (9000-9019), a list (9000,9001) or both.")
     PortList ports;
@@ -51,29 +51,18 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0", description = "Address to listen on.")
     String bind;
 
-    @Option(names = "--transport", paramLabel = "epoll|io_uring|nio", converter = TransportConverter.class,
-        defaultValue = "epoll", description = "Netty transport; falls back to nio, with a warning, if unavailable.")
-    TransportKind transport;
 
     @Option(names = "--backlog", defaultValue = "65535",
         description = "Listen backlog per port (the kernel caps it at net.core.somaxconn).")
     int backlog;
 
-    @Option(names = "--threads", defaultValue = "0", description = "I/O threads; 0 = one per CPU.")
-    int threads;
 
     @Option(names = "--lean", negatable = true, defaultValue = "true", fallbackValue = "true",
         description = "Epoll connections share their address objects (about 190 bytes less heap each);"
             + " --no-lean keeps Netty's own, for comparison.")
     boolean lean;
 
-    @Option(names = "--progress-every", paramLabel = "N", converter = CountConverter.class, defaultValue = "1000",
-        description = "One progress line every N accepted connections; 0 = none.")
-    long progressEvery;
 
-    @Option(names = "--status-interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "5s",
-        description = "A status line this often while connections change.")
-    Duration statusInterval;
 
     @Option(names = "--metrics-port", defaultValue = "9100",
         description = "HTTP port for /metrics (Prometheus) and /status (JSON); 0 = off.")
@@ -83,15 +72,8 @@ public final class ServerCommand implements Callable<Integer> {
         description = "Refuse to start (exit 3) if this host cannot hold this many connections; 0 = no check.")
     long expectedConnections;
 
-    @Option(names = "--summary", paramLabel = "FILE",
-        description = "JSON summary, refreshed every second and written at exit.")
-    Path summaryFile;
 
-    @Option(names = "--timeline", paramLabel = "FILE", description = "CSV timeline, one row per second.")
-    Path timelineFile;
 
-    @Option(names = "--log-file", paramLabel = "FILE", description = "Also log to this file.")
-    Path logFile;
 
     public static void main(String[] args) {
         System.exit(Cli.run(new ServerCommand(), args));
@@ -100,15 +82,15 @@ public final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        Logging.addFile(logFile);
+        Logging.addFile(run.logFile);
         HostLimits limits = HostLimits.read();
         checkCapacity(limits);
         StopSignal stop = StopSignal.install();
 
-        Transport selected = Transport.select(transport);
+        Transport selected = Transport.select(run.transport);
         ServerStats stats = new ServerStats(ports);
-        ProgressLog progress = new ProgressLog(LoggerFactory.getLogger("progress"), "Accepted", progressEvery);
-        int ioThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        ProgressLog progress = new ProgressLog(LoggerFactory.getLogger("progress"), "Accepted", run.progressEvery);
+        int ioThreads = run.ioThreads();
         EchoServer server = new EchoServer(selected, bind, ports, backlog, ioThreads, stats, progress, lean);
         try {
             server.start();
@@ -130,7 +112,7 @@ public final class ServerCommand implements Callable<Integer> {
                 return ExitCodes.NOT_REACHED;
             }
         }
-        ServerReporter reporter = new ServerReporter(stats, summary, summaryFile, timelineFile, statusInterval);
+        ServerReporter reporter = new ServerReporter(stats, summary, run.summaryFile, run.timelineFile, run.statusInterval);
         reporter.start();
 
         stop.await(0);
@@ -141,26 +123,21 @@ public final class ServerCommand implements Callable<Integer> {
         }
         server.close();
         reporter.close();
-        LOG.info("Stopped; summary {}", summaryFile == null ? "not written (no --summary)" : summaryFile);
+        LOG.info("Stopped; summary {}", run.summaryFile == null ? "not written (no --summary)" : run.summaryFile);
         return ExitCodes.OK;
     }
 
     private void validate() {
         CommandLine cmd = spec.commandLine();
+        run.validate(cmd);
         if (backlog < 1) {
             throw Cli.usage(cmd, "--backlog must be at least 1, got " + backlog);
-        }
-        if (threads < 0) {
-            throw Cli.usage(cmd, "--threads must be 0 (one per CPU) or more, got " + threads);
         }
         if (metricsPort < 0 || metricsPort > 65535) {
             throw Cli.usage(cmd, "--metrics-port must be 0 (off) or a port 1-65535, got " + metricsPort);
         }
         if (metricsPort > 0 && ports.asList().contains(metricsPort)) {
             throw Cli.usage(cmd, "--metrics-port " + metricsPort + " is also in --ports " + ports + ": choose another");
-        }
-        if (statusInterval.isZero() || statusInterval.isNegative()) {
-            throw Cli.usage(cmd, "--status-interval must be positive, e.g. 5s");
         }
     }
 

@@ -1,20 +1,16 @@
 package lab.c1m.server;
 
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import lab.c1m.common.OpenCounter;
 import lab.c1m.common.PortList;
 
 /** Counters the event loops update and the reporter reads; nothing here is per connection. */
 final class ServerStats {
     private final PortList ports;
-    private final AtomicLong accepted = new AtomicLong();
-    private final AtomicLong closed = new AtomicLong();
+    private final OpenCounter connections = new OpenCounter();
     private final LongAdder bytesEchoed = new LongAdder();
     private final AtomicLongArray openPerPort;
-    private final AtomicLong peakOpen = new AtomicLong();
-    private volatile long peakNanos;
-    private volatile long firstConnectionNanos;
 
     ServerStats(PortList ports) {
         this.ports = ports;
@@ -23,25 +19,12 @@ final class ServerStats {
 
     /** Counts a new connection on the port at that index; returns the total accepted so far. */
     long opened(int portIndex) {
-        long total = accepted.incrementAndGet();
-        if (total == 1) {
-            firstConnectionNanos = System.nanoTime();
-        }
         openPerPort.incrementAndGet(portIndex);
-        long open = total - closed.get();
-        long peak = peakOpen.get();
-        while (open > peak) {
-            if (peakOpen.compareAndSet(peak, open)) {
-                peakNanos = System.nanoTime();
-                break;
-            }
-            peak = peakOpen.get();
-        }
-        return total;
+        return connections.opened();
     }
 
     void closed(int portIndex) {
-        closed.incrementAndGet();
+        connections.closed();
         openPerPort.decrementAndGet(portIndex);
     }
 
@@ -50,29 +33,27 @@ final class ServerStats {
     }
 
     long accepted() {
-        return accepted.get();
+        return connections.openedTotal();
     }
 
     long closed() {
-        return closed.get();
+        return connections.closedTotal();
     }
 
-    /** Read closed first so that a connection accepted in between never makes this negative. */
     long open() {
-        long c = closed.get();
-        return accepted.get() - c;
+        return connections.open();
     }
 
     long peakOpen() {
-        return peakOpen.get();
+        return connections.peak();
     }
 
     long peakNanos() {
-        return peakNanos;
+        return connections.peakNanos();
     }
 
     long firstConnectionNanos() {
-        return firstConnectionNanos;
+        return connections.firstNanos();
     }
 
     long bytesEchoed() {
