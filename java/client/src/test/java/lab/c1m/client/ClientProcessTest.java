@@ -17,6 +17,7 @@ import lab.c1m.common.ExitCodes;
 import lab.c1m.common.testing.Eventually;
 import lab.c1m.common.testing.JavaProcess;
 import lab.c1m.common.testing.Ports;
+import lab.c1m.common.testing.SummaryReader;
 import lab.c1m.server.ServerCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +69,24 @@ class ClientProcessTest {
             Eventually.holds(20, () -> number(server, "open") == 0, () -> field(server, "open"));
             s.terminate();
             assertEquals(ExitCodes.OK, s.waitFor(30));
+        }
+    }
+
+    @Test
+    void sourceAddressesMultiplyTheConnectionsOneServerPortCanTake() throws Exception {
+        // One port and the default port range hold about 14,116 connections per source address: 15,000 need
+        // two sources, bound with IP_BIND_ADDRESS_NO_PORT so each keeps the whole range per destination.
+        int base = Ports.freeRun(2);
+        Path summary = dir.resolve("client.json");
+        try (JavaProcess s = startServer(base, 1);
+             JavaProcess c = JavaProcess.start(dir, CLIENT, "--server", "127.0.0.1", "--ports", Integer.toString(base),
+                 "--connections", "15k", "--source-ips", "127.0.0.2,127.0.0.3", "--hold", "1s",
+                 "--summary", summary.toString())) {
+            assertEquals(ExitCodes.OK, c.waitFor(180), c.stdout() + c.stderr());
+            assertEquals(15_000, number(summary, "peak_open"));
+            assertTrue(SummaryReader.raw(summary).contains("\"source_ips\": [\"127.0.0.2\", \"127.0.0.3\"]"),
+                excerpt(summary, "source_ips"));
+            assertEquals(15_000, number(dir.resolve("server.json"), "peak_open"));
         }
     }
 
