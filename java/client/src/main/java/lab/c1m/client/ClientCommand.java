@@ -21,6 +21,7 @@ import lab.c1m.common.cli.CountConverter;
 import lab.c1m.common.cli.DurationConverter;
 import lab.c1m.common.cli.PortListConverter;
 import lab.c1m.common.cli.RunOptions;
+import lab.c1m.common.doctor.DoctorCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "c1m-client", mixinStandardHelpOptions = true, versionProvider = ClientCommand.Version.class,
-    showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
+    subcommands = DoctorCommand.class, showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
     description = {
         "Load client for the c1m-lab: opens --connections connections to an echo server, spread over its ports",
         "and over --source-ips, holds them for --hold while heartbeats prove each one alive, then closes them."},
@@ -49,7 +50,8 @@ public final class ClientCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Option(names = "--server", paramLabel = "HOST", required = true, description = "Server host name or address.")
+    // Required, but checked in call(): picocli would otherwise demand it before the doctor subcommand too.
+    @Option(names = "--server", paramLabel = "HOST", description = "Server host name or address (required).")
     String server;
 
     @Option(names = "--ports", paramLabel = "PORTS", converter = PortListConverter.class, defaultValue = "9000-9019",
@@ -141,6 +143,9 @@ public final class ClientCommand implements Callable<Integer> {
 
     private void validate() {
         CommandLine cmd = spec.commandLine();
+        if (server == null) {
+            throw Cli.usage(cmd, "Missing required option: '--server=HOST'");
+        }
         run.validate(cmd);
         if (connections < 1) {
             throw Cli.usage(cmd, "--connections must be at least 1");

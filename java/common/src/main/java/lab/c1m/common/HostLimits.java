@@ -52,7 +52,8 @@ public record HostLimits(
         return portRangeLow < 0 ? -1 : portRangeHigh - portRangeLow + 1;
     }
 
-    private static long[] nofile(Path limits) {
+    /** {soft, hard} open files from a /proc/PID/limits file; unlimited is Long.MAX_VALUE; -1 when unreadable. */
+    public static long[] nofile(Path limits) {
         try (Stream<String> lines = Files.lines(limits)) {
             return lines.filter(l -> l.startsWith("Max open files"))
                 .findFirst()
@@ -79,7 +80,8 @@ public record HostLimits(
         }
     }
 
-    static long number(Path file) {
+    /** The first number in a /proc or /sys file, or -1 when it cannot be read. */
+    public static long number(Path file) {
         try {
             return Long.parseLong(readSmallFile(file).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
@@ -91,7 +93,7 @@ public record HostLimits(
      * Reads a /proc or /sys file by streaming it: some kernels and sandboxes report a wrong size for
      * these files, and a read sized by it (Files.readString) returns a truncated value.
      */
-    static String readSmallFile(Path file) throws IOException {
+    public static String readSmallFile(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }

@@ -16,6 +16,7 @@ import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
 import lab.c1m.common.cli.PortListConverter;
 import lab.c1m.common.cli.RunOptions;
+import lab.c1m.common.doctor.DoctorCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "c1m-server", mixinStandardHelpOptions = true, versionProvider = ServerCommand.Version.class,
-    showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
+    subcommands = DoctorCommand.class, showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
     description = {
         "Echo server for the c1m-lab: listens on a range of ports and echoes every byte, holding as many idle",
         "connections as the host allows on Netty's native epoll transport. Runs until SIGTERM or SIGINT."},

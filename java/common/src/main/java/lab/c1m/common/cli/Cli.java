@@ -38,8 +38,10 @@ public final class Cli {
         return (ParameterException ex, String[] args) -> {
             CommandLine cmd = ex.getCommandLine();
             PrintWriter err = cmd.getErr();
-            err.println(cmd.getCommandName() + ": " + ex.getMessage());
-            err.println("Run '" + cmd.getCommandName() + " --help' for the options and their defaults.");
+            // "c1m-client" for the command itself, "c1m-client doctor" for a subcommand.
+            String name = cmd.getCommandSpec().qualifiedName();
+            err.println(name + ": " + ex.getMessage());
+            err.println("Run '" + name + " --help' for the options and their defaults.");
             err.flush();
             return ExitCodes.USAGE;
         };

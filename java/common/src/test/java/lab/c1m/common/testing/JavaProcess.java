@@ -21,10 +21,20 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     public static JavaProcess start(Path workDir, String mainClass, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
+        return start(workDir, List.of(), List.of(), mainClass, args);
+    }
+
+    /**
+     * Runs the main class behind a command prefix (e.g. {@code prlimit --nofile=1024:20000} or
+     * {@code unshare -n sh -c '...; exec "$@"' sh}) and with extra JVM options.
+     */
+    public static JavaProcess start(Path workDir, List<String> prefix, List<String> jvmOptions, String mainClass, String... args)
+        throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
         cmd.add("-XX:+UseSerialGC");
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);

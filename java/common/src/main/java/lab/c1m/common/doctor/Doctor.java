@@ -1,0 +1,22 @@
+package lab.c1m.common.doctor;
+
+import java.util.ArrayList;
+import java.util.List;
+import lab.c1m.common.HostLimits;
+
+/** Runs every check for a plan against what this host shows, in the order the table lists them. */
+public final class Doctor {
+    private Doctor() {
+    }
+
+    public static List<Check> examine(HostLimits limits, HostFacts facts, Plan plan) {
+        List<Check> checks = new ArrayList<>(OpenFilesCheck.run(limits, facts, plan));
+        checks.addAll(PortsCheck.run(limits, facts, plan));
+        checks.addAll(ConntrackCheck.run(facts, plan));
+        checks.add(EpollCheck.run(limits, plan));
+        checks.addAll(ListenQueueCheck.run(facts, plan));
+        checks.addAll(MemoryCheck.run(facts, plan));
+        checks.add(TcpMemCheck.run(facts, plan));
+        return checks;
+    }
+}

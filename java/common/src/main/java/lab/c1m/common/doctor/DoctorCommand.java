@@ -1,0 +1,148 @@
+package lab.c1m.common.doctor;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import lab.c1m.common.HostLimits;
+import lab.c1m.common.PortList;
+import lab.c1m.common.cli.Cli;
+import lab.c1m.common.cli.CountConverter;
+import lab.c1m.common.cli.PortListConverter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code c1m-server doctor} and {@code c1m-client doctor}: checks, before a run, every limit that stops a
+ * host short of its share, and names the value found, the value needed and the fix for each.
+ */
+@Command(name = "doctor", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+        "Checks whether this host can hold its share of the connections before a run: open files, the 5-tuple,",
+        "conntrack, epoll watches, listen queues, memory and TCP memory. Each check prints OK, WARN or FAIL with the",
+        "value found, the value needed (and the rule behind it) and the exact fix. Rules: docs/doctor.md."},
+    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+        "0:No check failed (warnings may remain).",
+        "2:Bad usage (one line names the option and the problem).",
+        "3:At least one check failed: this host cannot hold the share as it is (each FAIL names its fix)."})
+public final class DoctorCommand implements Callable<Integer> {
+    static final long SERVER_DEFAULT_CONNECTIONS = 1_000_000;
+    static final long CLIENT_DEFAULT_CONNECTIONS = 333_334;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--role", paramLabel = "server|client",
+        description = "The role of this host. Default: the jar's own (server for c1m-server, client for c1m-client).")
+    String role;
+
+    @Option(names = "--connections", paramLabel = "N", converter = CountConverter.class,
+        description = "This host's share: the whole target on the server (default 1m), a client's part on a client"
+            + " (default 333334).")
+    Long connections;
+
+    @Option(names = "--ports", paramLabel = "PORTS", converter = PortListConverter.class, defaultValue = "9000-9019",
+        description = "The server's ports: a range (9000-9019), a list (9000,9001) or both.")
+    PortList ports;
+
+    @Option(names = "--source-ips", paramLabel = "N|LIST|CIDR",
+        description = "Client: how many local addresses it connects from, or the list or CIDR given to the client."
+            + " Default: 1 (the kernel's choice).")
+    String sourceIps;
+
+    @Option(names = "--rate", paramLabel = "PER_SECOND", converter = CountConverter.class, defaultValue = "0",
+        description = "Server: new connections per second arriving, for the listen queues; 0 = the measured loopback ramp rate.")
+    long rate;
+
+    @Option(names = "--heap", paramLabel = "SIZE", description = "The -Xmx the service will run with (e.g. 1400m, 2g).")
+    String heap;
+
+    @Option(names = "--nofile", paramLabel = "N|SOFT:HARD",
+        description = "The open-files limit the service will get (systemd LimitNOFILE). Default: this process's own.")
+    String nofile;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    boolean json;
+
+    @Option(names = "--proc-root", paramLabel = "DIR", hidden = true, defaultValue = "/",
+        description = "Read proc/, sys/ and run/ under this folder instead of / (recorded fixtures).")
+    Path procRoot;
+
+    /** Runs the doctor on its own, as {@code c1m-server doctor} would with the server role. */
+    public static void main(String[] args) {
+        System.exit(Cli.run(new DoctorCommand(), args));
+    }
+
+    @Override
+    public Integer call() {
+        Plan plan = plan();
+        HostLimits limits = HostLimits.read(procRoot);
+        HostFacts facts = HostFacts.read(procRoot);
+        DoctorReport report = new DoctorReport(plan, Doctor.examine(limits, facts, plan));
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? report.json() : report.table());
+        out.flush();
+        return report.exitCode();
+    }
+
+    private Plan plan() {
+        CommandLine cmd = spec.commandLine();
+        Plan.Role r;
+        try {
+            r = role != null ? Plan.Role.parse(role) : defaultRole();
+        } catch (IllegalArgumentException e) {
+            throw Cli.usage(cmd, "--role: " + e.getMessage());
+        }
+        long share = connections != null ? connections
+            : r == Plan.Role.SERVER ? SERVER_DEFAULT_CONNECTIONS : CLIENT_DEFAULT_CONNECTIONS;
+        if (share < 1) {
+            throw Cli.usage(cmd, "--connections must be at least 1");
+        }
+        int sources = 1;
+        if (sourceIps != null) {
+            try {
+                sources = Plan.countSources(sourceIps);
+            } catch (IllegalArgumentException e) {
+                throw Cli.usage(cmd, "--source-ips: " + e.getMessage());
+            }
+        }
+        long heapBytes = -1;
+        if (heap != null) {
+            try {
+                heapBytes = Plan.parseHeap(heap);
+            } catch (IllegalArgumentException e) {
+                throw Cli.usage(cmd, "--heap: " + e.getMessage());
+            }
+        }
+        long[] limit = {-1, -1};
+        if (nofile != null) {
+            try {
+                limit = Plan.parseNofile(nofile);
+            } catch (IllegalArgumentException e) {
+                throw Cli.usage(cmd, "--nofile: " + e.getMessage());
+            }
+        }
+        return new Plan(r, share, ports, sources, rate, heapBytes, limit[0], limit[1], jvmRaisesSoftLimit());
+    }
+
+    /** The jar's own role: this command under c1m-client is the client's doctor, anywhere else the server's. */
+    private Plan.Role defaultRole() {
+        CommandSpec parent = spec.parent();
+        return parent != null && parent.name().contains("client") ? Plan.Role.CLIENT : Plan.Role.SERVER;
+    }
+
+    /** HotSpot raises its soft open-files limit to the hard one at start unless started with -XX:-MaxFDLimit. */
+    static boolean jvmRaisesSoftLimit() {
+        try {
+            HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            return hotspot == null || Boolean.parseBoolean(hotspot.getVMOption("MaxFDLimit").getValue());
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+}

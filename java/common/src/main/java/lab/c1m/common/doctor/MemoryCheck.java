@@ -1,0 +1,104 @@
+package lab.c1m.common.doctor;
+
+import java.util.List;
+
+/**
+ * Memory: what the share costs the kernel and the JVM against what this host has left, and the heap the
+ * service will run with against what its connections need. Per-connection costs were measured
+ * (docs/performance.md) and are kept here, in one place.
+ */
+final class MemoryCheck {
+    /** Kernel memory per TCP socket (socket, inode, dentry, file, epoll item), measured in a Linux 6.x VM. */
+    static final long KERNEL_BYTES_PER_SOCKET = 3_800;
+    /** One nf_conntrack entry. */
+    static final long CONNTRACK_BYTES_PER_ENTRY = 256;
+    /** Retained heap per connection: server 1,084 B, client 1,103 B with heartbeats (JDK 17). */
+    static final long HEAP_BYTES_PER_CONNECTION = 1_100;
+    /** Heap sizing rule of docs/performance.md: the live set plus 30%, plus a young generation. */
+    static final double HEAP_HEADROOM = 1.3;
+    static final long YOUNG_GENERATION = 128 * Fmt.MIB;
+    /** Native memory a connection adds beyond the heap (server 79 B, client 154 B measured). */
+    static final long NATIVE_BYTES_PER_CONNECTION = 160;
+    /** What a JVM takes besides its heap before any connection (about 80 MiB measured on 2 CPUs), rounded up. */
+    static final long JVM_BASELINE = 128 * Fmt.MIB;
+    /** The kernel's cost per socket varied from 3.8 to 4.2 KB between hosts: ask for 10% more to be OK. */
+    static final double ESTIMATE_MARGIN = 0.10;
+
+    private MemoryCheck() {
+    }
+
+    static long liveHeap(Plan plan) {
+        return plan.connections() * HEAP_BYTES_PER_CONNECTION;
+    }
+
+    static long recommendedHeap(Plan plan) {
+        return (long) Math.ceil(liveHeap(plan) * HEAP_HEADROOM) + YOUNG_GENERATION;
+    }
+
+    static List<Check> run(HostFacts facts, Plan plan) {
+        return List.of(memory(facts, plan), heap(plan));
+    }
+
+    private static Check memory(HostFacts facts, Plan plan) {
+        String name = "memory";
+        long usable = facts.usableMemoryBytes();
+        if (usable < 0) {
+            return Check.unreadable(name, "/proc/meminfo MemAvailable", "grep MemAvailable /proc/meminfo");
+        }
+        long sockets = plan.sockets() * KERNEL_BYTES_PER_SOCKET;
+        long conntrack = facts.conntrackLoaded() ? plan.tracked() * CONNTRACK_BYTES_PER_ENTRY : 0;
+        long heap = recommendedHeap(plan);
+        long jvmNative = JVM_BASELINE + plan.connections() * NATIVE_BYTES_PER_CONNECTION;
+        long estimate = sockets + conntrack + heap + jvmNative;
+        long comfortable = (long) Math.ceil(estimate * (1 + ESTIMATE_MARGIN));
+        long worst = plan.heapBytes() > heap ? estimate - heap + plan.heapBytes() : estimate;
+
+        String found = Fmt.bytes(usable) + (facts.cgroupLimited()
+            ? " (cgroup memory limit " + Fmt.bytes(facts.cgroupLimitBytes()) + ", " + Fmt.bytes(Math.max(0, facts.cgroupUsageBytes()))
+                + " used)"
+            : " available (MemAvailable)");
+        String needed = ">= " + Fmt.bytes(estimate) + " = kernel " + Fmt.bytes(sockets) + " (" + Fmt.count(plan.sockets())
+            + " sockets x " + Fmt.count(KERNEL_BYTES_PER_SOCKET) + " B)"
+            + (conntrack > 0 ? " + conntrack " + Fmt.bytes(conntrack) + " (" + Fmt.count(plan.tracked()) + " x "
+                + CONNTRACK_BYTES_PER_ENTRY + " B)" : "")
+            + " + heap " + Fmt.bytes(heap) + " (" + Fmt.count(plan.connections()) + " x " + Fmt.count(HEAP_BYTES_PER_CONNECTION)
+            + " B x " + HEAP_HEADROOM + " + " + Fmt.bytes(YOUNG_GENERATION) + " young)"
+            + " + JVM native " + Fmt.bytes(jvmNative) + " (" + Fmt.bytes(JVM_BASELINE) + " + " + NATIVE_BYTES_PER_CONNECTION
+            + " B a connection); OK from " + Fmt.bytes(comfortable) + " (+10%)"
+            + (worst > comfortable ? ", and from " + Fmt.bytes(worst) + " if the whole --heap gets used" : "");
+        String fix = "give this host more memory" + (facts.cgroupLimited() ? " (raise the container's memory limit:"
+            + " lxc.cgroup2.memory.max, docker run --memory)" : " (the VM's memory)") + ", spread the target over more hosts,"
+            + " or lower the kernel's cost per socket with one-page default buffers: sysctl -w net.ipv4.tcp_rmem=\"4096 4096"
+            + " 6291456\" net.ipv4.tcp_wmem=\"4096 4096 4194304\"";
+        if (usable < estimate) {
+            return Check.fail(name, found, needed, fix + " (else the kernel's OOM killer or ENOMEM/ENOBUFS stop the run)");
+        }
+        if (usable < comfortable || usable < worst) {
+            return Check.warn(name, found, needed, "tight: " + fix
+                + (usable < worst ? "; or a smaller -Xmx: " + Fmt.megabytesFlag(heap) + " is enough" : ""));
+        }
+        return Check.ok(name, found, needed);
+    }
+
+    private static Check heap(Plan plan) {
+        String name = "heap";
+        long live = liveHeap(plan);
+        long recommended = recommendedHeap(plan);
+        String needed = ">= -Xmx" + Fmt.megabytesFlag(recommended) + " = " + Fmt.count(plan.connections()) + " connections x "
+            + Fmt.count(HEAP_BYTES_PER_CONNECTION) + " B x " + HEAP_HEADROOM + " + " + Fmt.bytes(YOUNG_GENERATION)
+            + " young; at the very least " + Fmt.bytes(live) + " live";
+        if (plan.heapBytes() < 0) {
+            return Check.ok(name, "not given (--heap)", needed);
+        }
+        String found = "-Xmx" + Fmt.megabytesFlag(plan.heapBytes()) + " (" + Fmt.bytes(plan.heapBytes()) + ")";
+        String fix = "-Xmx" + Fmt.megabytesFlag(recommended) + " (with -Xms the same and -XX:+AlwaysPreTouch the memory is"
+            + " taken at start, not at connection 900k when the kernel needs it too)";
+        if (plan.heapBytes() < live) {
+            return Check.fail(name, found, needed, fix + " (else OutOfMemoryError before the share is in)");
+        }
+        if (plan.heapBytes() < recommended) {
+            return Check.warn(name, found, needed, "little room for garbage: full GCs get frequent near the target. " + fix);
+        }
+        return Check.ok(name, found, needed);
+    }
+}

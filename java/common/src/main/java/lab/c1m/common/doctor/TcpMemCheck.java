@@ -1,0 +1,43 @@
+package lab.c1m.common.doctor;
+
+/**
+ * net.ipv4.tcp_mem, "low pressure max" in pages for all TCP sockets of the host together. An idle socket
+ * holds no buffer, but one with a heartbeat in flight holds at least a page; the rule is one page per
+ * socket, capped at half of memory (as the lab's kernel role sets it). Past the max the kernel refuses
+ * socket memory (ENOBUFS, dropped segments, "TCP: out of memory"); past pressure it starts shrinking buffers.
+ */
+final class TcpMemCheck {
+    static final int PAGES_PER_SOCKET = 1;
+
+    private TcpMemCheck() {
+    }
+
+    static Check run(HostFacts facts, Plan plan) {
+        String name = "tcp_mem";
+        long[] mem = facts.tcpMem();
+        if (mem == null) {
+            return Check.unreadable(name, "/proc/sys/net/ipv4/tcp_mem is host-wide and hidden in this network namespace",
+                "sysctl net.ipv4.tcp_mem on the host");
+        }
+        long page = facts.pageSize();
+        long need = plan.sockets() * PAGES_PER_SOCKET;
+        long halfMemory = facts.memTotalBytes() > 0 ? facts.memTotalBytes() / page / 2 : Long.MAX_VALUE;
+        long floor = Math.min(need, halfMemory);
+        long pressure = floor * 3 / 4;
+        String found = mem[0] + " " + mem[1] + " " + mem[2] + " pages (pressure " + Fmt.bytes(mem[1] * page) + ", max "
+            + Fmt.bytes(mem[2] * page) + ")";
+        String needed = "max >= " + Fmt.count(floor) + " pages = " + Fmt.count(plan.sockets()) + " sockets x " + PAGES_PER_SOCKET
+            + " page (" + Fmt.bytes(page) + ")" + (halfMemory < need ? ", capped at half of memory" : "")
+            + "; pressure >= 3/4 of it (" + Fmt.count(pressure) + ")";
+        String fix = "sysctl -w net.ipv4.tcp_mem=\"" + floor / 2 + " " + pressure + " " + floor + "\" (pages, persist it in"
+            + " /etc/sysctl.d/; rule: one page per socket for the heartbeat each may have in flight, at most half of memory;"
+            + " pressure 3/4 and low 1/2 of the max)";
+        if (mem[2] < floor) {
+            return Check.fail(name, found, needed, fix + " (else: ENOBUFS, dropped segments, 'TCP: out of memory' in dmesg)");
+        }
+        if (mem[1] < pressure) {
+            return Check.warn(name, found, needed, fix + " (else the kernel shrinks buffers under pressure: slower, not lost)");
+        }
+        return Check.ok(name, found, needed);
+    }
+}

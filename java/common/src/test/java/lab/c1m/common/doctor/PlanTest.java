@@ -1,0 +1,51 @@
+package lab.c1m.common.doctor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import lab.c1m.common.PortList;
+import org.junit.jupiter.api.Test;
+
+class PlanTest {
+    @Test
+    void heapSizesAreReadAsTheJvmReadsThem() {
+        assertEquals(1400L << 20, Plan.parseHeap("1400m"));
+        assertEquals(2L << 30, Plan.parseHeap("2G"));
+        assertEquals(512L << 20, Plan.parseHeap("-Xmx512M"));
+        assertEquals(1_073_741_824L, Plan.parseHeap("1073741824"));
+        assertThrows(IllegalArgumentException.class, () -> Plan.parseHeap("lots"));
+        assertThrows(IllegalArgumentException.class, () -> Plan.parseHeap("0m"));
+    }
+
+    @Test
+    void nofileIsOneLimitForBothOrSoftColonHard() {
+        assertArrayEquals(new long[] {1_048_576, 1_048_576}, Plan.parseNofile("1048576"));
+        assertArrayEquals(new long[] {1024, 20_000}, Plan.parseNofile("1024:20k"));
+        assertArrayEquals(new long[] {Long.MAX_VALUE, Long.MAX_VALUE}, Plan.parseNofile("infinity"));
+        assertThrows(IllegalArgumentException.class, () -> Plan.parseNofile("2000:1000"));
+        assertThrows(IllegalArgumentException.class, () -> Plan.parseNofile("1:2:3"));
+        assertThrows(IllegalArgumentException.class, () -> Plan.parseNofile("many"));
+    }
+
+    @Test
+    void sourcesAreANumberAListOrNetworksAsTheClientCountsThem() {
+        assertEquals(4, Plan.countSources("4"));
+        assertEquals(2, Plan.countSources("10.0.0.2, 10.0.0.3"));
+        assertEquals(2, Plan.countSources("10.0.0.0/30"));
+        assertEquals(2, Plan.countSources("10.0.0.0/31"));
+        assertEquals(3, Plan.countSources("10.0.0.0/30,10.0.1.5"));
+        assertThrows(IllegalArgumentException.class, () -> Plan.countSources("10.0.0.0/8"));
+        assertThrows(IllegalArgumentException.class, () -> Plan.countSources("0"));
+        assertThrows(IllegalArgumentException.class, () -> Plan.countSources("client.example"));
+    }
+
+    @Test
+    void theServerAlsoHoldsItsListeningSockets() {
+        PortList ports = PortList.parse("9000-9019");
+        assertEquals(1_000_020, new Plan(Plan.Role.SERVER, 1_000_000, ports, 1, 0, -1, -1, -1, true).sockets());
+        assertEquals(333_334, new Plan(Plan.Role.CLIENT, 333_334, ports, 1, 0, -1, -1, -1, true).sockets());
+        assertEquals(Plan.Role.CLIENT, Plan.Role.parse(" Client "));
+        assertThrows(IllegalArgumentException.class, () -> Plan.Role.parse("proxy"));
+    }
+}
