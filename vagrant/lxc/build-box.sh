@@ -107,7 +107,9 @@ UseDNS no
 PasswordAuthentication no
 EOF
 
-echo debian12 >"$rootfs/etc/hostname"
+# No /etc/hostname: systemd then keeps the name LXC gives the container (lxc.uts.name), which the
+# Vagrantfile sets to the machine's name.
+rm -f "$rootfs/etc/hostname"
 printf '127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n' >"$rootfs/etc/hosts"
 : >"$rootfs/etc/machine-id"
 rm -f "$rootfs/var/lib/dbus/machine-id"

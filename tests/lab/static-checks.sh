@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Static checks of the lab (no containers, about half a minute):
+#   vagrant validate (and the inventory it writes, for the default and for 5 clients),
+#   ansible-playbook --syntax-check on every playbook, ansible-lint (production profile), yamllint,
+#   bash -n and ShellCheck on the lab's scripts, the Ansible filters' unit tests.
+# Prints 'N passed, N failed' and exits non-zero when a check fails.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 PY_COLORS=0 NO_COLOR=1
+
+passed=0
+failed=0
+failures=()
+check() {
+  local name=$1; shift
+  local out start=$SECONDS
+  if out=$("$@" 2>&1); then
+    passed=$((passed + 1))
+    printf 'ok    %-58s %3ds\n' "$name" $((SECONDS - start))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    printf 'FAIL  %-58s %3ds\n' "$name" $((SECONDS - start))
+    printf '%s\n' "$out" | tail -n 40 | sed 's/^/      /'
+  fi
+}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# The defaults only: no local settings file, no C1M_* overrides from the caller's shell.
+unset "${!C1M_@}"
+export C1M_SETTINGS_FILE=/dev/null
+
+check "vagrant validate" vagrant validate
+check "inventory.ini is the one the Vagrantfile writes" \
+  bash -c 'C1M_INVENTORY='"$tmp"'/inventory.ini vagrant validate >/dev/null && diff -u inventory.ini '"$tmp"'/inventory.ini'
+check "5 clients: the Vagrantfile and inventory follow the setting" bash -c '
+  export C1M_CLIENTS=5 C1M_SUBNET=10.99.0 C1M_INVENTORY='"$tmp"'/five.ini
+  vagrant validate >/dev/null &&
+  vagrant status --machine-readable 2>/dev/null | grep -c ",state," | grep -qx 6 &&
+  ansible-inventory -i '"$tmp"'/five.ini --list | /usr/bin/python3 -c "
+import json, sys
+inv = json.load(sys.stdin)
+clients = inv[\"clients\"][\"hosts\"]
+assert len(clients) == 5, clients
+hosts = inv[\"_meta\"][\"hostvars\"]
+assert hosts[\"c1m-client5\"][\"ansible_host\"] == \"10.99.0.15\", hosts
+assert hosts[\"c1m-server\"][\"ansible_host\"] == \"10.99.0.10\", hosts
+"'
+for playbook in ansible/*.yml; do
+  check "syntax: $playbook" ansible-playbook --syntax-check "$playbook"
+done
+check "ansible-lint --profile production" ansible-lint --profile production --nocolor ansible/
+check "yamllint" yamllint -s -c tests/lab/yamllint.yml ansible/ vagrant/ tests/lab/
+scripts=(vagrant/lxc/*.sh tests/lab/*.sh)
+check "bash -n on the lab's scripts" bash -c 'for f in "$@"; do bash -n "$f" || exit 1; done' _ "${scripts[@]}"
+if command -v shellcheck >/dev/null; then
+  check "shellcheck" shellcheck -S warning "${scripts[@]}"
+fi
+check "python: c1m-host helper and filters compile" \
+  /usr/bin/python3 -m py_compile ansible/roles/c1m_common/files/c1m-host ansible/filter_plugins/c1m.py \
+  ansible/roles/c1m_kernel/files/c1m-kernel-facts.py
+check "python: filter unit tests" /usr/bin/python3 tests/lab/test_filters.py
+
+echo
+echo "lab static checks: ${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]
