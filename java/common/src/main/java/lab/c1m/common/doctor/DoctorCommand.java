@@ -20,12 +20,11 @@ import picocli.CommandLine.Spec;
  * {@code c1m-server doctor} and {@code c1m-client doctor}: checks, before a run, every limit that stops a
  * host short of its share, and names the value found, the value needed and the fix for each.
  */
-@Command(name = "doctor", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
-    usageHelpAutoWidth = true,
-    description = {
-        "Checks whether this host can hold its share of the connections before a run: open files, the 5-tuple,",
-        "conntrack, epoll watches, listen queues, memory and TCP memory. Each check prints OK, WARN or FAIL with the",
-        "value found, the value needed (and the rule behind it) and the exact fix. Rules: docs/doctor.md."},
+@Command(name = "doctor", header = "Checks, before a run, whether this host can hold its share; each finding with its fix.",
+    showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
+    description = "Checks whether this host can hold its share of the connections, before a run: open files, the"
+        + " 5-tuple, conntrack, epoll watches, listen queues, memory and TCP memory. Each check says OK, WARN or FAIL"
+        + " with the value found, the value needed (and the rule behind it) and the exact fix. Rules: docs/doctor.md.",
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
         "0:No check failed (warnings may remain).",
         "2:Bad usage (one line names the option and the problem).",
@@ -68,6 +67,9 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     @Option(names = "--proc-root", paramLabel = "DIR", hidden = true, defaultValue = "/",
         description = "Read proc/, sys/ and run/ under this folder instead of / (recorded fixtures).")
