@@ -42,7 +42,7 @@ public record HostLimits(
             range[0],
             range[1],
             number(proc.resolve("sys/fs/epoll/max_user_watches")),
-            hasCapability(proc.resolve("self/status"), CAP_SYS_RESOURCE),
+            hasCapability(proc.resolve("self/status"), CAP_SYS_RESOURCE) && initialUserNamespace(proc.resolve("self/uid_map")),
             countEntries(proc.resolve("self/fd")),
             container(root));
     }
@@ -107,6 +107,20 @@ public record HostLimits(
                 .orElse(false);
         } catch (IOException | RuntimeException e) {
             return false;
+        }
+    }
+
+    /**
+     * Whether this process runs in the initial user namespace. Raising a hard limit needs CAP_SYS_RESOURCE
+     * there: root of an unprivileged container shows the capability in CapEff (it holds it in its own user
+     * namespace) and still may not raise one. Unreadable (old kernels, fixtures): assumed initial.
+     */
+    private static boolean initialUserNamespace(Path uidMap) {
+        try {
+            String[] f = readSmallFile(uidMap).trim().split("\\s+");
+            return f.length == 3 && f[0].equals("0") && f[1].equals("0") && f[2].equals("4294967295");
+        } catch (IOException | RuntimeException e) {
+            return true;
         }
     }
 

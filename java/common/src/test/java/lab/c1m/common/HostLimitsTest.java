@@ -67,6 +67,15 @@ class HostLimitsTest {
     }
 
     @Test
+    void rootOfAnUnprivilegedContainerHasTheCapabilityButMayNotRaiseLimits(@TempDir Path root) throws IOException {
+        fixture(root, "1048576", "1048576", "1048576", "1024 65535", "000001ffffffffff", "lxc");
+        Files.writeString(root.resolve("proc/self/uid_map"), "         0     100000      65536\n");
+        assertFalse(HostLimits.read(root).canRaiseHardLimit(), "CAP_SYS_RESOURCE counts in the initial user namespace only");
+        Files.writeString(root.resolve("proc/self/uid_map"), "         0          0 4294967295\n");
+        assertTrue(HostLimits.read(root).canRaiseHardLimit());
+    }
+
+    @Test
     void unlimitedAndMissingValuesAreReadable(@TempDir Path root) throws IOException {
         HostLimits h = HostLimits.read(fixture(root, "unlimited", "unlimited", "1048576", "1024 65535", "0", null));
         assertEquals(Long.MAX_VALUE, h.nofileHard());

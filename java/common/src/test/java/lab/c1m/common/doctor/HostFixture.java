@@ -16,6 +16,7 @@ import lab.c1m.common.PortList;
 final class HostFixture {
     String nofile = "1100000 1100000";
     String capEff = "000001ffffffffff";
+    String uidMap;
     String container;
     int openFds = 7;
     String nrOpen = "1100000";
@@ -78,6 +79,7 @@ final class HostFixture {
         }
         limits(proc.resolve("self/limits"), nofile);
         put(proc.resolve("self/status"), "Name:\tjava\nPPid:\t" + PARENT + "\nCapEff:\t" + capEff + "\n");
+        put(proc.resolve("self/uid_map"), uidMap);
         put(proc.resolve("self/smaps"), pageSizeKb == null ? null
             : "55d0c0a00000-55d0c0a01000 r--p 00000000 08:01 1234 /usr/bin/java\nSize:                  4 kB\n"
                 + "KernelPageSize:        " + pageSizeKb + " kB\nMMUPageSize:           " + pageSizeKb + " kB\n");

@@ -111,6 +111,16 @@ class OpenFilesCheckTest {
     }
 
     @Test
+    void anUnprivilegedContainersRootIsCappedDespiteItsCapabilities() throws IOException {
+        HostFixture host = new HostFixture().lxc("65536");
+        host.capEff = "000001ffffffffff";
+        host.uidMap = "0 100000 65536";
+        Check c = host.check(root, client(333_334), "open files ceiling");
+        assertEquals(Status.FAIL, c.status(), c.toString());
+        assertTrue(c.found().startsWith("65,536 (init's hard limit: no CAP_SYS_RESOURCE, lxc container)"), c.found());
+    }
+
+    @Test
     void aLimitNofileAboveTheCeilingWouldNotStartTheService() throws IOException {
         HostFixture host = new HostFixture().lxc("65536");
         Check c = host.check(root, withNofile(client(10_000), 1_048_576, 1_048_576), "open files ceiling");
