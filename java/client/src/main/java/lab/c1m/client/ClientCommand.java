@@ -202,6 +202,8 @@ public final class ClientCommand implements Callable<Integer> {
             StringBuilder sb = new StringBuilder("c1m-client: this host cannot hold " + Quantities.count(connections)
                 + " connections:");
             shortfalls.forEach(s -> sb.append(System.lineSeparator()).append("  ").append(s.message()));
+            sb.append(System.lineSeparator()).append("  Every limit, each with its fix: java -jar c1m-client.jar doctor --connections ")
+                .append(connections).append(" --ports ").append(ports).append(" --source-ips ").append(sourceCount);
             throw new Cli.HostCannotHoldException(sb.toString());
         }
         LOG.info("Preflight: {} connections fit (hard open-files limit {}, {} usable ephemeral ports per destination)",

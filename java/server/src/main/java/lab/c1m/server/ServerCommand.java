@@ -154,6 +154,8 @@ public final class ServerCommand implements Callable<Integer> {
             StringBuilder sb = new StringBuilder("c1m-server: this host cannot hold " + Quantities.count(expectedConnections)
                 + " connections:");
             shortfalls.forEach(s -> sb.append(System.lineSeparator()).append("  ").append(s.message()));
+            sb.append(System.lineSeparator()).append("  Every limit, each with its fix: java -jar c1m-server.jar doctor --connections ")
+                .append(expectedConnections).append(" --ports ").append(ports);
             throw new Cli.HostCannotHoldException(sb.toString());
         }
         LOG.info("Preflight: this host can hold the {} expected connections (hard open-files limit {})",

@@ -55,7 +55,8 @@ public final class DoctorCommand implements Callable<Integer> {
     String sourceIps;
 
     @Option(names = "--rate", paramLabel = "PER_SECOND", converter = CountConverter.class, defaultValue = "0",
-        description = "Server: new connections per second arriving, for the listen queues; 0 = the measured loopback ramp rate.")
+        description = "Server: new connections per second arriving from all clients together, for the listen queues;"
+            + " 0 = the loopback ramp rate measured in docs/performance.md.")
     long rate;
 
     @Option(names = "--heap", paramLabel = "SIZE", description = "The -Xmx the service will run with (e.g. 1400m, 2g).")
