@@ -63,10 +63,8 @@ destroy() {
   local start=$SECONDS
   say "destroy the containers"
   vagrant destroy -f >"$logdir/destroy.log" 2>&1 || { tail -n 20 "$logdir/destroy.log"; true; }
-  # Anything of this checkout that Vagrant lost track of.
-  local prefix
-  prefix="$(basename "$root")_c1m-"
-  for name in $(lxc-ls 2>/dev/null | tr ' ' '\n' | grep "^${prefix}" || true); do
+  # Any of the lab's containers Vagrant lost track of (their names are the machines' names).
+  for name in $(lxc-ls 2>/dev/null | tr ' ' '\n' | grep -E '^c1m-(server|client[0-9]+)$' || true); do
     echo "e2e: removing leftover container $name"
     lxc-stop -k -n "$name" >/dev/null 2>&1 || true
     lxc-destroy -n "$name" >/dev/null 2>&1 || true
