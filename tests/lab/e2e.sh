@@ -104,10 +104,20 @@ fi
 # 1. Host setup and the box: what the Vagrantfile's trigger runs, run here first so its time is
 #    its own. The box is rebuilt only when vagrant/boxes/ lacks the one for this builder.
 box_hash=$(sha256sum vagrant/lxc/build-box.sh | cut -c1-10)
+box_name="c1m/debian12-lxc-${box_hash}"
 box_file="$root/vagrant/boxes/c1m-debian12-lxc-${box_hash}.box"
-if [ -s "$box_file" ]; then box_stage="host setup (box cached)"; else box_stage="host setup + build the LXC box"; fi
-stage "$box_stage" env C1M_LXC_BOX_FILE="$box_file" C1M_LXC_BRIDGE=c1mbr0 \
+box_store="${VAGRANT_HOME:-$HOME/.vagrant.d}/boxes/${box_name//\//-VAGRANTSLASH-}"
+if [ -s "$box_file" ] || compgen -G "$box_store/*/lxc/metadata.json" >/dev/null; then
+  box_stage="host setup (box cached)"
+else
+  box_stage="host setup + build the LXC box"
+fi
+stage "$box_stage" env C1M_LXC_BOX_FILE="$box_file" C1M_LXC_BOX_STORE="$box_store" C1M_LXC_BRIDGE=c1mbr0 \
   C1M_LXC_BRIDGE_ADDRESS=192.168.56.1/24 vagrant/lxc/host-setup.sh
+# Boxes of earlier builders only take disk space.
+for old in $(vagrant box list 2>/dev/null | awk '{print $1}' | grep '^c1m/debian12-lxc-' | grep -vx "$box_name" || true); do
+  vagrant box remove -f --all "$old" >/dev/null 2>&1 || true
+done
 
 # 2. The containers, 3. the first provisioning, 4. the second (changed=0 everywhere).
 stage "vagrant up --provider=lxc (4 containers)" vagrant up --provider=lxc --no-provision

@@ -19,6 +19,8 @@
 #   C1M_LXC_BRIDGE           private network bridge (default c1mbr0)
 #   C1M_LXC_BRIDGE_ADDRESS   host address on it, CIDR (default 192.168.56.1/24)
 #   C1M_LXC_BOX_FILE         box file to build if missing (default: none, skip)
+#   C1M_LXC_BOX_STORE        the box's folder in Vagrant's box store: when it holds the box already,
+#                            no file is needed and none is built
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +28,7 @@ connections=${C1M_HOST_CONNECTIONS:-1000000}
 bridge=${C1M_LXC_BRIDGE:-c1mbr0}
 bridge_address=${C1M_LXC_BRIDGE_ADDRESS:-192.168.56.1/24}
 box_file=${C1M_LXC_BOX_FILE:-}
+box_store=${C1M_LXC_BOX_STORE:-}
 log() { printf '[lxc-host-setup] %s\n' "$*" >&2; }
 
 [ "$(id -u)" = 0 ] || { log "run as root (sudo $0)"; exit 1; }
@@ -121,7 +124,9 @@ if command -v lxcfs >/dev/null && ! grep -q ' /var/lib/lxcfs fuse.lxcfs ' /proc/
 fi
 
 # --- 5. the box -------------------------------------------------------------------------------
-if [ -n "$box_file" ] && [ ! -s "$box_file" ]; then
+if [ -n "$box_store" ] && compgen -G "$box_store/*/lxc/metadata.json" >/dev/null; then
+  : # Vagrant has this box already
+elif [ -n "$box_file" ] && [ ! -s "$box_file" ]; then
   log "building the Debian 12 LXC box $box_file (about 2 minutes)"
   "$here/build-box.sh" "$box_file"
   # Boxes of earlier builders are stale now: drop their files (vagrant box prune drops the rest).
