@@ -1,0 +1,79 @@
+package lab.c1m.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import lab.c1m.common.FailureKind;
+import lab.c1m.common.Json;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/** The summary the playbook and the report read: counts, failure kinds, round trips and their histogram. */
+class ClientSummaryTest {
+    private static ClientSummary summary(ClientStats stats, int target) {
+        return new ClientSummary(stats, target, Duration.ofSeconds(1),
+            ClientSummary.settings("10.0.0.1", List.of(9000, 9001), List.of(), "epoll", 0, Duration.ofSeconds(30),
+                Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void aReachedTargetWithRoundTripsInBothPhases() throws Exception {
+        ClientStats stats = new ClientStats();
+        for (int i = 0; i < 4; i++) {
+            stats.connected();
+        }
+        stats.heartbeatSent();
+        stats.heartbeatReceived(5_000);
+        stats.holdStarted();
+        for (int i = 0; i < 99; i++) {
+            stats.heartbeatSent();
+            stats.heartbeatReceived(200 + i);
+        }
+        stats.heartbeatReceived(40_000);
+        Map<String, Object> m = summary(stats, 4).toMap();
+        assertEquals(true, m.get("reached"));
+        assertEquals(4L, m.get("peak_open"));
+        assertEquals(0L, m.get("failed_total"));
+        assertNull(m.get("failure_hint"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> hb = (Map<String, Object>) m.get("heartbeat");
+        assertEquals("hold", hb.get("phase"));
+        assertEquals(100L, hb.get("count"), "the ramp's round trip is not in the hold's figures");
+        assertTrue((double) hb.get("p50_ms") < 0.31, "p50 " + hb.get("p50_ms"));
+        assertTrue((double) hb.get("max_ms") >= 39.9, "max " + hb.get("max_ms"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ramp = (Map<String, Object>) hb.get("ramp");
+        assertEquals(1L, ramp.get("count"));
+
+        Histogram decoded = Histogram.decodeFromCompressedByteBuffer(
+            ByteBuffer.wrap(Base64.getDecoder().decode((String) hb.get("histogram"))), 0);
+        assertEquals(100, decoded.getTotalCount(), "the encoded histogram is the hold's, exactly");
+        assertTrue(Json.write(m).contains("\"connect_errors\""));
+    }
+
+    @Test
+    void failuresAreCountedByKindWithTheDominantOneNamedAndItsFix() {
+        ClientStats stats = new ClientStats();
+        stats.connected();
+        stats.connectFailed(FailureKind.EADDRNOTAVAIL, false);
+        stats.connectFailed(FailureKind.EADDRNOTAVAIL, true);
+        stats.connectFailed(FailureKind.EADDRNOTAVAIL, true);
+        stats.connectFailed(FailureKind.ETIMEDOUT, true);
+        stats.closed(true);
+        Map<String, Object> m = summary(stats, 10).toMap();
+        assertEquals(false, m.get("reached"));
+        assertEquals(3L, m.get("failed_total"));
+        assertEquals(Map.of("EMFILE", 0L, "ENFILE", 0L, "EADDRNOTAVAIL", 2L, "ECONNREFUSED", 0L, "ETIMEDOUT", 1L,
+            "ECONNRESET", 0L, "ENOBUFS", 0L, "OTHER", 0L), m.get("failed"));
+        assertEquals(3L, ((Map<?, ?>) m.get("connect_errors")).get("EADDRNOTAVAIL"), "retried attempts count as errors");
+        assertEquals(1L, m.get("lost"));
+        assertTrue(((String) m.get("failure_hint")).startsWith("EADDRNOTAVAIL: "), (String) m.get("failure_hint"));
+        assertTrue(((String) m.get("failure_hint")).contains("ip_local_port_range"));
+    }
+}
