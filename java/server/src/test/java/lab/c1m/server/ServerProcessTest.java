@@ -146,8 +146,11 @@ class ServerProcessTest {
 
     @Test
     void refusesATargetThisHostCannotHold() throws Exception {
-        try (JavaProcess p = JavaProcess.start(dir, MAIN, "--expected-connections", "100m", "--metrics-port", "0")) {
+        Path log = dir.resolve("server.log");
+        try (JavaProcess p = JavaProcess.start(dir, MAIN, "--expected-connections", "100m", "--metrics-port", "0",
+                "--log-file", log.toString())) {
             assertEquals(ExitCodes.HOST_CANNOT_HOLD, p.waitFor(30));
+            assertTrue(Files.readString(log).contains("cannot hold 100,000,000 connections"), "the lab fetches the log");
             assertTrue(p.stderr().contains("cannot hold 100,000,000 connections"), p.stderr());
             assertTrue(p.stderr().contains("Fix: "), p.stderr());
             assertFalse(p.stdout().contains("Listening"), "nothing was opened");

@@ -2,6 +2,7 @@ package lab.c1m.common.cli;
 
 import java.io.PrintWriter;
 import lab.c1m.common.ExitCodes;
+import lab.c1m.common.Logging;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -52,6 +53,7 @@ public final class Cli {
             if (ex instanceof HostCannotHoldException) {
                 cmd.getErr().println(ex.getMessage());
                 cmd.getErr().flush();
+                Logging.toFileOnly(cmd.getCommand().getClass(), ex.getMessage());
                 return ExitCodes.HOST_CANNOT_HOLD;
             }
             throw ex;
