@@ -94,6 +94,11 @@ public final class ClientCommand implements Callable<Integer> {
         description = "Each connection sends a stamped frame this often and times its echo; 0 = no heartbeats.")
     Duration heartbeat;
 
+    @Option(names = "--skip-preflight",
+        description = "Start even when this host cannot hold --connections (each shortfall is logged as a warning) and"
+            + " run into the limit: for runs that hit a wall on purpose, such as the lab's scenarios.")
+    boolean skipPreflight;
+
 
 
 
@@ -198,6 +203,12 @@ public final class ClientCommand implements Callable<Integer> {
     private void checkCapacity(HostLimits limits, int sourceCount) {
         List<Capacity.Shortfall> shortfalls = new ArrayList<>(Capacity.openFiles(limits, connections));
         shortfalls.addAll(Capacity.ephemeralPorts(limits, connections, ports.size(), sourceCount));
+        if (!shortfalls.isEmpty() && skipPreflight) {
+            LOG.warn("Preflight skipped (--skip-preflight): this host cannot hold {} connections; running into the limit:",
+                Quantities.count(connections));
+            shortfalls.forEach(s -> LOG.warn("  {}", s.message()));
+            return;
+        }
         if (!shortfalls.isEmpty()) {
             StringBuilder sb = new StringBuilder("c1m-client: this host cannot hold " + Quantities.count(connections)
                 + " connections:");

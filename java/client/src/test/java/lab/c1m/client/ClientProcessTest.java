@@ -6,6 +6,7 @@ import static lab.c1m.common.testing.SummaryReader.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -13,6 +14,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import lab.c1m.common.ExitCodes;
 import lab.c1m.common.testing.Eventually;
 import lab.c1m.common.testing.JavaProcess;
@@ -149,6 +151,35 @@ class ClientProcessTest {
             assertEquals(ExitCodes.HOST_CANNOT_HOLD, ports.waitFor(30));
             assertTrue(ports.stderr().contains("5-tuple"), ports.stderr());
             assertTrue(ports.stderr().contains("ip_local_port_range"), ports.stderr());
+        }
+    }
+
+    @Test
+    void skipPreflightRunsIntoTooManyOpenFilesInsteadOfExitingThree() throws Exception {
+        // The lab's nofile scenario: a service left at a low open-files limit hits EMFILE, as the seed did.
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "prlimit (util-linux) is not installed");
+        int base = Ports.freeRun(3);
+        Path summary = dir.resolve("client.json");
+        List<String> lowLimit = List.of("/usr/bin/prlimit", "--nofile=256:256");
+        String ports = base + "-" + (base + 1);
+        try (JavaProcess s = startServer(base, 2);
+             JavaProcess refused = JavaProcess.start(dir, lowLimit, List.of(), CLIENT, "--server", "127.0.0.1",
+                 "--ports", ports, "--connections", "600");
+             JavaProcess c = JavaProcess.start(dir, lowLimit, List.of(), CLIENT, "--server", "127.0.0.1", "--ports", ports,
+                 "--connections", "600", "--retries", "0", "--max-failures", "50", "--hold", "1s", "--skip-preflight",
+                 "--summary", summary.toString())) {
+            assertEquals(ExitCodes.HOST_CANNOT_HOLD, refused.waitFor(60), refused.stdout() + refused.stderr());
+            assertTrue(refused.stderr().contains("hard open-files limit"), refused.stderr());
+            assertEquals(ExitCodes.NOT_REACHED, c.waitFor(120), c.stdout() + c.stderr());
+            assertTrue(c.stdout().contains("Preflight skipped (--skip-preflight): this host cannot hold 600 connections"),
+                c.stdout());
+            assertTrue(c.stdout().contains("hard open-files limit (ulimit -Hn, LimitNOFILE) is 256"), c.stdout());
+            assertTrue(c.stdout().contains("First EMFILE connecting to"), c.stdout());
+            assertTrue(c.stdout().contains("Too many open files"), c.stdout());
+            assertTrue(number(summary, "EMFILE") >= 50, excerpt(summary, "failed"));
+            assertEquals("false", field(summary, "reached"));
+            assertTrue(number(summary, "peak_open") > 0 && number(summary, "peak_open") < 256, excerpt(summary, "peak_open"));
+            assertTrue(field(summary, "exit_reason").contains("--max-failures"), field(summary, "exit_reason"));
         }
     }
 
