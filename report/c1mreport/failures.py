@@ -59,6 +59,21 @@ FAILURE_KINDS = [
 ]
 
 BY_KIND = {entry.kind: entry for entry in FAILURE_KINDS}
+
+# The doctor's checks (docs/doctor.md) that look at the limit behind each kind: their findings before
+# the run are the evidence the report puts beside a failure.
+DOCTOR_CHECKS = {
+    "EMFILE": ("open files (hard)", "open files (soft)", "open files ceiling", "fs.nr_open"),
+    "ENFILE": ("fs.file-max",),
+    "EADDRNOTAVAIL": ("5-tuple",),
+    "ECONNREFUSED": ("listen ports", "somaxconn", "tcp_max_syn_backlog"),
+    "ETIMEDOUT": ("nf_conntrack_max", "nf_conntrack hashsize", "somaxconn", "tcp_max_syn_backlog"),
+    "ECONNRESET": ("somaxconn", "memory"),
+    "ENOBUFS": ("tcp_mem", "memory"),
+    "OTHER": (),
+    "lost": ("tcp_mem", "memory", "heap"),
+    "dead": ("tcp_mem", "memory", "heap", "epoll max_user_watches"),
+}
 KIND_ORDER = [entry.kind for entry in FAILURE_KINDS]
 
 # Explanations for the other ways a run loses connections (not connect failures).

@@ -37,7 +37,10 @@ def run_settings_rows(summary):
     s = summary["settings"]
     clients = ", ".join("%s: %s" % (c["host"], fmt.count(c["share"])) for c in s.get("clients") or [])
     server = s.get("server") or {}
-    return [("target connections", fmt.count(s.get("target_connections"))),
+    scenario = summary.get("scenario") or {}
+    return [("scenario", "%s%s" % (s.get("scenario") or "–",
+                                   (" (%s)" % scenario["label"]) if scenario.get("label") else "")),
+            ("target connections", fmt.count(s.get("target_connections"))),
             ("server ports", "%s (%d ports)" % (s.get("ports"), s.get("port_count") or 0)),
             ("connect rate", s.get("connect_rate") if s.get("connect_rate") not in (None, 0, "0") else "as fast as allowed (0)"),
             ("hold", s.get("hold")), ("heartbeat", s.get("heartbeat")),
@@ -88,6 +91,13 @@ def render_markdown(run, summary):
     word, sentence = verdict(summary)
     out = ["# c1m run `%s`: %s" % (summary["run"]["run_id"], word), "", sentence + ".", ""]
     out.append(md_table(["", ""], [(row["label"], row["text"]) for row in headline(summary)]))
+    scenario = summary["scenario"]
+    if scenario["expected"]:
+        out += ["## Scenario: %s" % scenario["name"], "",
+                "- **%s**" % (scenario["text"] or scenario["name"]),
+                "- Left at: %s" % (scenario["left_at"] or "–"),
+                "- Wall: %s (expected: %s)" % (scenario["wall"] or "–", ", ".join(scenario["expected"])),
+                "- Fix: %s" % (scenario["fix"] or "–"), ""]
     heartbeat = summary["result"]["heartbeat"]
     if heartbeat.get("note"):
         out += ["", "Heartbeat: %s." % heartbeat["note"]]
@@ -97,6 +107,19 @@ def render_markdown(run, summary):
             out.append("- **%s** (%s on %s): %s **Fix:** %s" % (
                 f["kind"], fmt.count(f["count"]), ", ".join(f["hosts"]), f["meaning"], f["fix"]))
             out += ["  - %s" % d for d in f["detail"]]
+    doctor = summary["doctor"]
+    out += ["", "## The doctor before the run", ""]
+    if doctor["hosts"]:
+        rows = [[host, c["name"], c["status"], c["found"], c["needed"], c["fix"] or "–"]
+                for host, d in doctor["hosts"].items() for c in d["findings"]]
+        if rows:
+            out.append(md_table(["host", "check", "status", "found", "needed", "fix"], rows))
+            out.append("")
+        out.append("; ".join("%s (%s, %s connections): %d OK, %d WARN, %d FAIL" % (
+            host, d["role"], fmt.count(d["connections"]), d["ok"], d["warn"], d["fail"])
+            for host, d in doctor["hosts"].items()) + ". Every check: `hosts/<host>/doctor.json`.")
+    else:
+        out.append("No doctor.json was collected.")
     if summary["problems"]:
         out += ["", "## Missing or unreadable data", ""] + ["- %s" % p for p in summary["problems"]]
 

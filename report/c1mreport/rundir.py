@@ -6,6 +6,7 @@ host lacks is recorded in `problems` and the report says so: a failed run's repo
 
 import json
 import os
+import re
 
 from . import parsers
 from .errors import ReportInputError
@@ -19,6 +20,11 @@ RAW_FILES = {
     "conntrack": ("conntrack.txt", parsers.parse_conntrack),
 }
 LOG_TAIL_LINES = 20
+# Log lines that name a limit (the server's accept() hitting its open-files limit, say): the first few
+# of the whole log are kept as evidence, beside the tail.
+LIMIT_LINE = re.compile(r"Too many open files|Cannot assign requested address|No space left on device|"
+                        r"Cannot allocate memory|No buffer space|table full", re.IGNORECASE)
+LIMIT_LINES_KEPT = 3
 
 
 class Host:
@@ -40,6 +46,9 @@ class Host:
         self.has = set()  # which raw files were present and readable
         self.log_file = None
         self.log_tail = []
+        self.log_limit_lines = []  # the first lines of the log that name a limit
+        self.log_limit_count = 0
+        self.doctor = None  # doctor.json: what the jar's doctor found on this host before the run
 
     def __repr__(self):
         return "Host(%r, %r)" % (self.name, self.role)
@@ -188,10 +197,26 @@ def load_host(name, folder, settings, problems):
         host.facts = _read_json(facts_path, problems, "%s/facts.json" % name) or {}
         host.has.add("facts")
 
+    doctor_path = os.path.join(folder, "doctor.json")
+    if os.path.isfile(doctor_path):
+        doctor = _read_json(doctor_path, problems, "%s/doctor.json" % name)
+        if doctor is not None and not (isinstance(doctor, dict) and isinstance(doctor.get("checks"), list)):
+            problems.append("%s/doctor.json has no list of checks: the doctor's findings are left out" % name)
+            doctor = None
+        host.doctor = doctor
+        if doctor is not None:
+            host.has.add("doctor")
+
     log_path = os.path.join(folder, host.role + ".log")
     if os.path.isfile(log_path):
         host.log_file = os.path.relpath(log_path, os.path.dirname(os.path.dirname(folder)))
-        host.log_tail = _read_text(log_path).splitlines()[-LOG_TAIL_LINES:]
+        lines = _read_text(log_path).splitlines()
+        host.log_tail = lines[-LOG_TAIL_LINES:]
+        # The client's own first-failure and summary lines explain themselves; keep the others.
+        limit_lines = [line for line in lines if LIMIT_LINE.search(line)
+                       and not re.search(r"First [A-Z]+ connecting|Done: |Preflight|Reporting failed", line)]
+        host.log_limit_count = len(limit_lines)
+        host.log_limit_lines = [line.strip() for line in limit_lines[:LIMIT_LINES_KEPT]]
     return host
 
 

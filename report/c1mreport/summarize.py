@@ -317,15 +317,85 @@ def cost_section(run):
             "hosts": hosts, "conntrack": conntrack}
 
 
+# --- the doctor and the scenario ------------------------------------------------------------------
+
+STATUS_ORDER = {"FAIL": 0, "WARN": 1, "OK": 2}
+
+
+def doctor_section(run):
+    """What each host's doctor found before the run (hosts/<name>/doctor.json): FAIL and WARN rows."""
+    hosts = {}
+    for host in run.hosts:
+        if not host.doctor:
+            continue
+        checks = [c for c in host.doctor.get("checks") or [] if isinstance(c, dict)]
+        counts = {status: sum(1 for c in checks if c.get("status") == status) for status in ("OK", "WARN", "FAIL")}
+        findings = sorted((c for c in checks if c.get("status") in ("FAIL", "WARN")),
+                          key=lambda c: STATUS_ORDER.get(c.get("status"), 3))
+        hosts[host.name] = {
+            "role": host.doctor.get("role") or host.role, "connections": host.doctor.get("connections"),
+            "ok": counts["OK"], "warn": counts["WARN"], "fail": counts["FAIL"],
+            "findings": [{key: c.get(key) for key in ("name", "status", "found", "needed", "fix")} for c in findings]}
+    missing = [h.name for h in run.hosts if not h.doctor]
+    return {"hosts": hosts, "fail_total": sum(h["fail"] for h in hosts.values()),
+            "warn_total": sum(h["warn"] for h in hosts.values()),
+            "hosts_without": missing if hosts else [h.name for h in run.hosts]}
+
+
+def doctor_evidence(doctor, names, statuses=("FAIL", "WARN")):
+    """Lines naming the doctor's findings among these checks, FAILs first."""
+    lines = []
+    for status in statuses:
+        for host, entry in doctor["hosts"].items():
+            for check in entry["findings"]:
+                if check["name"] in names and check["status"] == status:
+                    lines.append("doctor on %s before the run: %s %s - found %s, needs %s%s" % (
+                        host, check["name"], status, check["found"], check["needed"],
+                        (" - fix: %s" % check["fix"]) if check.get("fix") and check["fix"] != "-" else ""))
+    return lines
+
+
+def scenario_section(run):
+    """The scenario of the run (run.json: scenario, scenario_info, scenario_result), if any."""
+    settings = run.settings
+    info = settings.get("scenario_info") if isinstance(settings.get("scenario_info"), dict) else {}
+    result = settings.get("scenario_result") if isinstance(settings.get("scenario_result"), dict) else {}
+    expected = list(info.get("expect") or [])
+    return {
+        "name": settings.get("scenario"), "label": settings.get("label") or None,
+        "description": info.get("description"), "left_at": info.get("left_at"), "wall": info.get("wall"),
+        "expected": expected, "fix": info.get("fix"), "doctor_checks": list(info.get("doctor_checks") or []),
+        "wall_hit": result.get("wall_hit") if expected else None, "hit": list(result.get("hit") or []),
+        "text": result.get("text"), "preflight_problems": list(settings.get("preflight_problems") or []),
+        "preflight_enforced": settings.get("preflight_enforced"),
+    }
+
+
 # --- findings ---------------------------------------------------------------------------------------
 
 def _fmt(number):
     return "{:,}".format(number) if isinstance(number, int) else str(number)
 
 
-def findings(run, result, cost, checks):
+def _log_evidence(run, kind):
+    """Lines of the hosts' logs that name the limit behind this kind (e.g. the server's accept())."""
+    patterns = {"EMFILE": "too many open files", "ENFILE": "too many open files in system",
+                "EADDRNOTAVAIL": "cannot assign requested address", "ENOBUFS": "no buffer space|cannot allocate memory",
+                "ETIMEDOUT": "table full"}
+    if kind not in patterns:
+        return []
+    lines = []
+    for host in run.hosts:
+        matching = [line for line in host.log_limit_lines if re.search(patterns[kind], line, re.IGNORECASE)]
+        if matching:
+            lines.append("%s log (%d line(s) like it): %s" % (host.name, host.log_limit_count, matching[0][:400]))
+    return lines
+
+
+def findings(run, result, cost, checks, doctor=None):
     """What went wrong, each with its meaning and fix, the most telling first."""
     found = []
+    doctor = doctor or {"hosts": {}}
     fails = result["failures"]
     for kind, count in fails["by_kind"].items():
         entry = failures.describe(kind)
@@ -347,6 +417,8 @@ def findings(run, result, cost, checks):
                 if entry_ct and entry_ct["full"]:
                     detail.append("conntrack on %s is at its max (%s of %s): the table is full, new "
                                   "connections are dropped" % (name, _fmt(entry_ct["count"]), _fmt(entry_ct["max"])))
+        detail += _log_evidence(run, kind)
+        detail += doctor_evidence(doctor, failures.DOCTOR_CHECKS.get(kind, ()), ("FAIL",))
         found.append({"kind": kind, "count": count, "hosts": hosts, "title": entry.errno_name,
                       "meaning": entry.meaning, "fix": entry.fix, "detail": detail})
     for kind, total, per_host, entry in (("lost", result["lost_total"], result["lost"], failures.LOST),
@@ -362,6 +434,7 @@ def findings(run, result, cost, checks):
                 for line in server.log_tail:
                     if re.search(r"out of memory|oom|reset|restart", line, re.IGNORECASE):
                         detail.append("%s log: %s" % (server.name, line.strip()))
+            detail += doctor_evidence(doctor, failures.DOCTOR_CHECKS.get(kind, ()), ("FAIL",))
             if kind == "dead" and found and found[-1]["kind"] == "lost" and found[-1]["detail"] == detail:
                 detail = ["the same evidence as for the lost connections above"]
             found.append({"kind": kind, "count": total, "hosts": [h for h, n in per_host.items() if n],
@@ -381,17 +454,21 @@ def build_summary(run, generated_at=None):
     result = result_section(run, start)
     cost = cost_section(run)
     checks = all_checks(run)
+    doctor = doctor_section(run)
     curves = result["heartbeat"].pop("curves")
     summary = {
         "schema": SUMMARY_SCHEMA,
         "generated_at": generated_at or _iso(datetime.now(timezone.utc).timestamp()),
-        "run": {key: run.settings.get(key) for key in ("run_id", "scenario", "started_at", "finished_at", "outcome")},
+        "run": {key: run.settings.get(key) for key in ("run_id", "scenario", "label", "started_at", "finished_at",
+                                                        "outcome", "outcome_detail")},
         "inventory": inventory(run),
         "settings": settings_section(run),
         "result": result,
         "cost": cost,
         "checks": checks,
-        "findings": findings(run, result, cost, checks),
+        "doctor": doctor,
+        "scenario": scenario_section(run),
+        "findings": findings(run, result, cost, checks, doctor),
         "problems": list(run.problems),
     }
     summary["run"]["run_id"] = run.run_id
