@@ -115,6 +115,52 @@ def c1m_port_range_size(value):
 FAILURE_KINDS = ("EMFILE", "ENFILE", "EADDRNOTAVAIL", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "ENOBUFS", "OTHER")
 RUNNING = ("active", "activating", "deactivating", "reloading")
 
+# Each failure kind the client counts: the error people see, what it means and the fix in this lab's
+# terms (its variables). The client log prints the jar's own words (lab.c1m.common.FailureKind), the
+# report report/c1mreport/failures.py; this table is for the playbook's progress lines and run.json.
+FAILURE_HELP = {
+    "EMFILE": ("Too many open files",
+               "the process hit its open-files limit: every connection is a file descriptor",
+               "raise the service's LimitNOFILE above its share (the kernel role gives share + 4,096 unless "
+               "c1m_server_limit_nofile / c1m_client_limit_nofile say otherwise) and fs.nr_open"),
+    "ENFILE": ("Too many open files in system",
+               "the whole host hit fs.file-max",
+               "raise fs.file-max above every socket on the host (c1m_kernel_file_max; in a container it is "
+               "the host's setting: vagrant/lxc/host-setup.sh)"),
+    "EADDRNOTAVAIL": ("Cannot assign requested address",
+                      "the client ran out of local ports for one (source address, server address, server port)",
+                      "widen net.ipv4.ip_local_port_range (c1m_kernel_ip_local_port_range, 1024 65535), add "
+                      "server ports (c1m_ports) or source addresses (c1m_source_ips): keep each combination "
+                      "under half the range"),
+    "ECONNREFUSED": ("Connection refused",
+                     "nothing accepted: the server was not listening on that port, had stopped, or a listen "
+                     "queue overflowed",
+                     "check the server listens on every port (server.log); raise net.core.somaxconn and "
+                     "net.ipv4.tcp_max_syn_backlog, or lower c1m_connect_rate"),
+    "ETIMEDOUT": ("Connection timed out",
+                  "the SYN or its answer was dropped on the way",
+                  "if a conntrack count sits at its max, raise net.netfilter.nf_conntrack_max and the hash size "
+                  "(c1m_kernel_conntrack_max); else look at the server's SYN backlog, a firewall, or lower "
+                  "c1m_connect_rate"),
+    "ECONNRESET": ("Connection reset by peer",
+                   "the server or a middlebox reset the connection",
+                   "read server.log; check NAT and firewall state tables between the hosts; lower "
+                   "c1m_connect_rate"),
+    "ENOBUFS": ("No buffer space available / Cannot allocate memory",
+                "the kernel ran out of socket memory (net.ipv4.tcp_mem) or RAM",
+                "raise net.ipv4.tcp_mem, give the host more memory, keep tcp_rmem/tcp_wmem defaults at one page"),
+    "OTHER": ("another error",
+              "a failure the client could not classify",
+              "read the first logged message of this kind in the client's log"),
+}
+CONNTRACK_FULL = ("the conntrack table is full: the kernel drops new connections without a word (the seed's "
+                  "NAT table overflow; dmesg: 'nf_conntrack: table full, dropping packet')",
+                  "raise net.netfilter.nf_conntrack_max and the hash size above the connections tracked "
+                  "(c1m_kernel_conntrack_max; in a container it is the host's setting), or keep the test's "
+                  "connections out of the table (NOTRACK)")
+# A conntrack table at 98% of its max counts as full (other flows come and go).
+CONNTRACK_FULL_FRACTION = 0.98
+
 
 def _num(value):
     try:
@@ -123,32 +169,82 @@ def _num(value):
         return 0
 
 
+def _parse_status(status):
+    """A `c1m-host status` object, or a registered loop result holding one (keeps the inventory name)."""
+    if isinstance(status, dict) and "stdout" in status:
+        host = status.get("item")
+        try:
+            parsed = json.loads(status.get("stdout") or "{}")
+        except ValueError:
+            parsed = {}
+        parsed["inventory_hostname"] = host
+        return parsed
+    return status or {}
+
+
+def _conntrack_full(entry):
+    return bool(entry and entry.get("max") and entry.get("count", 0) >= entry["max"] * CONNTRACK_FULL_FRACTION)
+
+
 def c1m_progress(client_statuses, server_status=None):
-    """Fold `c1m-host status` objects of the clients (and the server) into one progress record."""
+    """Fold `c1m-host status` objects of the clients (and the server) into one progress record.
+
+    Besides the totals: per client its figures, which failure kinds were seen (the summary's counts,
+    and the log's first failure of each kind, which is written even when the summary cannot be: a
+    process at its open-files limit cannot create the summary's temporary file), whether its ramp
+    ended short of its share, and each host's port range and conntrack count against its max.
+    """
     progress = {
         "clients": 0, "established": 0, "open": 0, "target": 0, "failed": 0, "lost": 0, "dead": 0,
         "reached": 0, "running": 0, "finished": 0, "failed_clients": [], "states": {},
         "server_running": None, "server_open": None, "server_last_line": None,
+        "hosts": {}, "kinds": {}, "short_ramps": [], "stale": [], "conntrack": {},
+        "server_errors": {"count": 0, "lines": []},
     }
     for status in client_statuses or []:
-        if isinstance(status, dict) and "stdout" in status:
-            # A registered result of a loop over hosts: parse it, keep the inventory name.
-            host = status.get("item")
-            try:
-                status = json.loads(status.get("stdout") or "{}")
-            except ValueError:
-                status = {}
-            status["inventory_hostname"] = host
+        status = _parse_status(status)
+        host = status.get("inventory_hostname") or status.get("host") or "client%d" % (progress["clients"] + 1)
         progress["clients"] += 1
         summary = status.get("summary") or {}
         unit = status.get("unit") or {}
+        log = status.get("log") or {}
+        kernel = status.get("kernel") or {}
+        ramp = log.get("ramp_finished") or {}
+        figures = {}
         for key, field in (("established", "established"), ("open", "open"), ("target", "target"),
                            ("failed", "failed_total"), ("lost", "lost"), ("dead", "dead")):
-            progress[key] += _num(summary.get(field))
+            figures[key] = _num(summary.get(field))
+        figures["target"] = figures["target"] or _num(log.get("target"))
+        # The log's line at the end of the ramp, when the summary is older than it.
+        for key in ("established", "failed"):
+            figures[key] = max(figures[key], _num(ramp.get(key)))
+        if ramp and not summary.get("reached"):
+            figures["open"] = max(figures["open"], _num(ramp.get("open")))
+        for key, value in figures.items():
+            progress[key] += value
         if summary.get("reached"):
             progress["reached"] += 1
-        state = summary.get("state") or "starting"
+        reported_state = summary.get("state") or "starting"
+        state = reported_state
+        if ramp and state in ("ramping", "starting"):
+            state = "holding" if _num(ramp.get("open")) > 0 else "done"
         progress["states"][state] = progress["states"].get(state, 0) + 1
+        errors = summary.get("connect_errors") or {}
+        for kind in set(errors) | set(summary.get("failed") or {}) | set(log.get("first_failures") or {}):
+            attempts = _num(errors.get(kind))
+            for_good = _num((summary.get("failed") or {}).get(kind))
+            if ramp.get("mostly") == kind:
+                # The log's count at the end of the ramp, when the summary is older: all of the
+                # dominant kind (a lower bound of the attempts).
+                for_good = max(for_good, _num(ramp.get("failed")))
+            first = (log.get("first_failures") or {}).get(kind)
+            if not (attempts or for_good or first):
+                continue
+            entry = progress["kinds"].setdefault(kind, {"attempts": 0, "for_good": 0, "hosts": [], "first": None})
+            entry["attempts"] += attempts
+            entry["for_good"] += for_good
+            entry["hosts"].append(host)
+            entry["first"] = entry["first"] or first
         if unit.get("active") in RUNNING:
             progress["running"] += 1
         else:
@@ -156,30 +252,142 @@ def c1m_progress(client_statuses, server_status=None):
             exit_status = unit.get("exit_status")
             if exit_status not in (0, None) or unit.get("result") not in ("success", ""):
                 progress["failed_clients"].append({
-                    "host": status.get("inventory_hostname") or status.get("host"),
-                    "exit_status": exit_status,
-                    "line": status.get("last_line") or "",
-                })
-    if isinstance(server_status, dict) and "stdout" in server_status:
-        try:
-            server_status = json.loads(server_status.get("stdout") or "{}")
-        except ValueError:
-            server_status = {}
+                    "host": host, "exit_status": exit_status, "line": status.get("last_line") or ""})
+        target = figures["target"] or _num(summary.get("target"))
+        figures["target"] = target
+        # Short of its share when its ramp ended (the log's line, or the summary's own state) below it;
+        # a summary older than the ramp's line says nothing either way.
+        if ramp:
+            short = target > 0 and _num(ramp.get("open")) < target and not summary.get("reached")
+        else:
+            short = reported_state in ("holding", "done") and bool(summary) and not summary.get("reached")
+        if short:
+            progress["short_ramps"].append({
+                "host": host, "open": max(figures["open"], _num(ramp.get("open"))), "target": target,
+                "failed": figures["failed"], "why": ramp.get("stopped_early") or ""})
+        if log.get("reporting_failed"):
+            progress["stale"].append({"host": host, "line": log["reporting_failed"]})
+        if kernel.get("conntrack"):
+            progress["conntrack"][host] = kernel["conntrack"]
+        progress["hosts"][host] = dict(figures, state=state, reached=bool(summary.get("reached")),
+                                       port_range=kernel.get("ip_local_port_range"),
+                                       limit_nofile=unit.get("limit_nofile"))
+    server_status = _parse_status(server_status) if server_status else None
     if server_status:
         unit = server_status.get("unit") or {}
         summary = server_status.get("summary") or {}
+        kernel = server_status.get("kernel") or {}
+        log = server_status.get("log") or {}
+        host = server_status.get("inventory_hostname") or server_status.get("host") or "server"
         progress["server_running"] = unit.get("active") in RUNNING
         progress["server_open"] = summary.get("open")
+        progress["server_limit_nofile"] = unit.get("limit_nofile")
         if not progress["server_running"]:
             progress["server_last_line"] = server_status.get("last_line")
+        if kernel.get("conntrack"):
+            progress["conntrack"][host] = kernel["conntrack"]
+        progress["server_errors"] = {"count": _num(log.get("error_count")), "lines": log.get("errors") or []}
+        if log.get("reporting_failed"):
+            progress["stale"].append({"host": host, "line": log["reporting_failed"]})
+    progress["conntrack_full"] = sorted(h for h, e in progress["conntrack"].items() if _conntrack_full(e))
     return progress
 
 
-def c1m_follow_next(follow, progress, elapsed, hold, ramp_timeout):
+def _fmt(number):
+    return "{:,}".format(number) if isinstance(number, int) else str(number)
+
+
+def c1m_failure_explained(kind, progress=None, shares=None, port_count=None):
+    """One failure kind as {kind, title, meaning, fix, evidence[]}, with this run's evidence.
+
+    progress: a c1m_progress record (port ranges, conntrack counts, LimitNOFILE); shares: {client:
+    share}; port_count: the number of server ports.
+    """
+    title, meaning, fix = FAILURE_HELP.get(kind, FAILURE_HELP["OTHER"])
+    progress = progress or {}
+    entry = (progress.get("kinds") or {}).get(kind) or {}
+    hosts = entry.get("hosts") or []
+    evidence = []
+    if kind == "ETIMEDOUT" and progress.get("conntrack_full"):
+        meaning, fix = CONNTRACK_FULL
+        for host in progress["conntrack_full"]:
+            ct = progress["conntrack"][host]
+            evidence.append("conntrack on %s at its max: %s of %s" % (host, _fmt(ct["count"]), _fmt(ct["max"])))
+    elif kind == "EADDRNOTAVAIL":
+        for host in hosts:
+            port_range = ((progress.get("hosts") or {}).get(host) or {}).get("port_range")
+            share = _num((shares or {}).get(host))
+            if port_range and port_count:
+                size = c1m_port_range_size(port_range)
+                per = -(-share // int(port_count)) if share else None
+                evidence.append(
+                    "%s: ip_local_port_range %s = %s ports, about %s usable per (source, server, port); %s"
+                    % (host, port_range, _fmt(size), _fmt(size // 2),
+                       ("its share of %s over %s port(s) puts %s on each" % (_fmt(share), port_count, _fmt(per)))
+                       if per else "share unknown"))
+    elif kind == "EMFILE":
+        for host in hosts:
+            limit = ((progress.get("hosts") or {}).get(host) or {}).get("limit_nofile")
+            if limit:
+                evidence.append("%s: LimitNOFILE %s, share %s" % (
+                    host, limit, _fmt(_num((shares or {}).get(host))) if shares else "?"))
+    evidence = _group_hosts(evidence)
+    if entry.get("first"):
+        evidence.append("first seen: " + entry["first"].split(" - ", 1)[-1][:300])
+    return {"kind": kind, "title": title, "meaning": meaning, "fix": fix, "hosts": hosts,
+            "attempts": entry.get("attempts", 0), "for_good": entry.get("for_good", 0), "evidence": evidence}
+
+
+def _group_hosts(lines):
+    """'a: X', 'b: X' -> 'a, b: X' (the same evidence on several hosts, said once), order kept."""
+    grouped = []
+    for line in lines:
+        host, sep, rest = line.partition(": ")
+        match = next((g for g in grouped if sep and g[1] == rest), None)
+        if match and " " not in host:
+            match[0].append(host)
+        else:
+            grouped.append(([host] if sep and " " not in host else [line], rest if sep and " " not in host else None))
+    return [(", ".join(hosts) + ": " + rest) if rest is not None else hosts[0] for hosts, rest in grouped]
+
+
+def c1m_failure_lines(kinds, progress, shares=None, port_count=None):
+    """Progress lines naming each failure kind of `kinds` with its meaning, its fix and the evidence."""
+    lines = []
+    for kind in _sorted_kinds(kinds):
+        e = c1m_failure_explained(kind, progress, shares, port_count)
+        lines.append("%s (%s) on %s: %s. Fix: %s%s" % (
+            kind, e["title"], ", ".join(e["hosts"]) or "?", e["meaning"], e["fix"],
+            "".join(" [%s]" % item for item in e["evidence"])))
+    return lines
+
+
+def _sorted_kinds(kinds):
+    kinds = list(kinds or [])
+    return [k for k in FAILURE_KINDS if k in kinds] + sorted(k for k in kinds if k not in FAILURE_KINDS)
+
+
+def c1m_failure_counts(progress):
+    """'EMFILE 12,000 (3,000 for good), ETIMEDOUT 5' for the progress line; '' when none."""
+    kinds = progress.get("kinds") or {}
+    parts = []
+    for kind in _sorted_kinds(kinds):
+        entry = kinds[kind]
+        if not (entry["attempts"] or entry["for_good"]):
+            parts.append("%s (seen in the log; no count yet)" % kind)
+            continue
+        parts.append("%s %s%s" % (kind, _fmt(max(entry["attempts"], entry["for_good"])),
+                                  (" (%s for good)" % _fmt(entry["for_good"])) if entry["for_good"] else ""))
+    return ", ".join(parts)
+
+
+def c1m_follow_next(follow, progress, elapsed, hold, ramp_timeout, stall_timeout=0):
     """The follow loop's next state from its state and the latest progress.
 
-    follow: {phase: ramping|holding|done, reached_after_s, outcome?, detail?}; elapsed: seconds
-    since the clients started; hold: the hold (duration); ramp_timeout: seconds.
+    follow: {phase: ramping|holding|done, reached_after_s, outcome?, detail?, kinds_seen?,
+    last_established?, last_change_s?}; elapsed: seconds since the clients started; hold: the hold
+    (duration); ramp_timeout: seconds; stall_timeout: seconds without a new connection while ramping
+    after which the run stops (0 = never). new_kinds: failure kinds seen for the first time.
     """
     follow = dict(follow or {})
     follow["snapshot"] = False
@@ -187,7 +395,15 @@ def c1m_follow_next(follow, progress, elapsed, hold, ramp_timeout):
     hold_s = c1m_seconds(hold)
     clients = progress.get("clients", 0)
     failures = progress.get("failed_clients") or []
+    seen = list(follow.get("kinds_seen") or [])
+    follow["new_kinds"] = [k for k in _sorted_kinds(progress.get("kinds") or {}) if k not in seen]
+    follow["kinds_seen"] = seen + follow["new_kinds"]
+    established = progress.get("established", 0)
+    if established != follow.get("last_established") or follow.get("last_change_s") is None:
+        follow.update(last_established=established, last_change_s=round(elapsed, 1))
     if follow.get("phase") == "ramping":
+        short = progress.get("short_ramps") or []
+        stalled_for = elapsed - float(follow.get("last_change_s") or 0)
         if clients and progress.get("reached") == clients:
             follow.update(phase="holding", reached_after_s=round(elapsed, 1), snapshot=True)
         elif failures:
@@ -198,9 +414,26 @@ def c1m_follow_next(follow, progress, elapsed, hold, ramp_timeout):
         elif progress.get("server_running") is False:
             follow.update(phase="done", outcome="not_reached",
                           detail="the server stopped: %s" % (progress.get("server_last_line") or "?"))
+        elif short:
+            # A client whose ramp ended short of its share cannot reach it any more: stop now rather
+            # than wait for its hold or the ramp timeout.
+            whys = sorted(set(r.get("why") or "" for r in short))
+            follow.update(phase="done", outcome="not_reached", snapshot=True, detail=(
+                "target out of reach: " + "; ".join(
+                    "%s ended its ramp at %s of %s open, %s failed for good%s" % (
+                        r["host"], _fmt(r["open"]), _fmt(r["target"]), _fmt(r["failed"]),
+                        (" (" + r["why"] + ")") if r.get("why") and len(whys) > 1 else "")
+                    for r in short)
+                + ((" (" + whys[0] + ")") if len(whys) == 1 and whys[0] else "")
+                + ((" - failures: " + c1m_failure_counts(progress)) if progress.get("kinds") else "")))
         elif clients and progress.get("finished") == clients:
             follow.update(phase="done", outcome="not_reached",
                           detail="every client exited before the target was reached")
+        elif float(stall_timeout or 0) > 0 and stalled_for > float(stall_timeout):
+            follow.update(phase="done", outcome="not_reached", snapshot=True, detail=(
+                "stalled: no new connection for %ds at %s of %s (c1m_stall_timeout)%s" % (
+                    int(stalled_for), _fmt(established), _fmt(progress.get("target", 0)),
+                    (" - failures: " + c1m_failure_counts(progress)) if progress.get("kinds") else "")))
         elif elapsed > float(ramp_timeout):
             follow.update(phase="done", outcome="not_reached",
                           detail="target not reached within c1m_ramp_timeout=%ss" % ramp_timeout)
@@ -224,6 +457,7 @@ def c1m_run_summary(client_summaries, server_summary, target):
     """
     target = c1m_count(target)
     failures = dict((kind, 0) for kind in FAILURE_KINDS)
+    attempts = dict((kind, 0) for kind in FAILURE_KINDS)
     result = {
         "target": target, "clients_reporting": 0, "clients_reached": 0, "established": 0,
         "peak_open_clients": 0, "failed_total": 0, "lost": 0, "dead": 0, "time_to_reach_s": None,
@@ -244,6 +478,8 @@ def c1m_run_summary(client_summaries, server_summary, target):
         result["dead"] += _num(summary.get("dead"))
         for kind, count in (summary.get("failed") or {}).items():
             failures[kind] = failures.get(kind, 0) + _num(count)
+        for kind, count in (summary.get("connect_errors") or {}).items():
+            attempts[kind] = attempts.get(kind, 0) + _num(count)
         if summary.get("reached") and summary.get("ramp_seconds") is not None:
             ramp.append(float(summary["ramp_seconds"]))
         heartbeat = summary.get("heartbeat") or {}
@@ -254,6 +490,7 @@ def c1m_run_summary(client_summaries, server_summary, target):
     if ramp and result["clients_reached"] == len(client_summaries or {}):
         result["time_to_reach_s"] = round(max(ramp), 3)
     result["failures_by_kind"] = dict((k, v) for k, v in failures.items() if v)
+    result["connect_errors_by_kind"] = dict((k, v) for k, v in attempts.items() if v)
     if server_summary:
         result["server_peak_open"] = server_summary.get("peak_open")
         result["server_open_at_end"] = server_summary.get("open")
@@ -269,6 +506,91 @@ def c1m_run_summary(client_summaries, server_summary, target):
     return result
 
 
+def c1m_failures_seen(figures, progress=None, shares=None, port_count=None):
+    """Every failure kind of a finished run, explained: the fetched summaries' counts (failed for good
+    and every attempt), the last progress read's kinds (the log's first failures) and evidence."""
+    figures = figures or {}
+    progress = progress or {}
+    for_good = figures.get("failures_by_kind") or {}
+    attempts = figures.get("connect_errors_by_kind") or {}
+    kinds = set(for_good) | set(attempts) | set(progress.get("kinds") or {})
+    seen = []
+    for kind in _sorted_kinds(kinds):
+        entry = c1m_failure_explained(kind, progress, shares, port_count)
+        entry["for_good"] = max(_num(for_good.get(kind)), entry["for_good"])
+        entry["attempts"] = max(_num(attempts.get(kind)), entry["attempts"], entry["for_good"])
+        seen.append(entry)
+    return seen
+
+
+def c1m_doctor_findings(reports, statuses=("FAIL", "WARN")):
+    """The doctor's rows of these statuses on every host: [{host, role, name, status, found, needed, fix}].
+
+    reports: {host: the doctor's JSON report (or None when the jar has none)}.
+    """
+    rows = []
+    for host in sorted(reports or {}):
+        report = reports[host] or {}
+        for check in report.get("checks") or []:
+            if check.get("status") in statuses:
+                rows.append({"host": host, "role": report.get("role"), "name": check.get("name"),
+                             "status": check.get("status"), "found": check.get("found"),
+                             "needed": check.get("needed"), "fix": check.get("fix")})
+    return rows
+
+
+def c1m_doctor_counts(reports):
+    """{host: {role, ok, warn, fail}} of the doctor's reports (None where a host had none)."""
+    return dict((host, ({"role": r.get("role"), "ok": r.get("ok"), "warn": r.get("warn"), "fail": r.get("fail")}
+                        if r else None)) for host, r in sorted((reports or {}).items()))
+
+
+def c1m_doctor_line(row):
+    """One doctor finding as a line: 'host: check FAIL - found X, needs Y - fix: Z'."""
+    return "%s: %s %s - found %s, needs %s%s" % (
+        row.get("host"), row.get("name"), row.get("status"), row.get("found"), row.get("needed"),
+        (" - fix: %s" % row["fix"]) if row.get("fix") else "")
+
+
+def c1m_scenario_result(info, failures_seen, doctor_rows, outcome, detail=""):
+    """Whether a scenario hit its wall, and the doctor's finding for it before the run.
+
+    info: the scenario's c1m_scenario_info (expect: failure kinds; stall_counts: a stall is the wall
+    too; doctor_checks: the doctor's check names that name the limit); failures_seen: from
+    c1m_failures_seen; doctor_rows: from c1m_doctor_findings.
+    """
+    info = info or {}
+    expect = list(info.get("expect") or [])
+    seen = [f["kind"] for f in failures_seen or []]
+    hit = [k for k in expect if k in seen]
+    stalled = bool(info.get("stall_counts")) and str(detail or "").startswith("stalled")
+    if info.get("stall_counts") and str(detail or "").startswith("stalled"):
+        hit.append("stall")
+    checks = list(info.get("doctor_checks") or [])
+    doctor = [r for r in doctor_rows or [] if r.get("name") in checks and r.get("status") == "FAIL"]
+    wall_hit = bool(hit) and outcome != "reached"
+    explained = [f for f in failures_seen or [] if f["kind"] in hit]
+    lines = []
+    if not expect:
+        text = "baseline: every limit tuned; no wall expected"
+    elif wall_hit:
+        text = "%s: hit its wall as expected: %s" % (info.get("name"), ", ".join(
+            ("%s (%s)" % (k, FAILURE_HELP.get(k, FAILURE_HELP["OTHER"])[0])) if k != "stall" else
+            "a stall (no new connection)" for k in hit))
+    else:
+        text = "%s: did NOT hit its wall (expected %s; seen: %s; outcome %s)" % (
+            info.get("name"), " or ".join(expect + (["a stall"] if info.get("stall_counts") else [])),
+            ", ".join(seen) or "no failure", outcome)
+    for row in doctor:
+        lines.append("doctor on %s before the run: %s %s - found %s, needs %s" % (
+            row["host"], row["name"], row["status"], row["found"], row["needed"]))
+    return {"name": info.get("name"), "wall_hit": wall_hit if expect else None, "expected": expect,
+            "stall_counts": bool(info.get("stall_counts")), "stalled": stalled, "seen": seen, "hit": hit,
+            "text": text, "doctor_findings": doctor, "doctor_lines": lines,
+            "doctor_agrees": bool(doctor) if expect else None,
+            "fix": info.get("fix"), "failures": explained}
+
+
 class FilterModule(object):
     def filters(self):
         return {
@@ -281,5 +603,13 @@ class FilterModule(object):
             "c1m_port_range_size": c1m_port_range_size,
             "c1m_progress": c1m_progress,
             "c1m_follow_next": c1m_follow_next,
+            "c1m_failure_lines": c1m_failure_lines,
+            "c1m_failure_counts": c1m_failure_counts,
+            "c1m_failure_explained": c1m_failure_explained,
+            "c1m_failures_seen": c1m_failures_seen,
+            "c1m_doctor_findings": c1m_doctor_findings,
+            "c1m_doctor_counts": c1m_doctor_counts,
+            "c1m_doctor_line": c1m_doctor_line,
+            "c1m_scenario_result": c1m_scenario_result,
             "c1m_run_summary": c1m_run_summary,
         }

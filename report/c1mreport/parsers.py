@@ -144,6 +144,10 @@ def parse_timeline(text):
             for column, value in raw.items():
                 if column and column != "time":
                     row[column] = int(float(value)) if value != "" else None
+                    # The jars write -1 for memory they could not read (e.g. /proc/self/status at the
+                    # process's open-files limit): unknown, not negative.
+                    if column.endswith("_bytes") and row[column] is not None and row[column] < 0:
+                        row[column] = None
         except (TypeError, ValueError):
             continue
         rows.append(row)

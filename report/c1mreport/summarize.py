@@ -270,8 +270,9 @@ def process_cost(host):
     """RSS and heap at peak, and their growth per connection (slope from the quietest row to the peak)."""
     summary = host.summary or {}
     rows = [r for r in host.timeline if r.get("open") is not None]
-    cost = {"rss_bytes_at_peak": summary.get("rss_bytes_at_peak"),
-            "heap_used_bytes_at_peak": summary.get("heap_used_bytes_at_peak"),
+    known = lambda value: value if value is None or value >= 0 else None  # noqa: E731 (-1: unreadable)
+    cost = {"rss_bytes_at_peak": known(summary.get("rss_bytes_at_peak")),
+            "heap_used_bytes_at_peak": known(summary.get("heap_used_bytes_at_peak")),
             "peak_open": summary.get("peak_open")}
     if rows:
         peak_row = max(rows, key=lambda r: r["open"])
@@ -282,10 +283,10 @@ def process_cost(host):
         if cost["heap_used_bytes_at_peak"] is None:
             cost["heap_used_bytes_at_peak"] = peak_row.get("heap_used_bytes")
         grown = peak_row["open"] - base_row["open"]
-        if grown > 0 and base_row.get("rss_bytes") is not None:
+        if grown > 0 and base_row.get("rss_bytes") is not None and cost["rss_bytes_at_peak"] is not None:
             cost["rss_bytes_baseline"] = base_row["rss_bytes"]
             cost["process_bytes_per_connection"] = _ratio(cost["rss_bytes_at_peak"] - base_row["rss_bytes"], grown)
-        if grown > 0 and base_row.get("heap_used_bytes") is not None:
+        if grown > 0 and base_row.get("heap_used_bytes") is not None and cost["heap_used_bytes_at_peak"] is not None:
             cost["heap_bytes_per_connection"] = _ratio(
                 cost["heap_used_bytes_at_peak"] - base_row["heap_used_bytes"], grown)
     cost.setdefault("process_bytes_per_connection", None)

@@ -61,6 +61,13 @@ class Parsers(unittest.TestCase):
         self.assertEqual([r["open"] for r in rows], [5, 9])
         self.assertAlmostEqual(rows[1]["t"] - rows[0]["t"], 0.997, places=3)
 
+    def test_timeline_memory_a_process_could_not_read_is_unknown(self):
+        # At its open-files limit a jar cannot open /proc/self/status and writes -1.
+        rows = parsers.parse_timeline("time,open,rss_bytes,heap_used_bytes\n2026-11-21T18:33:00.123Z,5,-1,1024\n")
+        self.assertIsNone(rows[0]["rss_bytes"])
+        self.assertEqual(rows[0]["heap_used_bytes"], 1024)
+        self.assertEqual(rows[0]["open"], 5)
+
     def test_ports_counts_durations(self):
         self.assertEqual(len(parsers.parse_port_spec("9000-9019")), 20)
         self.assertEqual(parsers.parse_port_spec("9000,9001,9005-9007"), [9000, 9001, 9005, 9006, 9007])

@@ -6,11 +6,14 @@
 #   5. ansible/run-test.yml with 3 x 5,000 connections (the 20,000 open-files cap per process here),
 #      a short hold with heartbeats
 #   6. assertions on the fetched reports/<run-id>/: every connection established and held, none lost
+#   7. the scenarios on the same containers (tests/lab/e2e-scenarios.sh): nofile and port-range must
+#      hit their walls and name them with the doctor's finding and the fix; conntrack is refused on LXC
 # The containers are destroyed afterwards, whatever happened (trap). Prints each stage's time and
 # 'N passed, N failed'. Runs as root, non-interactively (CI=true, no stdin).
 #
 # Environment: C1M_E2E_PER_CLIENT (default 5000), C1M_E2E_HOLD (20s), C1M_E2E_HEARTBEAT (5s),
-# C1M_E2E_KEEP=1 keeps the containers (for debugging; then `vagrant destroy -f` yourself).
+# C1M_E2E_KEEP=1 keeps the containers (for debugging; then `vagrant destroy -f` yourself),
+# C1M_E2E_SCENARIOS=0 skips stage 7.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -23,6 +26,8 @@ total=$((per_client * clients))
 run_id="e2e-$(date -u +%Y%m%dT%H%M%SZ)"
 
 # The project's defaults only: no local settings file, no C1M_* from the caller, LXC provider.
+keep=${C1M_E2E_KEEP:-0}
+scenarios=${C1M_E2E_SCENARIOS:-1}
 unset "${!C1M_@}"
 export C1M_SETTINGS_FILE=/dev/null
 export VAGRANT_DEFAULT_PROVIDER=lxc VAGRANT_NO_COLOR=1 VAGRANT_CHECKPOINT_DISABLE=1
@@ -74,7 +79,7 @@ destroy() {
 
 finish() {
   local rc=$?
-  if [ "${C1M_E2E_KEEP:-0}" = "1" ]; then
+  if [ "$keep" = "1" ]; then
     echo "e2e: C1M_E2E_KEEP=1, containers kept (vagrant destroy -f when done)"
   else
     destroy
@@ -136,7 +141,7 @@ fi
 # 5. The test itself.
 stage "run-test.yml (${clients} x ${per_client}, hold ${hold})" ansible-playbook ansible/run-test.yml \
   -e c1m_target_connections="$total" -e c1m_hold="$hold" -e c1m_heartbeat="$heartbeat" \
-  -e c1m_scenario="e2e-lxc-${clients}x${per_client}" -e c1m_run_id="$run_id" -e c1m_poll_interval=3 \
+  -e c1m_label="e2e-lxc-${clients}x${per_client}" -e c1m_run_id="$run_id" -e c1m_poll_interval=3 \
   -e c1m_ramp_timeout=300
 
 # 6. What the run folder says.
@@ -179,6 +184,8 @@ check("run.json: shares of %d each" % per_client,
 for key in ("run_id", "started_at", "finished_at", "scenario", "ports", "connect_rate", "hold", "heartbeat", "server"):
     if key not in run:
         check("run.json has " + key, False)
+check("run.json: scenario baseline, no wall expected", run.get("scenario") == "baseline"
+      and (run.get("scenario_result") or {}).get("wall_hit", "missing") is None, run.get("scenario_result"))
 
 hosts = sorted(os.listdir(os.path.join(run_dir, "hosts"))) if os.path.isdir(os.path.join(run_dir, "hosts")) else []
 check("a folder per host (4)", len(hosts) == 4, hosts)
@@ -195,6 +202,9 @@ for host in hosts:
     want_header = ("time,open,accepted,closed,rss_bytes,heap_used_bytes" if role == "server"
                    else "time,open,established,failed,lost,rss_bytes,heap_used_bytes")
     check("%s: timeline header" % host, header == want_header, header)
+    doctor = load("hosts/%s/doctor.json" % host)
+    check("%s: doctor.json with no FAIL" % host, isinstance(doctor.get("checks"), list) and doctor.get("fail") == 0,
+          [c for c in doctor.get("checks") or [] if c.get("status") == "FAIL"] or doctor.get("_error"))
     limits = open(os.path.join(run_dir, "hosts", host, "limits.txt")).read()
     check("%s: limits.txt is the running service's" % host, "/proc/" in limits.splitlines()[0], limits.splitlines()[:1])
 
@@ -224,4 +234,12 @@ if read -r p f <"$logdir/counts" 2>/dev/null; then
   passed=$((passed + p)); failed=$((failed + f))
 else
   failed=$((failed + 1)); echo "FAIL  the assertions did not run to the end"
+fi
+
+# 7. The scenarios on the same containers: nofile and port-range hit their walls, conntrack is
+#    refused on LXC (tests/lab/e2e-scenarios.sh). C1M_E2E_SCENARIOS=0 skips them.
+if [ "$scenarios" != "0" ]; then
+  # shellcheck source=tests/lab/e2e-scenarios.sh
+  . tests/lab/e2e-scenarios.sh
+  run_scenarios
 fi

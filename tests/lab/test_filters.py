@@ -76,6 +76,170 @@ class Follow(unittest.TestCase):
         self.assertNotIn("outcome", follow)
 
 
+def client(host, summary=None, log=None, kernel=None, active="active", limit_nofile="1024"):
+    return {"inventory_hostname": host, "unit": {"active": active, "exit_status": 0, "result": "success",
+                                                 "limit_nofile": limit_nofile},
+            "summary": summary, "log": log or {}, "kernel": kernel or {}, "last_line": None}
+
+
+RAMP_LINE = ("12:00:01.000 INFO  LoadClient - Ramp finished in 1.2 s: 950 established, 950 open, 1,000 failed for "
+             "good (stopped early: 1,000 connections failed for good (mostly EMFILE), the limit set by --max-failures)")
+FIRST_EMFILE = ("12:00:00.500 WARN  Ramp - First EMFILE connecting to /192.168.56.10:9000: Unable to create Channel "
+                "from class class io.netty.channel.epoll.EpollSocketChannel. Too many open files: ...")
+
+
+class FailuresDuringARun(unittest.TestCase):
+    def test_a_stale_summary_and_the_log_give_a_short_ramp_that_stops_the_run(self):
+        # At its open-files limit the client cannot rewrite its summary: the log says what happened.
+        log = {"first_failures": {"EMFILE": FIRST_EMFILE},
+               "ramp_finished": {"line": RAMP_LINE, "established": 950, "open": 950, "failed": 1000,
+                                 "stopped_early": "1,000 connections failed for good (mostly EMFILE)"},
+               "reporting_failed": "WARN PeriodicReporter - Reporting failed this second: ... Too many open files"}
+        stale = {"state": "ramping", "target": 5000, "established": 900, "open": 900, "reached": False}
+        progress = c1m.c1m_progress([client("c1", stale, log), client("c2", dict(stale, established=10, open=10))])
+        self.assertEqual(progress["established"], 950 + 10)
+        self.assertEqual([r["host"] for r in progress["short_ramps"]], ["c1"])
+        self.assertEqual(progress["kinds"]["EMFILE"]["hosts"], ["c1"])
+        self.assertEqual(progress["stale"][0]["host"], "c1")
+        follow = c1m.c1m_follow_next({"phase": "ramping"}, progress, 6.0, "20s", 900, 120)
+        self.assertEqual(follow["phase"], "done")
+        self.assertEqual(follow["outcome"], "not_reached")
+        self.assertIn("c1 ended its ramp at 950 of 5,000 open, 1,000 failed for good", follow["detail"])
+        self.assertIn("EMFILE", follow["detail"])
+        self.assertTrue(follow["snapshot"], "a snapshot at the wall")
+        self.assertEqual(follow["new_kinds"], ["EMFILE"])
+        lines = c1m.c1m_failure_lines(follow["new_kinds"], progress, {"c1": 5000, "c2": 5000}, 20)
+        self.assertEqual(len(lines), 1)
+        self.assertTrue(lines[0].startswith("EMFILE (Too many open files) on c1: the process hit its open-files limit"),
+                        lines[0])
+        self.assertIn("Fix: raise the service's LimitNOFILE", lines[0])
+        self.assertIn("[c1: LimitNOFILE 1024, share 5,000]", lines[0])
+
+    def test_a_kind_is_explained_once(self):
+        progress = c1m.c1m_progress([client("c1", {"state": "ramping", "target": 10, "established": 5,
+                                                   "connect_errors": {"ECONNREFUSED": 3}})])
+        first = c1m.c1m_follow_next({"phase": "ramping"}, progress, 3.0, "20s", 900)
+        second = c1m.c1m_follow_next(first, progress, 6.0, "20s", 900)
+        self.assertEqual(first["new_kinds"], ["ECONNREFUSED"])
+        self.assertEqual(second["new_kinds"], [])
+        self.assertEqual(c1m.c1m_failure_counts(progress), "ECONNREFUSED 3")
+
+    def test_timeouts_while_the_servers_conntrack_is_full_name_the_full_table(self):
+        summary = {"state": "ramping", "target": 5000, "established": 4000, "open": 4000,
+                   "connect_errors": {"ETIMEDOUT": 700}, "failed": {"ETIMEDOUT": 100}}
+        server = {"inventory_hostname": "srv", "unit": {"active": "active"}, "summary": {"open": 4090},
+                  "kernel": {"conntrack": {"count": 4096, "max": 4096}}, "log": {}}
+        progress = c1m.c1m_progress([client("c1", summary)], server)
+        self.assertEqual(progress["conntrack_full"], ["srv"])
+        self.assertEqual(c1m.c1m_failure_counts(progress), "ETIMEDOUT 700 (100 for good)")
+        line = c1m.c1m_failure_lines(["ETIMEDOUT"], progress)[0]
+        self.assertIn("the conntrack table is full", line)
+        self.assertIn("conntrack on srv at its max: 4,096 of 4,096", line)
+        self.assertIn("raise net.netfilter.nf_conntrack_max", line)
+
+    def test_timeouts_without_a_full_table_are_not_blamed_on_conntrack(self):
+        summary = {"state": "ramping", "target": 50, "connect_errors": {"ETIMEDOUT": 7}}
+        server = {"unit": {"active": "active"}, "kernel": {"conntrack": {"count": 10, "max": 4096}}}
+        line = c1m.c1m_failure_lines(["ETIMEDOUT"], c1m.c1m_progress([client("c1", summary)], server))[0]
+        self.assertNotIn("conntrack table is full", line)
+        self.assertIn("the SYN or its answer was dropped", line)
+
+    def test_cannot_assign_requested_address_shows_the_port_arithmetic(self):
+        summary = {"state": "ramping", "target": 5000, "established": 1000, "connect_errors": {"EADDRNOTAVAIL": 40}}
+        progress = c1m.c1m_progress([client("c1", summary, kernel={"ip_local_port_range": "40000 40999"})])
+        line = c1m.c1m_failure_lines(["EADDRNOTAVAIL"], progress, {"c1": 5000}, 1)[0]
+        self.assertIn("EADDRNOTAVAIL (Cannot assign requested address)", line)
+        self.assertIn("c1: ip_local_port_range 40000 40999 = 1,000 ports, about 500 usable per (source, server, port); "
+                      "its share of 5,000 over 1 port(s) puts 5,000 on each", line)
+        # The same evidence on several clients is said once.
+        both = c1m.c1m_progress([client(h, summary, kernel={"ip_local_port_range": "40000 40999"}) for h in ("c1", "c2")])
+        line = c1m.c1m_failure_lines(["EADDRNOTAVAIL"], both, {"c1": 5000, "c2": 5000}, 1)[0]
+        self.assertIn("on c1, c2: the client ran out of local ports", line)
+        self.assertIn("[c1, c2: ip_local_port_range 40000 40999 = 1,000 ports", line)
+
+    def test_a_stall_stops_the_run_after_the_stall_timeout(self):
+        progress = c1m.c1m_progress([client("c1", {"state": "ramping", "target": 5000, "established": 1000})])
+        follow = {"phase": "ramping"}
+        for elapsed in (3, 30, 60, 90, 103):
+            follow = c1m.c1m_follow_next(follow, progress, elapsed, "20s", 900, 100)
+            self.assertEqual(follow["phase"], "ramping", elapsed)
+        follow = c1m.c1m_follow_next(follow, progress, 104, "20s", 900, 100)
+        self.assertEqual(follow["phase"], "done")
+        self.assertTrue(follow["detail"].startswith("stalled: no new connection for 101s at 1,000 of 5,000"),
+                        follow["detail"])
+        # Progress resets the clock; 0 turns the rule off.
+        moving = c1m.c1m_follow_next({"phase": "ramping", "last_established": 900, "last_change_s": 0},
+                                     progress, 500, "20s", 900, 100)
+        self.assertEqual(moving["phase"], "ramping")
+        self.assertEqual(c1m.c1m_follow_next({"phase": "ramping", "last_established": 1000, "last_change_s": 0},
+                                             progress, 500, "20s", 900, 0)["phase"], "ramping")
+
+    def test_a_ramp_that_ended_at_the_share_is_not_short_while_the_summary_lags(self):
+        # The log's ramp line can be newer than the summary: a reached ramp is not a short one.
+        lagging = {"state": "ramping", "target": 5000, "established": 4200, "open": 4200, "reached": False}
+        ramp = {"established": 5000, "open": 5000, "failed": 0, "stopped_early": None}
+        progress = c1m.c1m_progress([client("c1", lagging, {"ramp_finished": ramp, "target": 5000})])
+        self.assertEqual(progress["short_ramps"], [])
+        follow = c1m.c1m_follow_next({"phase": "ramping"}, progress, 5.0, "20s", 900, 120)
+        self.assertEqual(follow["phase"], "ramping")
+
+    def test_a_reached_client_is_not_a_short_ramp(self):
+        done = {"state": "holding", "target": 10, "established": 10, "open": 10, "reached": True}
+        progress = c1m.c1m_progress([client("c1", done, {"ramp_finished": {"established": 10, "open": 10, "failed": 0}})])
+        self.assertEqual(progress["short_ramps"], [])
+        follow = c1m.c1m_follow_next({"phase": "ramping"}, progress, 5.0, "20s", 900, 120)
+        self.assertEqual(follow["phase"], "holding")
+
+
+DOCTOR = {"role": "client", "ok": 10, "warn": 1, "fail": 1, "checks": [
+    {"name": "open files (hard)", "status": "FAIL", "found": "1,024 (LimitNOFILE)", "needed": ">= 5,074",
+     "fix": "LimitNOFILE=6000 in the systemd unit"},
+    {"name": "tcp_mem", "status": "WARN", "found": "hidden", "needed": "-", "fix": "check it on the host"},
+    {"name": "fs.nr_open", "status": "OK", "found": "1", "needed": "1", "fix": None}]}
+NOFILE = {"name": "nofile", "expect": ["EMFILE"], "doctor_checks": ["open files (hard)"], "fix": "LimitNOFILE"}
+
+
+class Scenarios(unittest.TestCase):
+    def test_doctor_findings(self):
+        rows = c1m.c1m_doctor_findings({"c1": DOCTOR, "s": None})
+        self.assertEqual([(r["host"], r["name"], r["status"]) for r in rows],
+                         [("c1", "open files (hard)", "FAIL"), ("c1", "tcp_mem", "WARN")])
+        self.assertEqual(c1m.c1m_doctor_counts({"c1": DOCTOR, "s": None}),
+                         {"c1": {"role": "client", "ok": 10, "warn": 1, "fail": 1}, "s": None})
+        self.assertEqual(c1m.c1m_doctor_line(rows[0]), "c1: open files (hard) FAIL - found 1,024 (LimitNOFILE), "
+                         "needs >= 5,074 - fix: LimitNOFILE=6000 in the systemd unit")
+
+    def test_a_scenario_that_hit_its_wall(self):
+        figures = {"failures_by_kind": {"EMFILE": 3000}, "connect_errors_by_kind": {"EMFILE": 12000}}
+        seen = c1m.c1m_failures_seen(figures)
+        self.assertEqual([(f["kind"], f["for_good"], f["attempts"]) for f in seen], [("EMFILE", 3000, 12000)])
+        result = c1m.c1m_scenario_result(NOFILE, seen, c1m.c1m_doctor_findings({"c1": DOCTOR}), "not_reached")
+        self.assertTrue(result["wall_hit"])
+        self.assertTrue(result["doctor_agrees"])
+        self.assertEqual(result["hit"], ["EMFILE"])
+        self.assertEqual(result["text"], "nofile: hit its wall as expected: EMFILE (Too many open files)")
+        self.assertEqual(result["doctor_lines"], ["doctor on c1 before the run: open files (hard) FAIL - found "
+                                                  "1,024 (LimitNOFILE), needs >= 5,074"])
+        self.assertEqual(result["failures"][0]["kind"], "EMFILE")
+
+    def test_a_scenario_that_missed_its_wall(self):
+        result = c1m.c1m_scenario_result(NOFILE, [], [], "reached")
+        self.assertFalse(result["wall_hit"])
+        self.assertIn("did NOT hit its wall (expected EMFILE; seen: no failure; outcome reached)", result["text"])
+
+    def test_a_stall_counts_where_the_scenario_says_so(self):
+        ports = {"name": "port-range", "expect": ["EADDRNOTAVAIL"], "stall_counts": True, "doctor_checks": ["5-tuple"]}
+        result = c1m.c1m_scenario_result(ports, [], [], "not_reached", "stalled: no new connection for 121s")
+        self.assertTrue(result["wall_hit"])
+        self.assertEqual(result["hit"], ["stall"])
+        self.assertFalse(c1m.c1m_scenario_result(NOFILE, [], [], "not_reached", "stalled: ...")["wall_hit"])
+
+    def test_baseline_expects_no_wall(self):
+        result = c1m.c1m_scenario_result({"name": "baseline", "expect": []}, [], [], "reached")
+        self.assertIsNone(result["wall_hit"])
+        self.assertEqual(result["text"], "baseline: every limit tuned; no wall expected")
+
+
 class Summary(unittest.TestCase):
     def test_outcomes(self):
         good = {"reached": True, "peak_open": 5, "established": 5, "lost": 0, "dead": 0, "exit_code": 0,

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Assertions on the run folder of a scenario run of ansible/run-test.yml (tests/lab/e2e-scenarios.sh).
+
+  check-scenario.py RUN_DIR SCENARIO PLAYBOOK_LOG PLAYBOOK_RC COUNTS_FILE
+
+Checks that the run hit the scenario's wall (the right failure kind), stopped early instead of waiting
+for a timeout, and that the doctor's finding, the failure, its meaning and the fix are in run.json,
+summary.json and report.md, and in the playbook's output. Prints ok/FAIL lines; writes "passed failed"
+to COUNTS_FILE.
+"""
+import json
+import os
+import re
+import sys
+from datetime import datetime
+
+# What each scenario must show: failure kinds (any of), the doctor check that FAILs and on which role,
+# what that finding's `found` says, and text report.md, the playbook's output and the logs must contain.
+EXPECT = {
+    "nofile": {
+        "kinds": ["EMFILE"], "doctor_check": "open files (hard)", "doctor_roles": ["server", "client"],
+        "found": r"^1,024 ",
+        "report_md": ["## Scenario: nofile", "EMFILE", "Too many open files", "open files (hard)", "LimitNOFILE"],
+        "playbook": ["EMFILE (Too many open files) on c1m-client", "Fix: raise the service's LimitNOFILE",
+                     "LimitNOFILE 1024", "Scenario nofile reproduced its wall", "open files (hard) FAIL"],
+        "client_log": ["First EMFILE connecting to", "Too many open files",
+                       "Preflight skipped (--skip-preflight)"],
+        "server_log": ["Too many open files"],
+    },
+    "port-range": {
+        "kinds": ["EADDRNOTAVAIL"], "stall_counts": True, "doctor_check": "5-tuple", "doctor_roles": ["client"],
+        "found": r"half of ip_local_port_range",
+        "report_md": ["## Scenario: port-range", "Cannot assign requested address", "5-tuple",
+                      "ip_local_port_range"],
+        "playbook": ["EADDRNOTAVAIL (Cannot assign requested address) on c1m-client", "ip_local_port_range",
+                     "Scenario port-range reproduced its wall", "5-tuple FAIL"],
+        "client_log": ["Preflight skipped (--skip-preflight)"],
+        "server_log": [],
+    },
+}
+
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("ok    " + name)
+    else:
+        failed += 1
+        print("FAIL  " + name + (": " + str(detail)[:1500] if detail != "" else ""))
+
+
+def read(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return ""
+
+
+def load(path):
+    try:
+        with open(path) as handle:
+            return json.load(handle)
+    except (OSError, ValueError) as error:
+        return {"_error": str(error)}
+
+
+def seconds(text):
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").timestamp() if text else None
+
+
+def main(run_dir, scenario, playbook_log, rc, counts):
+    want = EXPECT[scenario]
+    tag = "[%s] " % scenario
+    output = read(playbook_log)
+    # The playbook's YAML output folds long lines: compare with the whitespace squeezed.
+    flat = re.sub(r"\s+", " ", output.replace("''", "'"))
+    check(tag + "the playbook succeeds: the run hit the scenario's wall (rc 0)", rc == 0, rc)
+    run = load(os.path.join(run_dir, "run.json"))
+    check(tag + "run.json names the scenario", run.get("scenario") == scenario, run.get("scenario"))
+    info = run.get("scenario_info") or {}
+    check(tag + "run.json: what was left at its breaking value, the wall and the fix",
+          bool(info.get("left_at")) and bool(info.get("wall")) and bool(info.get("fix")), info)
+    result = run.get("scenario_result") or {}
+    check(tag + "run.json: wall hit", result.get("wall_hit") is True, result.get("text"))
+    check(tag + "run.json: outcome not_reached", run.get("outcome") == "not_reached", run.get("outcome"))
+    detail = run.get("outcome_detail") or ""
+    check(tag + "stopped early, not at a timeout", detail.startswith("target out of reach") or
+          (want.get("stall_counts") and detail.startswith("stalled")), detail)
+    started, finished = seconds(run.get("started_at")), seconds(run.get("finished_at"))
+    check(tag + "the whole run took under 3 minutes", started and finished and finished - started < 180,
+          (started, finished))
+    seen = [f.get("kind") for f in run.get("failures_seen") or []]
+    kinds_hit = [k for k in want["kinds"] if k in seen]
+    check(tag + "failure kind %s seen" % " or ".join(want["kinds"]),
+          bool(kinds_hit) or (want.get("stall_counts") and "stall" in (result.get("hit") or [])), seen)
+    for failure in run.get("failures_seen") or []:
+        if failure.get("kind") in want["kinds"]:
+            check(tag + "run.json: %s with its meaning and fix" % failure["kind"],
+                  bool(failure.get("meaning")) and bool(failure.get("fix")) and failure.get("for_good", 0) > 0, failure)
+    check(tag + "the preflight ran, recorded its findings and did not stop the run",
+          bool(run.get("preflight_problems")) and run.get("preflight_enforced") is False,
+          (run.get("preflight_problems"), run.get("preflight_enforced")))
+
+    hosts_dir = os.path.join(run_dir, "hosts")
+    hosts = sorted(os.listdir(hosts_dir)) if os.path.isdir(hosts_dir) else []
+    check(tag + "a folder per host (4)", len(hosts) == 4, hosts)
+    for host in hosts:
+        role = read(os.path.join(hosts_dir, host, "role")).strip()
+        doctor = load(os.path.join(hosts_dir, host, "doctor.json"))
+        check(tag + "%s: doctor.json" % host, isinstance(doctor.get("checks"), list), doctor.get("_error"))
+        if role in want["doctor_roles"]:
+            row = next((c for c in doctor.get("checks") or [] if c.get("name") == want["doctor_check"]), {})
+            check(tag + "%s: the doctor FAILed %s before the run (%s)" % (host, want["doctor_check"], row.get("found")),
+                  row.get("status") == "FAIL" and re.search(want["found"], row.get("found") or "") is not None
+                  and bool(row.get("fix")), row)
+    findings = result.get("doctor_findings") or []
+    check(tag + "run.json: the doctor's finding for the scenario", bool(findings) and result.get("doctor_agrees") is True,
+          findings)
+
+    summary = load(os.path.join(run_dir, "summary.json"))
+    check(tag + "summary.json: the scenario and its wall", (summary.get("scenario") or {}).get("wall_hit") is True,
+          summary.get("scenario"))
+    check(tag + "summary.json: the doctor's FAILs", (summary.get("doctor") or {}).get("fail_total", 0) >= 1,
+          summary.get("doctor"))
+    finding = next((f for f in summary.get("findings") or [] if f.get("kind") in want["kinds"]), None)
+    if finding or not want.get("stall_counts"):
+        check(tag + "summary.json: what went wrong names %s with the doctor's finding beside it"
+              % " or ".join(want["kinds"]),
+              finding is not None and any(d.startswith("doctor on ") and want["doctor_check"] in d
+                                          for d in finding.get("detail") or []), finding)
+    report = read(os.path.join(run_dir, "report.md"))
+    missing = [text for text in want["report_md"] if text not in report]
+    check(tag + "report.md names the scenario, the failure, the doctor's finding and the fix", not missing, missing)
+    check(tag + "report.html was built", os.path.getsize(os.path.join(run_dir, "report.html")) > 10000
+          if os.path.exists(os.path.join(run_dir, "report.html")) else False)
+    missing = [text for text in want["playbook"] if text not in flat]
+    check(tag + "the playbook's output names the failure, its fix and the doctor's finding", not missing, missing)
+    clients = [h for h in hosts if read(os.path.join(hosts_dir, h, "role")).strip() == "client"]
+    for text in want["client_log"]:
+        where = [h for h in clients if text in read(os.path.join(hosts_dir, h, "client.log"))]
+        check(tag + "client logs: %r" % text, len(where) == len(clients), where)
+    for text in want["server_log"]:
+        server = [h for h in hosts if h not in clients]
+        check(tag + "server log: %r" % text, bool(server) and text in read(os.path.join(hosts_dir, server[0], "server.log")))
+    print("%s: %d passed, %d failed" % (scenario, passed, failed))
+    with open(counts, "w") as out:
+        out.write("%d %d\n" % (passed, failed))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
