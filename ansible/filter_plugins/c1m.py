@@ -158,6 +158,10 @@ CONNTRACK_FULL = ("the conntrack table is full: the kernel drops new connections
                   "raise net.netfilter.nf_conntrack_max and the hash size above the connections tracked "
                   "(c1m_kernel_conntrack_max; in a container it is the host's setting), or keep the test's "
                   "connections out of the table (NOTRACK)")
+EPOLL_FULL = ("epoll_ctl failed with ENOSPC ('No space left on device'): the user's epoll watches "
+              "(fs.epoll.max_user_watches) ran out, not the disk and not the memory (the second seed's wall at 620k)",
+              "raise fs.epoll.max_user_watches above every socket the service user watches "
+              "(c1m_kernel_epoll_max_user_watches; in a container it is the host's setting)")
 # A conntrack table at 98% of its max counts as full (other flows come and go).
 CONNTRACK_FULL_FRACTION = 0.98
 
@@ -313,6 +317,8 @@ def c1m_failure_explained(kind, progress=None, shares=None, port_count=None):
         for host in progress["conntrack_full"]:
             ct = progress["conntrack"][host]
             evidence.append("conntrack on %s at its max: %s of %s" % (host, _fmt(ct["count"]), _fmt(ct["max"])))
+    elif kind == "OTHER" and "no space left on device" in (entry.get("first") or "").lower():
+        meaning, fix = EPOLL_FULL
     elif kind == "EADDRNOTAVAIL":
         for host in hosts:
             port_range = ((progress.get("hosts") or {}).get(host) or {}).get("port_range")
@@ -333,7 +339,9 @@ def c1m_failure_explained(kind, progress=None, shares=None, port_count=None):
                     host, limit, _fmt(_num((shares or {}).get(host))) if shares else "?"))
     evidence = _group_hosts(evidence)
     if entry.get("first"):
-        evidence.append("first seen: " + entry["first"].split(" - ", 1)[-1][:300])
+        # The client's own line, without the fix it repeats: "First EMFILE connecting to ...: <error>".
+        first = entry["first"].split(" - ", 1)[-1].split(" Fix: ", 1)[0]
+        evidence.append("first seen: " + (first[:400] + "..." if len(first) > 400 else first))
     return {"kind": kind, "title": title, "meaning": meaning, "fix": fix, "hosts": hosts,
             "attempts": entry.get("attempts", 0), "for_good": entry.get("for_good", 0), "evidence": evidence}
 
@@ -424,7 +432,8 @@ def c1m_follow_next(follow, progress, elapsed, hold, ramp_timeout, stall_timeout
                         r["host"], _fmt(r["open"]), _fmt(r["target"]), _fmt(r["failed"]),
                         (" (" + r["why"] + ")") if r.get("why") and len(whys) > 1 else "")
                     for r in short)
-                + ((" (" + whys[0] + ")") if len(whys) == 1 and whys[0] else "")
+                + (("; %s: %s" % ("its ramp stopped" if len(short) == 1 else "each ramp stopped", whys[0]))
+                   if len(whys) == 1 and whys[0] else "")
                 + ((" - failures: " + c1m_failure_counts(progress)) if progress.get("kinds") else "")))
         elif clients and progress.get("finished") == clients:
             follow.update(phase="done", outcome="not_reached",

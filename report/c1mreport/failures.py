@@ -70,7 +70,7 @@ DOCTOR_CHECKS = {
     "ETIMEDOUT": ("nf_conntrack_max", "nf_conntrack hashsize", "somaxconn", "tcp_max_syn_backlog"),
     "ECONNRESET": ("somaxconn", "memory"),
     "ENOBUFS": ("tcp_mem", "memory"),
-    "OTHER": (),
+    "OTHER": ("epoll max_user_watches",),
     "lost": ("tcp_mem", "memory", "heap"),
     "dead": ("tcp_mem", "memory", "heap", "epoll max_user_watches"),
 }
@@ -87,6 +87,12 @@ DEAD = FailureKind(
     "The connection looks open but the echo stopped: the server is stalled or the path drops packets.",
     "Check the server's CPU, GC pauses and memory at the time (server.log, meminfo.txt) and "
     "conntrack on the hosts in between.")
+
+
+# What an OTHER failure whose message says ENOSPC is: epoll registrations ran out (docs/doctor.md).
+EPOLL_ENOSPC = ("epoll_ctl failed with ENOSPC ('No space left on device'): the user's epoll watches "
+                "(fs.epoll.max_user_watches) ran out - not the disk, and not the memory the second seed blamed "
+                "at 620k. Fix: sysctl -w fs.epoll.max_user_watches=<above every socket the user watches>.")
 
 
 def describe(kind):

@@ -25,6 +25,7 @@ LOG_TAIL_LINES = 20
 LIMIT_LINE = re.compile(r"Too many open files|Cannot assign requested address|No space left on device|"
                         r"Cannot allocate memory|No buffer space|table full", re.IGNORECASE)
 LIMIT_LINES_KEPT = 3
+FIRST_FAILURE = re.compile(r"First ([A-Z]+) connecting to .*")
 
 
 class Host:
@@ -48,6 +49,7 @@ class Host:
         self.log_tail = []
         self.log_limit_lines = []  # the first lines of the log that name a limit
         self.log_limit_count = 0
+        self.first_failures = {}  # kind -> the client log's "First <KIND> connecting to ..." line
         self.doctor = None  # doctor.json: what the jar's doctor found on this host before the run
 
     def __repr__(self):
@@ -216,6 +218,11 @@ def load_host(name, folder, settings, problems):
         limit_lines = [line for line in lines if LIMIT_LINE.search(line)
                        and not re.search(r"First [A-Z]+ connecting|Done: |Preflight|Reporting failed", line)]
         host.log_limit_count = len(limit_lines)
+        for line in lines:
+            match = FIRST_FAILURE.search(line)
+            if match and match.group(1) not in host.first_failures:
+                # The jar's own meaning and fix follow " Fix: "; the report has them from failures.py.
+                host.first_failures[match.group(1)] = match.group(0).split(" Fix: ", 1)[0].strip()[:500]
         host.log_limit_lines = [line.strip() for line in limit_lines[:LIMIT_LINES_KEPT]]
     return host
 

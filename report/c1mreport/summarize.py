@@ -418,6 +418,11 @@ def findings(run, result, cost, checks, doctor=None):
                 if entry_ct and entry_ct["full"]:
                     detail.append("conntrack on %s is at its max (%s of %s): the table is full, new "
                                   "connections are dropped" % (name, _fmt(entry_ct["count"]), _fmt(entry_ct["max"])))
+        first = next(((c.name, c.first_failures[kind]) for c in run.clients if kind in c.first_failures), None)
+        if first:
+            detail.append("first seen on %s: %s" % first)
+            if kind == "OTHER" and "no space left on device" in first[1].lower():
+                detail.append(failures.EPOLL_ENOSPC)
         detail += _log_evidence(run, kind)
         detail += doctor_evidence(doctor, failures.DOCTOR_CHECKS.get(kind, ()), ("FAIL",))
         found.append({"kind": kind, "count": count, "hosts": hosts, "title": entry.errno_name,

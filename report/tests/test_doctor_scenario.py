@@ -98,6 +98,21 @@ class DoctorAndScenario(unittest.TestCase):
         self.assertIn("- Fix: widen net.ipv4.ip_local_port_range", md)
         self.assertIn("| scenario | port-range (lxc) |", md)
 
+    def test_the_first_failure_line_and_epoll_enospc(self):
+        def other(summary):
+            summary["failed"]["OTHER"] = 7
+            summary["failed_total"] += 7
+        self.scratch.edit_json("hosts/c1m-client-2/client-summary.json", other)
+        with open(self.scratch.host("c1m-client-2", "client.log"), "a") as handle:
+            handle.write("2026-11-21T11:40:00.000Z WARN  [loop] Ramp - First OTHER connecting to /192.168.56.10:9003: "
+                         "epoll_ctl(..) failed with error(-28): No space left on device. Another error. Fix: read it\n")
+        summary, _, md = self.built()
+        finding = next(f for f in summary["findings"] if f["kind"] == "OTHER")
+        self.assertIn("first seen on c1m-client-2: First OTHER connecting to /192.168.56.10:9003: epoll_ctl(..) failed "
+                      "with error(-28): No space left on device. Another error.", finding["detail"])
+        self.assertTrue(any("fs.epoll.max_user_watches" in d for d in finding["detail"]), finding["detail"])
+        self.assertIn("fs.epoll.max_user_watches", md)
+
     def test_a_broken_doctor_json_is_a_problem_not_a_crash(self):
         self.write("hosts/c1m-client-1/doctor.json", "{not json")
         self.write("hosts/c1m-client-2/doctor.json", {"role": "client"})

@@ -157,6 +157,17 @@ class FailuresDuringARun(unittest.TestCase):
         self.assertIn("on c1, c2: the client ran out of local ports", line)
         self.assertIn("[c1, c2: ip_local_port_range 40000 40999 = 1,000 ports", line)
 
+    def test_epoll_enospc_is_named_for_what_it_is(self):
+        first = ("WARN  Ramp - First OTHER connecting to /192.168.56.10:9003: epoll_ctl(..) failed with error(-28): "
+                 "No space left on device. Another error (see the client log for the exact message). Fix: ...")
+        progress = c1m.c1m_progress([client("c1", {"state": "ramping", "target": 9, "connect_errors": {"OTHER": 4}},
+                                            {"first_failures": {"OTHER": first}})])
+        line = c1m.c1m_failure_lines(["OTHER"], progress)[0]
+        self.assertIn("the user's epoll watches (fs.epoll.max_user_watches) ran out", line)
+        self.assertIn("Fix: raise fs.epoll.max_user_watches", line)
+        self.assertIn("first seen: First OTHER connecting to /192.168.56.10:9003: epoll_ctl(..) failed with "
+                      "error(-28): No space left on device.", line)
+
     def test_a_stall_stops_the_run_after_the_stall_timeout(self):
         progress = c1m.c1m_progress([client("c1", {"state": "ramping", "target": 5000, "established": 1000})])
         follow = {"phase": "ramping"}
