@@ -166,8 +166,11 @@ class ClientProcessTest {
              JavaProcess refused = JavaProcess.start(dir, lowLimit, List.of(), CLIENT, "--server", "127.0.0.1",
                  "--ports", ports, "--connections", "600");
              JavaProcess c = JavaProcess.start(dir, lowLimit, List.of(), CLIENT, "--server", "127.0.0.1", "--ports", ports,
-                 "--connections", "600", "--retries", "0", "--max-failures", "50", "--hold", "1s", "--skip-preflight",
+                 "--connections", "600", "--retries", "0", "--max-failures", "50", "--hold", "5s", "--skip-preflight",
                  "--summary", summary.toString())) {
+            // At the wall, while holding every descriptor it may have, the client still refreshes its summary.
+            Eventually.holds(60, () -> "holding".equals(field(summary, "state")) && number(summary, "EMFILE") >= 50,
+                () -> excerpt(summary, "state"));
             assertEquals(ExitCodes.HOST_CANNOT_HOLD, refused.waitFor(60), refused.stdout() + refused.stderr());
             assertTrue(refused.stderr().contains("hard open-files limit"), refused.stderr());
             assertEquals(ExitCodes.NOT_REACHED, c.waitFor(120), c.stdout() + c.stderr());

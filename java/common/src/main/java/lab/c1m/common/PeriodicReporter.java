@@ -25,6 +25,8 @@ public abstract class PeriodicReporter implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Enough for /proc/self/status and the summary's temporary file at the open-files wall. */
+    private final DescriptorReserve reserve = new DescriptorReserve(4);
     private long ticks;
 
     protected PeriodicReporter(Path summaryFile, Path timelineFile, String timelineHeader, Duration statusInterval) {
@@ -57,9 +59,14 @@ public abstract class PeriodicReporter implements AutoCloseable {
     }
 
     private synchronized void tick() {
-        sample();
-        ReportFiles.appendRow(timeline, Times.now() + "," + timelineRow());
-        ReportFiles.writeSummary(summaryFile, summary());
+        reserve.release();
+        try {
+            sample();
+            ReportFiles.appendRow(timeline, Times.now() + "," + timelineRow());
+            ReportFiles.writeSummary(summaryFile, summary());
+        } finally {
+            reserve.refill();
+        }
         if (++ticks % statusEverySeconds == 0) {
             String line = status();
             if (line != null) {
