@@ -5,11 +5,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import lab.c1m.common.ConnectionErrors;
 import lab.c1m.common.SharedAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,11 +93,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            LOG.debug("Closing {} after {}", ctx.channel(), cause.toString());
-        } else {
-            LOG.warn("Closing {} after an unexpected error", ctx.channel(), cause);
-        }
-        ctx.close();
+        ConnectionErrors.close(ctx, cause, LOG);
     }
 }

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.io.IOException;
+import lab.c1m.common.ConnectionErrors;
 import lab.c1m.common.ProgressLog;
 import lab.c1m.common.SharedAddresses;
 import org.slf4j.Logger;
@@ -65,12 +65,6 @@ final class EchoHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            // A reset or a broken pipe is how a peer leaves; the close is all there is to do.
-            LOG.debug("Closing {} after {}", ctx.channel(), cause.toString());
-        } else {
-            LOG.warn("Closing {} after an unexpected error", ctx.channel(), cause);
-        }
-        ctx.close();
+        ConnectionErrors.close(ctx, cause, LOG);
     }
 }
