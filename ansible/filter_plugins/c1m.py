@@ -14,7 +14,9 @@ import json
 import re
 
 from ansible.errors import AnsibleFilterError
+from ansible.utils.display import Display
 
+_display = Display()
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
 _COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
 
@@ -600,6 +602,30 @@ def c1m_scenario_result(info, failures_seen, doctor_rows, outcome, detail=""):
             "fix": info.get("fix"), "failures": explained}
 
 
+def c1m_json(output, what="the helper"):
+    """The JSON a helper script printed, past any lines sudo or the shell printed first.
+
+    Scripts run with become share a terminal with sudo, so its warnings ("sudo: unable to resolve
+    host ...") land in stdout ahead of the JSON. They are shown as a warning, not taken as data.
+    """
+    text = output or ""
+    lines = text.splitlines()
+    for start, line in enumerate(lines):
+        if line.lstrip()[:1] in ("{", "["):
+            try:
+                value = json.loads("\n".join(lines[start:]))
+            except ValueError:
+                continue
+            noise = [noise_line for noise_line in lines[:start] if noise_line.strip()]
+            if noise:
+                _display.warning("%s printed this before its JSON (ignored): %s" % (what, " | ".join(noise)))
+            return value
+    raise AnsibleFilterError(
+        "%s printed no JSON. Its output was: %r. If that is a sudo or shell warning, fix the host "
+        "(e.g. add its hostname to /etc/hosts); if it is empty, run the helper by hand on the host."
+        % (what, text[:500]))
+
+
 class FilterModule(object):
     def filters(self):
         return {
@@ -621,4 +647,5 @@ class FilterModule(object):
             "c1m_doctor_line": c1m_doctor_line,
             "c1m_scenario_result": c1m_scenario_result,
             "c1m_run_summary": c1m_run_summary,
+            "c1m_json": c1m_json,
         }

@@ -266,5 +266,21 @@ class Summary(unittest.TestCase):
         self.assertEqual(c1m.c1m_run_summary({"a": good, "b": None}, None, 10)["outcome"], "not_reached")
 
 
+class HelperJson(unittest.TestCase):
+    def test_plain_json(self):
+        self.assertEqual(c1m.c1m_json('{"a": 1}\n'), {"a": 1})
+
+    def test_sudo_warning_before_the_json_is_skipped(self):
+        out = "sudo: unable to resolve host c1m-server: Temporary failure in name resolution\r\n[1, 2]\r\n"
+        self.assertEqual(c1m.c1m_json(out, "facts"), [1, 2])
+
+    def test_no_json_names_the_output_and_the_fix(self):
+        for out in ("", "sudo: unable to resolve host x\n", "{not json"):
+            with self.assertRaises(c1m.AnsibleFilterError) as raised:
+                c1m.c1m_json(out, "the kernel facts")
+            self.assertIn("the kernel facts printed no JSON", str(raised.exception))
+            self.assertIn("/etc/hosts", str(raised.exception))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -62,11 +62,11 @@ deb ${C1M_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security} $suite-
 EOF
 cp /etc/resolv.conf "$rootfs/etc/resolv.conf" 2>/dev/null || true
 
-log "installing openjdk-17-jre-headless in the chroot"
+log "installing openjdk-17-jre-headless and libnss-myhostname in the chroot"
 chroot "$rootfs" /usr/bin/env DEBIAN_FRONTEND=noninteractive LC_ALL=C sh -c '
   set -e
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null
+  apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless libnss-myhostname >/dev/null
   apt-get clean
   rm -rf /var/lib/apt/lists/*
 ' >"$work/chroot.log" 2>&1 || { tail -n 30 "$work/chroot.log" >&2; exit 1; }
@@ -111,6 +111,12 @@ EOF
 # Vagrantfile sets to the machine's name.
 rm -f "$rootfs/etc/hostname"
 printf '127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n' >"$rootfs/etc/hosts"
+# The container's own name must resolve without DNS (sudo looks it up on every call and warns into
+# Ansible's output when it cannot): nss-myhostname answers for it, whatever LXC names it.
+grep -qE '^hosts:.*\bmyhostname\b' "$rootfs/etc/nsswitch.conf" \
+  || sed -i -E 's/^(hosts:\s+files)/\1 myhostname/' "$rootfs/etc/nsswitch.conf"
+grep -qE '^hosts:.*\bmyhostname\b' "$rootfs/etc/nsswitch.conf" \
+  || { log "could not add myhostname to /etc/nsswitch.conf"; exit 1; }
 : >"$rootfs/etc/machine-id"
 rm -f "$rootfs/var/lib/dbus/machine-id"
 rm -f "$rootfs/etc/resolv.conf"

@@ -82,13 +82,32 @@ fi
 raise net.ipv4.ip_forward 1
 
 # --- 2. LXC's NAT bridge ----------------------------------------------------------------------
-if ! ip link show lxcbr0 >/dev/null 2>&1; then
+lxc_net() {
   if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
-    systemctl start lxc-net 9>&-
+    systemctl "$1" lxc-net 9>&-
   else
-    /usr/libexec/lxc/lxc-net start 9>&-
+    /usr/libexec/lxc/lxc-net "$@" 9>&-
   fi
+}
+# The bridge outlives its DHCP server: when dnsmasq is gone (killed with the session that started
+# it), containers boot with no address on eth0 and no resolver, and sudo then warns on every call.
+lxc_dnsmasq_alive() {
+  local pid
+  pid=$(cat /run/lxc/dnsmasq.pid 2>/dev/null) && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dnsmasq ]
+}
+if ! ip link show lxcbr0 >/dev/null 2>&1; then
+  lxc_net start
   log "started LXC's NAT bridge lxcbr0"
+elif ! lxc_dnsmasq_alive; then
+  # A stale pid file would make lxc-net's stop kill -9 whatever process now has that number.
+  rm -f /run/lxc/dnsmasq.pid
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+    lxc_net restart
+  else
+    lxc_net stop force || true
+    lxc_net start
+  fi
+  log "restarted LXC's NAT bridge lxcbr0: its DHCP server (dnsmasq) was not running"
 fi
 
 # --- 3. the private network's bridge ----------------------------------------------------------
