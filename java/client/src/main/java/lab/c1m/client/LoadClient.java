@@ -5,15 +5,19 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.epoll.EpollChannelOption;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import lab.c1m.common.CompactChannelIds;
 import lab.c1m.common.ExitCodes;
 import lab.c1m.common.FailureKind;
 import lab.c1m.common.ProgressLog;
 import lab.c1m.common.Quantities;
 import lab.c1m.common.SharedAddresses;
+import lab.c1m.common.SharedReadHandles;
 import lab.c1m.common.StopSignal;
 import lab.c1m.common.Transport;
 import org.slf4j.Logger;
@@ -47,16 +51,11 @@ final class LoadClient {
         int target = settings.ramp().target();
         ConnectionTable table = new ConnectionTable(target, System.nanoTime());
         EventLoopGroup group = settings.transport().newGroup(settings.threads());
-        Bootstrap bootstrap = new Bootstrap()
-            .group(group)
-            .channel(settings.transport().socketChannel())
-            // 0: the ramp times connects itself (see Ramp.expireTimedOutConnects).
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES))
+        boolean epoll = settings.transport().isEpoll();
+        Bootstrap bootstrap = bootstrap(settings.transport(), group)
             .handler(new ClientHandler(stats, table, () -> closing,
-                settings.transport().isEpoll() && SharedAddresses.available() ? SharedAddresses.forClient() : null));
-        if (settings.transport().isEpoll()) {
+                epoll && SharedAddresses.available() ? SharedAddresses.forClient() : null));
+        if (epoll) {
             // Lets many connections share a bound source address: the port is chosen at connect() per destination.
             bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
         }
@@ -102,6 +101,21 @@ final class LoadClient {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(60, TimeUnit.SECONDS);
         LOG.info("Closed {} connections", Quantities.count(openAtEnd));
         return verdict(stop, stoppedEarly, held);
+    }
+
+    /** The channel, its id and its options; run() adds the handler. */
+    static Bootstrap bootstrap(Transport transport, EventLoopGroup group) {
+        // Shared per event loop on epoll only: io_uring keeps a handle's state across a read's completion.
+        RecvByteBufAllocator reads = transport.isEpoll()
+            ? new SharedReadHandles(READ_BUFFER_BYTES) : new FixedRecvByteBufAllocator(READ_BUFFER_BYTES);
+        return new Bootstrap()
+            .group(group)
+            // Each new channel gets a compact id before the bootstrap registers it.
+            .channelFactory(CompactChannelIds.<SocketChannel>factory(transport.socketChannel()))
+            // 0: the ramp times connects itself (see Ramp.expireTimedOutConnects).
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.RCVBUF_ALLOCATOR, reads);
     }
 
     /** Holds the connections for --hold (0: until signalled), ending early if every connection is gone. */

@@ -5,14 +5,17 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.BindException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import lab.c1m.common.CompactChannelIds;
 import lab.c1m.common.PortList;
 import lab.c1m.common.ProgressLog;
 import lab.c1m.common.SharedAddresses;
+import lab.c1m.common.SharedReadHandles;
 import lab.c1m.common.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,8 @@ final class EchoServer implements AutoCloseable {
     private final ProgressLog progress;
     /** Null when addresses are not shared (--no-lean, not epoll, or Netty's fields moved). */
     private final SharedAddresses addresses;
+    /** Lean mode: accepted channels get compact ids and share their loop's read handle (epoll). */
+    private final boolean lean;
     private final List<Channel> listeners = new ArrayList<>();
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
@@ -47,20 +52,14 @@ final class EchoServer implements AutoCloseable {
         this.stats = stats;
         this.progress = progress;
         this.addresses = lean && transport.isEpoll() && SharedAddresses.available() ? SharedAddresses.forServer() : null;
+        this.lean = lean;
     }
 
     /** Listens on every port or, if one cannot be bound, closes what was bound and says which and why. */
     void start() throws BindFailedException {
         acceptGroup = transport.newGroup(1);
         ioGroup = transport.newGroup(threads);
-        ServerBootstrap bootstrap = new ServerBootstrap()
-            .group(acceptGroup, ioGroup)
-            .channel(transport.serverChannel())
-            .option(ChannelOption.SO_BACKLOG, backlog)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES))
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024));
+        ServerBootstrap bootstrap = bootstrap(acceptGroup, ioGroup);
         for (int i = 0; i < ports.size(); i++) {
             int port = ports.get(i);
             // One shared handler per port: per-port counts with no per-connection handler objects.
@@ -73,7 +72,37 @@ final class EchoServer implements AutoCloseable {
             }
         }
         LOG.info("Listening on {} ports {} ({}{}), backlog {}, {} I/O threads", bindAddress, ports, transport.kind(),
-            addresses != null ? ", shared addresses" : "", backlog, threads);
+            leanParts(), backlog, threads);
+    }
+
+    /** Everything but the child handler, which start() adds per port; tests bind it with their own. */
+    ServerBootstrap bootstrap(EventLoopGroup accept, EventLoopGroup io) {
+        // Read handles are shared only on epoll: io_uring keeps a handle's state across a submitted read and
+        // its completion, while other channels' reads complete in between.
+        RecvByteBufAllocator reads = lean && transport.isEpoll()
+            ? new SharedReadHandles(READ_BUFFER_BYTES) : new FixedRecvByteBufAllocator(READ_BUFFER_BYTES);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(accept, io)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, backlog)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, reads)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024));
+        if (lean && CompactChannelIds.available()) {
+            // On the listening channel's pipeline: sees each accepted channel before it is registered.
+            bootstrap.handler(CompactChannelIds.acceptor());
+        }
+        return bootstrap;
+    }
+
+    private String leanParts() {
+        if (!lean) {
+            return "";
+        }
+        return (addresses != null ? ", shared addresses" : "")
+            + (CompactChannelIds.available() ? ", compact ids" : "")
+            + (transport.isEpoll() ? ", shared read handles" : "");
     }
 
     @Override

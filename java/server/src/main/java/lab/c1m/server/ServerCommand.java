@@ -59,8 +59,8 @@ public final class ServerCommand implements Callable<Integer> {
 
 
     @Option(names = "--lean", negatable = true, defaultValue = "true", fallbackValue = "true",
-        description = "Epoll connections share their address objects (about 190 bytes less heap each);"
-            + " --no-lean keeps Netty's own, for comparison.")
+        description = "Epoll connections share their address objects and their event loop's read handle and get"
+            + " a compact id (about 330 bytes less heap each); --no-lean keeps Netty's own, for comparison.")
     boolean lean;
 
 

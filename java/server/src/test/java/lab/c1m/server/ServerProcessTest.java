@@ -16,7 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import lab.c1m.common.ExitCodes;
 import lab.c1m.common.testing.Eventually;
 import lab.c1m.common.testing.JavaProcess;
@@ -86,6 +92,62 @@ class ServerProcessTest {
             assertEquals("time,open,accepted,closed,rss_bytes,heap_used_bytes", timeline.get(0));
             assertTrue(timeline.size() >= 2, "one row a second");
             assertTrue(Files.readString(dir.resolve("server.log")).contains("Listening on 127.0.0.1"));
+        }
+    }
+
+    @Test
+    void oneIoThreadEchoesManySimultaneousSendersEachItsOwnBytes() throws Exception {
+        int base = Ports.freeRun(5);
+        try (JavaProcess server = JavaProcess.start(dir, MAIN, "--bind", "127.0.0.1", "--ports", base + "-" + (base + 3),
+                "--metrics-port", "0", "--threads", "1", "--summary", dir.resolve("server.json").toString())) {
+            // One event loop: every connection reads through the same shared handle, read loops interleaved.
+            Eventually.holds(20, () -> server.stdout().contains("Listening on"), server::stdout);
+            assertTrue(server.stdout().contains("(epoll, shared addresses, compact ids, shared read handles)"),
+                server.stdout());
+            List<Socket> sockets = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                Socket s = new Socket("127.0.0.1", base + i % 4);
+                s.setSoTimeout(20_000);
+                sockets.add(s);
+            }
+            ExecutorService senders = Executors.newFixedThreadPool(60);
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<?>> results = new ArrayList<>();
+                for (int i = 0; i < sockets.size(); i++) {
+                    Socket s = sockets.get(i);
+                    byte[] sent = new byte[50_000];
+                    new Random(i).nextBytes(sent);
+                    results.add(senders.submit(() -> {
+                        go.await();
+                        for (int off = 0; off < sent.length; off += 5000) {
+                            s.getOutputStream().write(sent, off, 5000);
+                        }
+                        assertArrayEquals(sent, s.getInputStream().readNBytes(sent.length), "its own bytes, in order");
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (Future<?> r : results) {
+                    r.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                senders.shutdownNow();
+            }
+            for (Socket s : sockets) {
+                s.close();
+            }
+            Path summary = dir.resolve("server.json");
+            Eventually.holds(10, () -> number(summary, "bytes_echoed") == 60 * 50_000L, () -> field(summary, "bytes_echoed"));
+        }
+        try (JavaProcess plain = JavaProcess.start(dir, MAIN, "--bind", "127.0.0.1", "--ports", base + "-" + (base + 3),
+                "--metrics-port", "0", "--no-lean")) {
+            Eventually.holds(20, () -> plain.stdout().contains("Listening on"), plain::stdout);
+            assertTrue(plain.stdout().contains("(epoll), backlog"), "--no-lean: Netty's own: " + plain.stdout());
+            try (Socket s = new Socket("127.0.0.1", base)) {
+                s.getOutputStream().write(7);
+                assertEquals(7, s.getInputStream().read());
+            }
         }
     }
 

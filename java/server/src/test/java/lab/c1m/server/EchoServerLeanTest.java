@@ -1,0 +1,101 @@
+package lab.c1m.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.DefaultChannelId;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import lab.c1m.common.CompactChannelIds;
+import lab.c1m.common.PortList;
+import lab.c1m.common.ProgressLog;
+import lab.c1m.common.SharedReadHandles;
+import lab.c1m.common.Transport;
+import lab.c1m.common.TransportKind;
+import lab.c1m.common.testing.Eventually;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** What the server's bootstrap gives an accepted connection, with --lean (the default) and --no-lean. */
+class EchoServerLeanTest {
+
+    @Test
+    void leanGivesAcceptedChannelsACompactIdAndTheSharedReadHandle() throws Exception {
+        for (Channel ch : accept(true, 10)) {
+            assertInstanceOf(CompactChannelIds.Id.class, ch.id());
+            assertInstanceOf(SharedReadHandles.class, ch.config().getRecvByteBufAllocator());
+        }
+    }
+
+    @Test
+    void noLeanKeepsNettysIdAndAHandlePerChannel() throws Exception {
+        for (Channel ch : accept(false, 10)) {
+            assertInstanceOf(DefaultChannelId.class, ch.id());
+            assertInstanceOf(FixedRecvByteBufAllocator.class, ch.config().getRecvByteBufAllocator());
+        }
+    }
+
+    /** Binds EchoServer's bootstrap with a recording echo handler, connects, echoes a byte on each connection. */
+    private static List<Channel> accept(boolean lean, int connections) throws Exception {
+        Transport epoll = Transport.select(TransportKind.EPOLL);
+        assertEquals(TransportKind.EPOLL, epoll.kind());
+        PortList ports = PortList.parse("1");
+        EchoServer server = new EchoServer(epoll, "127.0.0.1", ports, 128, 1, new ServerStats(ports),
+            new ProgressLog(LoggerFactory.getLogger("progress"), "Accepted", 0), lean);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        Queue<Channel> accepted = new ConcurrentLinkedQueue<>();
+        try {
+            Channel listener = server.bootstrap(group, group).childHandler(new RecordingEcho(accepted))
+                .bind("127.0.0.1", 0).sync().channel();
+            int port = ((InetSocketAddress) listener.localAddress()).getPort();
+            List<Socket> sockets = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                Socket s = new Socket("127.0.0.1", port);
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(i);
+                assertEquals(i, s.getInputStream().read());
+                sockets.add(s);
+            }
+            Eventually.holds(10, () -> accepted.size() == connections, () -> accepted.size() + " accepted");
+            for (Socket s : sockets) {
+                s.close();
+            }
+            listener.close().sync();
+            return new ArrayList<>(accepted);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Sharable
+    private static final class RecordingEcho extends ChannelInboundHandlerAdapter {
+        private final Queue<Channel> channels;
+
+        RecordingEcho(Queue<Channel> channels) {
+            this.channels = channels;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            channels.add(ctx.channel());
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.writeAndFlush(msg, ctx.voidPromise());
+        }
+    }
+}
