@@ -9,7 +9,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import importlib.util
 import ipaddress
+import os
 import json
 import re
 
@@ -117,53 +119,23 @@ def c1m_port_range_size(value):
 FAILURE_KINDS = ("EMFILE", "ENFILE", "EADDRNOTAVAIL", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "ENOBUFS", "OTHER")
 RUNNING = ("active", "activating", "deactivating", "reloading")
 
-# Each failure kind the client counts: the error people see, what it means and the fix in this lab's
-# terms (its variables). The client log prints the jar's own words (lab.c1m.common.FailureKind), the
-# report report/c1mreport/failures.py; this table is for the playbook's progress lines and run.json.
-FAILURE_HELP = {
-    "EMFILE": ("Too many open files",
-               "the process hit its open-files limit: every connection is a file descriptor",
-               "raise the service's LimitNOFILE above its share (the kernel role gives share + 4,096 unless "
-               "c1m_server_limit_nofile / c1m_client_limit_nofile say otherwise) and fs.nr_open"),
-    "ENFILE": ("Too many open files in system",
-               "the whole host hit fs.file-max",
-               "raise fs.file-max above every socket on the host (c1m_kernel_file_max; in a container it is "
-               "the host's setting: vagrant/lxc/host-setup.sh)"),
-    "EADDRNOTAVAIL": ("Cannot assign requested address",
-                      "the client ran out of local ports for one (source address, server address, server port)",
-                      "widen net.ipv4.ip_local_port_range (c1m_kernel_ip_local_port_range, 1024 65535), add "
-                      "server ports (c1m_ports) or source addresses (c1m_source_ips): keep each combination "
-                      "under half the range"),
-    "ECONNREFUSED": ("Connection refused",
-                     "nothing accepted: the server was not listening on that port, had stopped, or a listen "
-                     "queue overflowed",
-                     "check the server listens on every port (server.log); raise net.core.somaxconn and "
-                     "net.ipv4.tcp_max_syn_backlog, or lower c1m_connect_rate"),
-    "ETIMEDOUT": ("Connection timed out",
-                  "the SYN or its answer was dropped on the way",
-                  "if a conntrack count sits at its max, raise net.netfilter.nf_conntrack_max and the hash size "
-                  "(c1m_kernel_conntrack_max); else look at the server's SYN backlog, a firewall, or lower "
-                  "c1m_connect_rate"),
-    "ECONNRESET": ("Connection reset by peer",
-                   "the server or a middlebox reset the connection",
-                   "read server.log; check NAT and firewall state tables between the hosts; lower "
-                   "c1m_connect_rate"),
-    "ENOBUFS": ("No buffer space available / Cannot allocate memory",
-                "the kernel ran out of socket memory (net.ipv4.tcp_mem) or RAM",
-                "raise net.ipv4.tcp_mem, give the host more memory, keep tcp_rmem/tcp_wmem defaults at one page"),
-    "OTHER": ("another error",
-              "a failure the client could not classify",
-              "read the first logged message of this kind in the client's log"),
-}
-CONNTRACK_FULL = ("the conntrack table is full: the kernel drops new connections without a word (the seed's "
-                  "NAT table overflow; dmesg: 'nf_conntrack: table full, dropping packet')",
-                  "raise net.netfilter.nf_conntrack_max and the hash size above the connections tracked "
-                  "(c1m_kernel_conntrack_max; in a container it is the host's setting), or keep the test's "
-                  "connections out of the table (NOTRACK)")
-EPOLL_FULL = ("epoll_ctl failed with ENOSPC ('No space left on device'): the user's epoll watches "
-              "(fs.epoll.max_user_watches) ran out, not the disk and not the memory (the second seed's wall at 620k)",
-              "raise fs.epoll.max_user_watches above every socket the service user watches "
-              "(c1m_kernel_epoll_max_user_watches; in a container it is the host's setting)")
+def _load_failure_table():
+    # The words live in java/common/src/main/resources/lab/c1m/common/failure-kinds.properties, shared
+    # with the jars and the report; the report's reader is loaded by path (it imports nothing else).
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "report", "c1mreport", "failures.py")
+    spec = importlib.util.spec_from_file_location("c1m_failure_table", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.TEXTS
+
+
+_FAILURE_TEXTS = _load_failure_table()
+# Each failure kind the client counts: (the error people see, what it means, the fix in this lab's
+# terms), for the playbook's progress lines and run.json.
+FAILURE_HELP = {kind: (texts["title"], texts["meaning"], texts["fix.lab"])
+                for kind, texts in _FAILURE_TEXTS.items() if kind.isupper()}
+CONNTRACK_FULL = (_FAILURE_TEXTS["conntrack-full"]["meaning"], _FAILURE_TEXTS["conntrack-full"]["fix.lab"])
+EPOLL_FULL = (_FAILURE_TEXTS["epoll-enospc"]["meaning"], _FAILURE_TEXTS["epoll-enospc"]["fix.lab"])
 # A conntrack table at 98% of its max counts as full (other flows come and go).
 CONNTRACK_FULL_FRACTION = 0.98
 

@@ -5,41 +5,18 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.unix.Errors;
 import java.util.Locale;
 
-/** Every way a connection can fail, with what it means and how to fix it, as the client log and report show. */
+/** Every way a connection can fail; what each means and its fix live in failure-kinds.properties (FailureTexts). */
 public enum FailureKind {
-    EMFILE("Too many open files: the process hit its open-files limit",
-        "raise the nofile limit of the process (LimitNOFILE in the unit, ulimit -n, /etc/security/limits.conf) and fs.nr_open"),
-    ENFILE("Too many open files in system: the whole host hit fs.file-max",
-        "sysctl -w fs.file-max=<at least 1.2 x all sockets on the host>"),
-    EADDRNOTAVAIL("Cannot assign requested address: the ephemeral ports for this destination are exhausted",
-        "widen net.ipv4.ip_local_port_range (1024 65535), add source addresses (--source-ips) or server ports;"
-            + " keep each (source IP, server IP, server port) under half the port range"),
-    ECONNREFUSED("Connection refused: nothing listens on that address and port, or its accept queue overflowed",
-        "start the server and check --ports; raise net.core.somaxconn and net.ipv4.tcp_max_syn_backlog or lower --rate"),
-    ETIMEDOUT("Connect timed out: the SYN or its answer was dropped on the way",
-        "if the conntrack count sits at its maximum the table is full: raise net.netfilter.nf_conntrack_max and the"
-            + " hash size (/sys/module/nf_conntrack/parameters/hashsize); else check the route, a firewall, or lower --rate"),
-    ECONNRESET("Connection reset by the peer or a middlebox",
-        "look at the server's log and memory; a firewall or NAT device may be resetting connections"),
-    ENOBUFS("No buffer space / cannot allocate memory: the kernel ran out of socket memory or RAM",
-        "raise net.ipv4.tcp_mem (pages) and check free memory; lower tcp_rmem/tcp_wmem defaults for idle sockets"),
-    OTHER("Another error (see the client log for the exact message)",
-        "read the first logged message of this kind; it names the errno");
+    EMFILE, ENFILE, EADDRNOTAVAIL, ECONNREFUSED, ETIMEDOUT, ECONNRESET, ENOBUFS, OTHER;
 
-    private final String meaning;
-    private final String fix;
-
-    FailureKind(String meaning, String fix) {
-        this.meaning = meaning;
-        this.fix = fix;
-    }
-
+    /** The error as people see it and what it means, e.g. "Too many open files: the process hit ...". */
     public String meaning() {
-        return meaning;
+        return FailureTexts.get(name(), "title") + ": " + FailureTexts.get(name(), "meaning");
     }
 
+    /** The fix in the host's own terms (sysctl, ulimit, the jars' flags). */
     public String fix() {
-        return fix;
+        return FailureTexts.get(name(), "fix");
     }
 
     /** Names the failure behind a connect or I/O exception, by errno where Netty gives one, else by message. */
