@@ -26,10 +26,10 @@ class MemoryCheckTest {
         Check c = new HostFixture().check(root, server(1_000_000), "memory");
         assertEquals(Status.OK, c.status(), c.toString());
         assertEquals("7.5 GiB available (MemAvailable)", c.found());
-        // 1,000,020 x 3,800 + 1,000,000 x 256 + (1,000,000 x 1,100 x 1.3 + 128 MiB) + (128 MiB + 1,000,000 x 160) B.
-        assertTrue(c.needed().startsWith(">= 5.5 GiB = kernel 3.5 GiB (1,000,020 sockets x 3,800 B) + conntrack 244 MiB"
-            + " (1,000,000 x 256 B) + heap 1.5 GiB (1,000,000 x 1,100 B x 1.3 + 128 MiB young) + JVM native 281 MiB"
-            + " (128 MiB + 160 B a connection); OK from 6.1 GiB (+10%)"), c.needed());
+        // 1,000,020 x 3,800 + 1,000,000 x 256 + (1,000,000 x 1,000 x 1.3 + 128 MiB) + (128 MiB + 1,000,000 x 160) B.
+        assertTrue(c.needed().startsWith(">= 5.4 GiB = kernel 3.5 GiB (1,000,020 sockets x 3,800 B) + conntrack 244 MiB"
+            + " (1,000,000 x 256 B) + heap 1.3 GiB (1,000,000 x 1,000 B x 1.3 + 128 MiB young) + JVM native 281 MiB"
+            + " (128 MiB + 160 B a connection); OK from 5.9 GiB (+10%)"), c.needed());
     }
 
     @Test
@@ -79,7 +79,7 @@ class MemoryCheckTest {
         Check c = new HostFixture().check(root, heap(server(1_000_000), 4L << 30), "memory");
         assertEquals(Status.WARN, c.status(), c.toString());
         assertTrue(c.needed().endsWith("and from 8.1 GiB if the whole --heap gets used"), c.needed());
-        assertTrue(c.fix().endsWith("or a smaller -Xmx: 1492m is enough"), c.fix());
+        assertTrue(c.fix().endsWith("or a smaller -Xmx: 1368m is enough"), c.fix());
     }
 
     @Test
@@ -88,7 +88,7 @@ class MemoryCheckTest {
         Check none = host.check(root, server(1_000_000), "heap");
         assertEquals(Status.OK, none.status());
         assertEquals("not given (--heap)", none.found());
-        assertTrue(none.needed().startsWith(">= -Xmx1492m = 1,000,000 connections x 1,100 B x 1.3 + 128 MiB young"), none.needed());
+        assertTrue(none.needed().startsWith(">= -Xmx1368m = 1,000,000 connections x 1,000 B x 1.3 + 128 MiB young"), none.needed());
         Check fail = host.check(root, heap(server(1_000_000), 512L << 20), "heap");
         assertEquals(Status.FAIL, fail.status());
         assertEquals("-Xmx512m (512 MiB)", fail.found());
