@@ -29,6 +29,7 @@ import lab.c1m.common.SharedReadHandles;
 import lab.c1m.common.Transport;
 import lab.c1m.common.TransportKind;
 import lab.c1m.common.testing.Eventually;
+import lab.c1m.common.testing.RecordingEcho;
 import org.junit.jupiter.api.Test;
 
 /** The client's channels as LoadClient builds them: compact ids, one read handle per loop, echoes intact. */
@@ -44,7 +45,7 @@ class ClientBootstrapTest {
         Map<Channel, ByteArrayOutputStream> received = new ConcurrentHashMap<>();
         try {
             Channel listener = new ServerBootstrap().group(serverGroup).channel(EpollServerSocketChannel.class)
-                .childHandler(new Echo()).bind("127.0.0.1", 0).sync().channel();
+                .childHandler(new RecordingEcho()).bind("127.0.0.1", 0).sync().channel();
             int port = ((InetSocketAddress) listener.localAddress()).getPort();
             var bootstrap = LoadClient.bootstrap(epoll, clientGroup).handler(new Collect(received));
             List<Channel> channels = new ArrayList<>();
@@ -78,13 +79,6 @@ class ClientBootstrapTest {
         }
     }
 
-    @Sharable
-    private static final class Echo extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ctx.writeAndFlush(msg, ctx.voidPromise());
-        }
-    }
 
     @Sharable
     private static final class Collect extends ChannelInboundHandlerAdapter {

@@ -8,10 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler.Sharable;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelId;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -27,6 +24,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import lab.c1m.common.testing.Eventually;
+import lab.c1m.common.testing.RecordingEcho;
 import org.junit.jupiter.api.Test;
 
 /** Compact ids on real epoll channels: accepted ones through the acceptor handler, connected ones through the factory. */
@@ -40,12 +38,12 @@ class CompactChannelIdsTest {
             Queue<Channel> accepted = new ConcurrentLinkedQueue<>();
             Channel listener = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
                 .handler(CompactChannelIds.acceptor())
-                .childHandler(new Recorder(accepted))
+                .childHandler(new RecordingEcho(accepted))
                 .bind("127.0.0.1", 0).sync().channel();
             int port = ((InetSocketAddress) listener.localAddress()).getPort();
             Bootstrap client = new Bootstrap().group(group)
                 .channelFactory(CompactChannelIds.<EpollSocketChannel>factory(EpollSocketChannel.class))
-                .handler(new Recorder(new ConcurrentLinkedQueue<>()));
+                .handler(new RecordingEcho());
             List<Channel> all = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 all.add(client.connect("127.0.0.1", port).sync().channel());
@@ -93,20 +91,5 @@ class CompactChannelIdsTest {
         assertNotEquals(a, netty);
         assertNotEquals(netty, a);
         assertEquals(Integer.signum(a.compareTo(netty)), -Integer.signum(netty.compareTo(a)), "antisymmetric");
-    }
-
-    /** Records each accepted channel as it becomes active (after the swap, so hashing is safe). */
-    @Sharable
-    private static final class Recorder extends ChannelInboundHandlerAdapter {
-        private final Queue<Channel> channels;
-
-        Recorder(Queue<Channel> channels) {
-            this.channels = channels;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            channels.add(ctx.channel());
-        }
     }
 }

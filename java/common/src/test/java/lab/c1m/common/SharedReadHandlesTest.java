@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler.Sharable;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -28,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import lab.c1m.common.testing.RecordingEcho;
 import org.junit.jupiter.api.Test;
 
 /** Echo over real epoll sockets while every channel of a loop reads through that loop's one handle. */
@@ -60,7 +58,7 @@ class SharedReadHandlesTest {
         try {
             Channel listener = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, reads)
-                .childHandler(new Echo(accepted))
+                .childHandler(new RecordingEcho(accepted))
                 .bind("127.0.0.1", 0).sync().channel();
             int port = ((InetSocketAddress) listener.localAddress()).getPort();
             List<Socket> sockets = new ArrayList<>();
@@ -98,30 +96,6 @@ class SharedReadHandlesTest {
         } finally {
             senders.shutdownNow();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-        }
-    }
-
-    @Sharable
-    private static final class Echo extends ChannelInboundHandlerAdapter {
-        private final Queue<Channel> channels;
-
-        Echo(Queue<Channel> channels) {
-            this.channels = channels;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            channels.add(ctx.channel());
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ctx.write(msg, ctx.voidPromise());
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
         }
     }
 }

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler.Sharable;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -26,6 +23,7 @@ import lab.c1m.common.SharedReadHandles;
 import lab.c1m.common.Transport;
 import lab.c1m.common.TransportKind;
 import lab.c1m.common.testing.Eventually;
+import lab.c1m.common.testing.RecordingEcho;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -77,25 +75,6 @@ class EchoServerLeanTest {
             return new ArrayList<>(accepted);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-        }
-    }
-
-    @Sharable
-    private static final class RecordingEcho extends ChannelInboundHandlerAdapter {
-        private final Queue<Channel> channels;
-
-        RecordingEcho(Queue<Channel> channels) {
-            this.channels = channels;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            channels.add(ctx.channel());
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ctx.writeAndFlush(msg, ctx.voidPromise());
         }
     }
 }
