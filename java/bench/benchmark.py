@@ -142,6 +142,8 @@ def main():
                    help=f"connections to hold (default: the most this machine allows, {cap:,} with hard nofile {hard})")
     p.add_argument("--ports", type=int, default=20, help="server ports (default 20)")
     p.add_argument("--heartbeat", default="1s", help="heartbeat interval (default 1s)")
+    p.add_argument("--transport", default="epoll", choices=["epoll", "io_uring", "nio"],
+                   help="transport of both jars (default epoll)")
     p.add_argument("--hold-seconds", type=int, default=15, help="hold before measuring (default 15)")
     p.add_argument("--server-jvm", default=DEFAULT_JVM + " -Xmx512m", help="server JVM options")
     p.add_argument("--client-jvm", default=DEFAULT_JVM + " -Xmx512m", help="client JVM options")
@@ -166,6 +168,7 @@ def main():
     ports = f"{base}-{base + a.ports - 1}"
     metrics = base + a.ports
     server = start(SERVER_JAR, a.server_jvm, ["--bind", "127.0.0.1", "--ports", ports, "--metrics-port", str(metrics),
+                                              "--transport", a.transport,
                                               "--summary", str(work / "server.json"), "--progress-every", "0"],
                    work / "server.log")
     client = None
@@ -176,6 +179,7 @@ def main():
         # compile their hot paths and fill their pools; what each side costs per connection is then the
         # slope between the probe's count and the full count, not one-time start-up costs spread over N.
         probe = start(CLIENT_JAR, a.client_jvm, ["--server", "127.0.0.1", "--ports", ports, "--connections", str(PROBE),
+                                                 "--transport", a.transport,
                                                  "--hold", "0", "--heartbeat", a.heartbeat, "--progress-every", "0",
                                                  "--summary", str(work / "probe.json")], work / "probe.log")
         wait_for(lambda: read_json(work / "probe.json")["state"] == "holding", 60, "the warm-up client")
@@ -190,6 +194,7 @@ def main():
         kernel0, slab0 = kernel_tcp_pages(), slab_bytes()
 
         client = start(CLIENT_JAR, a.client_jvm, ["--server", "127.0.0.1", "--ports", ports, "--connections", str(n),
+                                                  "--transport", a.transport,
                                                   "--hold", "0", "--heartbeat", a.heartbeat, "--progress-every", "0",
                                                   "--summary", str(work / "client.json")], work / "client.log")
         wait_for(lambda: read_json(work / "client.json")["state"] in ("holding", "done"), 600, "the ramp")
@@ -230,6 +235,7 @@ def main():
         "lost": final["lost"], "dead": final["dead"],
         "server_jvm": a.server_jvm, "client_jvm": a.client_jvm, "heartbeat": a.heartbeat,
         "java": final["jvm"]["version"], "netty": final["netty_version"], "cpus": os.cpu_count(),
+        "transport": final.get("transport"),
     }
     print_table(results)
     if a.top:
@@ -264,7 +270,7 @@ def print_table(r):
     print(f"|{'-' * (width + 2)}|-------|")
     for k, v in rows:
         print(f"| {k.ljust(width)} | {v} |")
-    print(f"\nJava {r['java']}, Netty {r['netty']}, {r['cpus']} CPUs; server JVM: {r['server_jvm']}")
+    print(f"\nJava {r['java']}, Netty {r['netty']}, {r['transport']}, {r['cpus']} CPUs; server JVM: {r['server_jvm']}")
 
 
 def print_top(role, top, before, n):

@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.channel.uring.IoUring;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import lab.c1m.common.ExitCodes;
 import lab.c1m.common.testing.Eventually;
@@ -32,10 +34,12 @@ class ClientProcessTest {
     @TempDir
     Path dir;
 
-    private JavaProcess startServer(int base, int ports) throws Exception {
+    private JavaProcess startServer(int base, int ports, String... more) throws Exception {
         int metrics = base + ports;
-        JavaProcess server = JavaProcess.start(dir, SERVER, "--bind", "127.0.0.1", "--ports", base + "-" + (base + ports - 1),
-            "--metrics-port", Integer.toString(metrics), "--summary", dir.resolve("server.json").toString());
+        List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--ports", base + "-" + (base + ports - 1),
+            "--metrics-port", Integer.toString(metrics), "--summary", dir.resolve("server.json").toString()));
+        args.addAll(List.of(more));
+        JavaProcess server = JavaProcess.start(dir, SERVER, args.toArray(String[]::new));
         Eventually.holds(20, () -> status(metrics).contains("running"), server::stdout);
         return server;
     }
@@ -71,6 +75,34 @@ class ClientProcessTest {
             Eventually.holds(20, () -> number(server, "open") == 0, () -> field(server, "open"));
             s.terminate();
             assertEquals(ExitCodes.OK, s.waitFor(30));
+        }
+    }
+
+    @Test
+    void ioUringCarriesTheSameLoadWithHeartbeats() throws Exception {
+        assumeTrue(IoUring.isAvailable(), "io_uring is not available on this host");
+        int base = Ports.freeRun(5);
+        Path summary = dir.resolve("client.json");
+        Path server = dir.resolve("server.json");
+        try (JavaProcess s = startServer(base, 4, "--transport", "io_uring");
+             JavaProcess c = JavaProcess.start(dir, CLIENT, "--transport", "io_uring", "--server", "127.0.0.1",
+                 "--ports", base + "-" + (base + 3), "--connections", "6k", "--rate", "0", "--hold", "3s",
+                 "--heartbeat", "500ms", "--summary", summary.toString())) {
+            assertEquals(ExitCodes.OK, c.waitFor(120), c.stdout() + c.stderr());
+            assertEquals("io_uring", field(summary, "transport"));
+            assertEquals("io_uring", field(server, "transport"));
+            assertEquals(6000, number(summary, "established"));
+            assertEquals(0, number(summary, "lost"));
+            assertEquals(0, number(summary, "dead"));
+            long sent = number(summary, "sent");
+            assertTrue(sent >= 6000 * 3, "every connection sent several heartbeats in 3 s: " + sent);
+            assertTrue(number(summary, "received") >= sent - 6000, excerpt(summary, "received"));
+            assertEquals(6000, number(server, "peak_open"), "the server counted the same connections");
+            Eventually.holds(20, () -> number(server, "open") == 0, () -> field(server, "open"));
+            s.terminate();
+            assertEquals(ExitCodes.OK, s.waitFor(30));
+            // A burst of 6,000 connects and their echoes overflows Netty's default completion queue.
+            assertFalse((c.stdout() + s.stdout()).contains("CompletionQueue overflow"), c.stdout());
         }
     }
 

@@ -13,6 +13,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import org.slf4j.Logger;
@@ -27,6 +28,12 @@ public record Transport(
     String fallbackReason) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
+    /**
+     * Completion queue entries per io_uring loop (16 B each). Netty's default of 4,096 overflows when
+     * thousands of connects or heartbeat echoes complete at once: the kernel then parks completions and
+     * Netty warns "CompletionQueue overflow detected" on every loop.
+     */
+    static final int IO_URING_COMPLETION_QUEUE = 65_536;
 
     /** Returns the requested transport, or NIO with the reason logged at WARN when it is not available here. */
     public static Transport select(TransportKind requested) {
@@ -41,7 +48,7 @@ public record Transport(
             case IO_URING -> {
                 if (IoUring.isAvailable()) {
                     return new Transport(TransportKind.IO_URING, IoUringServerSocketChannel.class, IoUringSocketChannel.class,
-                        IoUringIoHandler.newFactory(), null);
+                        IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setCqSize(IO_URING_COMPLETION_QUEUE)), null);
                 }
                 return fallBack(requested, IoUring.unavailabilityCause());
             }
