@@ -107,6 +107,26 @@ class ClientProcessTest {
     }
 
     @Test
+    void ioUringRingsBeyondTheLockedMemoryLimitExitThreeWithTheFix() throws Exception {
+        // Without CAP_IPC_LOCK (any service user) io_uring's rings count against RLIMIT_MEMLOCK: set it low.
+        assumeTrue(IoUring.isAvailable(), "io_uring is not available on this host");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/prlimit")),
+            "setpriv and prlimit (util-linux) are needed");
+        List<String> lowMemlock = List.of("/usr/bin/setpriv", "--bounding-set=-ipc_lock", "/usr/bin/prlimit",
+            "--memlock=524288:524288");
+        Path log = dir.resolve("client.log");
+        try (JavaProcess c = JavaProcess.start(dir, lowMemlock, List.of(), CLIENT, "--transport", "io_uring",
+                 "--server", "127.0.0.1", "--ports", "9", "--connections", "10", "--log-file", log.toString())) {
+            assertEquals(ExitCodes.HOST_CANNOT_HOLD, c.waitFor(60), c.stdout() + c.stderr());
+            assertTrue(c.stderr().contains("io_uring could not allocate the rings"), c.stderr());
+            assertTrue(c.stderr().contains("RLIMIT_MEMLOCK 0.5 MiB"), c.stderr());
+            assertTrue(c.stderr().contains("LimitMEMLOCK=infinity") && c.stderr().contains("--transport epoll"), c.stderr());
+            assertFalse(c.stderr().contains("\tat "), "no stack trace: " + c.stderr());
+            assertTrue(Files.readString(log).contains("LimitMEMLOCK=infinity"), "the log file names the fix too");
+        }
+    }
+
+    @Test
     void sourceAddressesMultiplyTheConnectionsOneServerPortCanTake() throws Exception {
         // One port and the default port range hold about 14,116 connections per source address: 15,000 need
         // two sources, bound with IP_BIND_ADDRESS_NO_PORT so each keeps the whole range per destination.

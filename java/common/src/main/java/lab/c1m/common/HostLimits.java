@@ -54,11 +54,16 @@ public record HostLimits(
 
     /** {soft, hard} open files from a /proc/PID/limits file; unlimited is Long.MAX_VALUE; -1 when unreadable. */
     public static long[] nofile(Path limits) {
+        return limit(limits, "Max open files");
+    }
+
+    /** {soft, hard} of one limit of a /proc/PID/limits file, by its name there (e.g. "Max locked memory"). */
+    public static long[] limit(Path limits, String name) {
         try (Stream<String> lines = Files.lines(limits)) {
-            return lines.filter(l -> l.startsWith("Max open files"))
+            return lines.filter(l -> l.startsWith(name))
                 .findFirst()
                 .map(l -> {
-                    String[] f = l.substring("Max open files".length()).trim().split("\\s+");
+                    String[] f = l.substring(name.length()).trim().split("\\s+");
                     return new long[] {unlimited(f[0]), unlimited(f[1])};
                 })
                 .orElse(new long[] {-1, -1});

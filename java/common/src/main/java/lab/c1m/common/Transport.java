@@ -16,6 +16,8 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import java.nio.file.Path;
+import lab.c1m.common.cli.Cli;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +35,9 @@ public record Transport(
      * thousands of connects or heartbeat echoes complete at once: the kernel then parks completions and
      * Netty warns "CompletionQueue overflow detected" on every loop.
      */
-    static final int IO_URING_COMPLETION_QUEUE = 65_536;
+    static final int IO_URING_COMPLETION_QUEUE = 16_384;
+    /** Locked memory of one loop's rings: the completion queue plus 4,096 submission entries of 64 B, rounded up. */
+    static final long IO_URING_RING_BYTES = IO_URING_COMPLETION_QUEUE * 16L + 4_096 * 64L + 64 * 1024;
 
     /** Returns the requested transport, or NIO with the reason logged at WARN when it is not available here. */
     public static Transport select(TransportKind requested) {
@@ -81,8 +85,28 @@ public record Transport(
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
+    /**
+     * Event loops of this transport. An io_uring loop whose rings do not fit in the user's locked-memory
+     * limit is a limit of the host (exit 3 with the fix), not a crash.
+     */
     public MultiThreadIoEventLoopGroup newGroup(int threads) {
-        return new MultiThreadIoEventLoopGroup(threads, ioHandlerFactory);
+        try {
+            return new MultiThreadIoEventLoopGroup(threads, ioHandlerFactory);
+        } catch (IllegalStateException e) {
+            if (kind == TransportKind.IO_URING && rootMessage(e).contains("memlock")) {
+                throw new Cli.HostCannotHoldException(ioUringMemlockMessage(threads, Path.of("/proc/self/limits")));
+            }
+            throw e;
+        }
+    }
+
+    static String ioUringMemlockMessage(int threads, Path limits) {
+        long soft = HostLimits.limit(limits, "Max locked memory")[0];
+        String now = soft < 0 ? "unknown" : soft == Long.MAX_VALUE ? "unlimited" : Quantities.mib(soft);
+        return "io_uring could not allocate the rings of " + threads + " event loop(s) (about "
+            + Quantities.mib(threads * IO_URING_RING_BYTES) + ") within the locked-memory limit (RLIMIT_MEMLOCK"
+            + " " + now + ", counted over every process of this user). Fix: raise it (LimitMEMLOCK=infinity in the"
+            + " systemd unit, ulimit -l unlimited, or memlock in /etc/security/limits.conf), or use --transport epoll.";
     }
 
     public boolean isEpoll() {

@@ -3,6 +3,7 @@ package lab.c1m.common.cli;
 import java.io.PrintWriter;
 import lab.c1m.common.ExitCodes;
 import lab.c1m.common.Logging;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -10,7 +11,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * Runs a picocli command the way both jars do: bad input is one line on stderr and exit 2, a host
- * that cannot hold the target is one line per limit and exit 3, never a stack trace for either.
+ * that cannot hold the target is one line per limit and exit 3, never a stack trace for either; an
+ * unexpected error is logged with its trace (console and --log-file) and exits 1.
  */
 public final class Cli {
     private Cli() {
@@ -56,7 +58,10 @@ public final class Cli {
                 Logging.toFileOnly(cmd.getCommand().getClass(), ex.getMessage());
                 return ExitCodes.HOST_CANNOT_HOLD;
             }
-            throw ex;
+            // Anything else is a bug or an unforeseen host problem: its trace goes to the console and to
+            // --log-file, which is what the lab collects (a trace on stderr alone stays in the journal).
+            LoggerFactory.getLogger(cmd.getCommand().getClass()).error("Stopped by an unexpected error", ex);
+            return ExitCodes.NOT_REACHED;
         };
     }
 
