@@ -8,12 +8,14 @@
 #   6. assertions on the fetched reports/<run-id>/: every connection established and held, none lost
 #   7. the scenarios on the same containers (tests/lab/e2e-scenarios.sh): nofile and port-range must
 #      hit their walls and name them with the doctor's finding and the fix; conntrack is refused on LXC
+#   8. a short run with c1m_transport=io_uring (where the host's kernel allows io_uring): every jar on
+#      io_uring, its rings within the units' LimitMEMLOCK, and the settings the scenarios left restored
 # The containers are destroyed afterwards, whatever happened (trap). Prints each stage's time and
 # 'N passed, N failed'. Runs as root, non-interactively (CI=true, no stdin).
 #
 # Environment: C1M_E2E_PER_CLIENT (default 5000), C1M_E2E_HOLD (20s), C1M_E2E_HEARTBEAT (5s),
 # C1M_E2E_KEEP=1 keeps the containers (for debugging; then `vagrant destroy -f` yourself),
-# C1M_E2E_SCENARIOS=0 skips stage 7.
+# C1M_E2E_SCENARIOS=0 skips stage 7, C1M_E2E_IO_URING=0 stage 8.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -28,6 +30,7 @@ run_id="e2e-$(date -u +%Y%m%dT%H%M%SZ)"
 # The project's defaults only: no local settings file, no C1M_* from the caller, LXC provider.
 keep=${C1M_E2E_KEEP:-0}
 scenarios=${C1M_E2E_SCENARIOS:-1}
+io_uring=${C1M_E2E_IO_URING:-1}
 unset "${!C1M_@}"
 export C1M_SETTINGS_FILE=/dev/null
 export VAGRANT_DEFAULT_PROVIDER=lxc VAGRANT_NO_COLOR=1 VAGRANT_CHECKPOINT_DISABLE=1
@@ -242,4 +245,44 @@ if [ "$scenarios" != "0" ]; then
   # shellcheck source=tests/lab/e2e-scenarios.sh
   . tests/lab/e2e-scenarios.sh
   run_scenarios
+fi
+
+# 8. The same lab on io_uring (c1m_transport), small and short.
+if [ "$io_uring" != "0" ] && [ "$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo 0)" = "0" ]; then
+  uring_id="e2e-io_uring-$(date -u +%Y%m%dT%H%M%SZ)"
+  stage "run-test.yml -e c1m_transport=io_uring (3 x 2000)" ansible-playbook ansible/run-test.yml \
+    -e c1m_transport=io_uring -e c1m_target_connections=6000 -e c1m_hold=5s -e c1m_heartbeat=1s \
+    -e c1m_run_id="$uring_id" -e c1m_poll_interval=3 -e c1m_ramp_timeout=120
+  say "assertions on reports/${uring_id}"
+  set +e
+  rm -f "$logdir/counts"
+  /usr/bin/python3 - "reports/${uring_id}" <<'PY'
+import glob
+import json
+import os
+import sys
+
+run_dir = sys.argv[1]
+run = json.load(open(os.path.join(run_dir, "run.json")))
+checks = [("[io_uring] run.json: outcome reached, transport io_uring",
+           run.get("outcome") == "reached" and run.get("transport") == "io_uring",
+           (run.get("outcome"), run.get("transport"), run.get("outcome_detail")))]
+summaries = sorted(glob.glob(os.path.join(run_dir, "hosts", "*", "*-summary.json")))
+transports = {path.split(os.sep)[-2]: json.load(open(path)).get("transport") for path in summaries}
+checks.append(("[io_uring] every jar ran on io_uring, none fell back (4 hosts)",
+               len(transports) == 4 and set(transports.values()) == {"io_uring"}, transports))
+failed = 0
+for name, ok, detail in checks:
+    print(("ok    " if ok else "FAIL  ") + name + ("" if ok else ": %s" % (detail,)))
+    failed += 0 if ok else 1
+print("%d %d" % (len(checks) - failed, failed), file=open(os.environ["C1M_E2E_COUNTS"], "w"))
+PY
+  set -e
+  if read -r p f <"$logdir/counts" 2>/dev/null; then
+    passed=$((passed + p)); failed=$((failed + f))
+  else
+    failed=$((failed + 1)); echo "FAIL  the io_uring assertions did not run to the end"
+  fi
+else
+  echo "e2e: io_uring run skipped (C1M_E2E_IO_URING=0 or kernel.io_uring_disabled)"
 fi

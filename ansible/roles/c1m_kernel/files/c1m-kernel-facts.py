@@ -19,12 +19,16 @@ def read(path):
         return None
 
 
-def nofile_hard(pid):
+def hard_limit(pid, name):
     for line in (read("/proc/%s/limits" % pid) or "").splitlines():
-        if line.startswith("Max open files"):
-            value = line.split()[4]
+        if line.startswith(name):
+            value = line[len(name):].split()[1]
             return None if value == "unlimited" else int(value)
     return None
+
+
+def nofile_hard(pid):
+    return hard_limit(pid, "Max open files")
 
 
 def cgroup_memory_limit():
@@ -61,6 +65,7 @@ print(json.dumps({
     "sysctl_writable": sysctl_writable,
     "pid1_nofile_hard": nofile_hard(1),
     "self_nofile_hard": nofile_hard("self"),
+    "pid1_memlock_hard": hard_limit(1, "Max locked memory"),
     "cap_sys_resource": has_cap(24),
     "memory_bytes": min(memory) if memory else None,
     "page_size": os.sysconf("SC_PAGE_SIZE"),
