@@ -18,8 +18,8 @@ FailureKind = namedtuple("FailureKind", "kind errno_name meaning fix")
 
 
 def read_table(path=TABLE):
-    """{kind: {field: text}} from the properties file: the subset of the format it uses (key = value,
-    # comments, a trailing backslash continuing a line)."""
+    """{kind: {field: text}} from the properties file, in the subset of the format it uses: `kind.field =
+    text` lines, `#` comments, a trailing backslash continuing a line."""
     table, pending = {}, ""
     with open(path, encoding="utf-8") as handle:
         for raw in handle:
@@ -45,9 +45,9 @@ def read_table(path=TABLE):
 TEXTS = read_table()
 
 
-def _entry(kind, fix_field="fix"):
+def _entry(kind):
     texts = TEXTS[kind]
-    return FailureKind(kind, texts["title"], _sentence(texts["meaning"]), _sentence(texts[fix_field]))
+    return FailureKind(kind, texts["title"], _sentence(texts["meaning"]), _sentence(texts["fix"]))
 
 
 def _sentence(text):
