@@ -91,6 +91,7 @@ lxc_net() {
 }
 # The bridge outlives its DHCP server: when dnsmasq is gone (killed with the session that started
 # it), containers boot with no address on eth0 and no resolver, and sudo then warns on every call.
+# Only a bridge lxc-net set up (its network_up flag) is restarted; another manager's is left alone.
 lxc_dnsmasq_alive() {
   local pid
   pid=$(cat /run/lxc/dnsmasq.pid 2>/dev/null) && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dnsmasq ]
@@ -98,7 +99,7 @@ lxc_dnsmasq_alive() {
 if ! ip link show lxcbr0 >/dev/null 2>&1; then
   lxc_net start
   log "started LXC's NAT bridge lxcbr0"
-elif ! lxc_dnsmasq_alive; then
+elif [ -e /run/lxc/network_up ] && ! lxc_dnsmasq_alive; then
   # A stale pid file would make lxc-net's stop kill -9 whatever process now has that number.
   rm -f /run/lxc/dnsmasq.pid
   if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
