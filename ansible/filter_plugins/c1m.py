@@ -11,8 +11,8 @@ __metaclass__ = type
 
 import importlib.util
 import ipaddress
-import os
 import json
+import os
 import re
 
 from ansible.errors import AnsibleFilterError
