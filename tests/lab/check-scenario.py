@@ -8,11 +8,12 @@ for a timeout, and that the doctor's finding, the failure, its meaning and the f
 summary.json and report.md, and in the playbook's output. Prints ok/FAIL lines; writes "passed failed"
 to COUNTS_FILE.
 """
-import json
 import os
 import re
 import sys
 from datetime import datetime
+
+from labcheck import Checks, load, read
 
 # What each scenario must show: failure kinds (any of), the doctor check that FAILs and on which role,
 # what that finding's `found` says, and text report.md, the playbook's output and the logs must contain.
@@ -39,33 +40,8 @@ EXPECT = {
     },
 }
 
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok    " + name)
-    else:
-        failed += 1
-        print("FAIL  " + name + (": " + str(detail)[:1500] if detail != "" else ""))
-
-
-def read(path):
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    except OSError:
-        return ""
-
-
-def load(path):
-    try:
-        with open(path) as handle:
-            return json.load(handle)
-    except (OSError, ValueError) as error:
-        return {"_error": str(error)}
+CHECKS = Checks()
+check = CHECKS.check
 
 
 def seconds(text):
@@ -146,10 +122,8 @@ def main(run_dir, scenario, playbook_log, rc, counts):
     for text in want["server_log"]:
         server = [h for h in hosts if h not in clients]
         check(tag + "server log: %r" % text, bool(server) and text in read(os.path.join(hosts_dir, server[0], "server.log")))
-    print("%s: %d passed, %d failed" % (scenario, passed, failed))
-    with open(counts, "w") as out:
-        out.write("%d %d\n" % (passed, failed))
+    return CHECKS.finish(scenario, counts)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+    sys.exit(main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]))

@@ -61,6 +61,15 @@ stage() { # stage NAME COMMAND...: run, time it, keep its log
   fi
 }
 
+add_counts() { # add_counts FILE WHAT: add the "passed failed" an assertion script wrote to FILE
+  local p f
+  if read -r p f <"$1" 2>/dev/null; then
+    passed=$((passed + p)); failed=$((failed + f))
+  else
+    failed=$((failed + 1)); echo "FAIL  $2: the assertions did not run to the end"
+  fi
+}
+
 print_timings() {
   echo
   echo "=== lab e2e timings ==="
@@ -149,95 +158,8 @@ stage "run-test.yml (${clients} x ${per_client}, hold ${hold})" ansible-playbook
 
 # 6. What the run folder says.
 say "assertions on reports/${run_id}"
-export C1M_E2E_COUNTS="$logdir/counts"
-set +e
-/usr/bin/python3 - "reports/${run_id}" "$total" "$per_client" <<'PY'
-import json
-import os
-import sys
-
-run_dir, total, per_client = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok    " + name)
-    else:
-        failed += 1
-        print("FAIL  " + name + (": " + str(detail) if detail else ""))
-
-
-def load(path):
-    try:
-        with open(os.path.join(run_dir, path)) as handle:
-            return json.load(handle)
-    except (OSError, ValueError) as error:
-        return {"_error": str(error)}
-
-
-run = load("run.json")
-check("run.json: outcome reached", run.get("outcome") == "reached", run.get("outcome_detail") or run)
-check("run.json: target %d over 3 clients" % total,
-      run.get("target_connections") == total and len(run.get("clients", [])) == 3, run.get("clients"))
-check("run.json: shares of %d each" % per_client,
-      [c.get("share") for c in run.get("clients", [])] == [per_client] * 3, run.get("clients"))
-for key in ("run_id", "started_at", "finished_at", "scenario", "ports", "connect_rate", "hold", "heartbeat", "server"):
-    if key not in run:
-        check("run.json has " + key, False)
-check("run.json: scenario baseline, no wall expected", run.get("scenario") == "baseline"
-      and (run.get("scenario_result") or {}).get("wall_hit", "missing") is None, run.get("scenario_result"))
-
-hosts = sorted(os.listdir(os.path.join(run_dir, "hosts"))) if os.path.isdir(os.path.join(run_dir, "hosts")) else []
-check("a folder per host (4)", len(hosts) == 4, hosts)
-common = ["role", "sysctl.txt", "limits.txt", "sockstat.txt", "conntrack.txt", "meminfo.txt", "slabinfo.txt", "facts.json"]
-for host in hosts:
-    role = open(os.path.join(run_dir, "hosts", host, "role")).read().strip()
-    wanted = common + ["%s-summary.json" % role, "%s-timeline.csv" % role, "%s.log" % role]
-    missing = [name for name in wanted if not os.path.exists(os.path.join(run_dir, "hosts", host, name))]
-    check("%s (%s): every file of the run folder layout" % (host, role), not missing, missing)
-    facts = load("hosts/%s/facts.json" % host)
-    want_mb = 6144 if role == "server" else 4096
-    check("%s: memory limit %d MB as the VM sizes" % (host, want_mb), facts.get("memory_mb") == want_mb, facts.get("memory_mb"))
-    header = open(os.path.join(run_dir, "hosts", host, "%s-timeline.csv" % role)).readline().strip()
-    want_header = ("time,open,accepted,closed,rss_bytes,heap_used_bytes" if role == "server"
-                   else "time,open,established,failed,lost,rss_bytes,heap_used_bytes")
-    check("%s: timeline header" % host, header == want_header, header)
-    doctor = load("hosts/%s/doctor.json" % host)
-    check("%s: doctor.json with no FAIL" % host, isinstance(doctor.get("checks"), list) and doctor.get("fail") == 0,
-          [c for c in doctor.get("checks") or [] if c.get("status") == "FAIL"] or doctor.get("_error"))
-    limits = open(os.path.join(run_dir, "hosts", host, "limits.txt")).read()
-    check("%s: limits.txt is the running service's" % host, "/proc/" in limits.splitlines()[0], limits.splitlines()[:1])
-
-clients = [h for h in hosts if open(os.path.join(run_dir, "hosts", h, "role")).read().strip() == "client"]
-for host in clients:
-    s = load("hosts/%s/client-summary.json" % host)
-    check("%s: reached, %d established, none failed" % (host, per_client),
-          s.get("reached") is True and s.get("established") == per_client and s.get("peak_open") == per_client
-          and s.get("failed_total") == 0, {k: s.get(k) for k in ("reached", "established", "peak_open", "failed_total")})
-    check("%s: held with none lost or dead" % host, s.get("lost") == 0 and s.get("dead") == 0,
-          {k: s.get(k) for k in ("lost", "dead", "exit_reason")})
-    hb = s.get("heartbeat") or {}
-    check("%s: heartbeats sent and answered" % host, (hb.get("sent") or 0) > 0 and (hb.get("received") or 0) > 0, hb)
-    check("%s: exit code 0" % host, s.get("exit_code") == 0, (s.get("exit_code"), s.get("exit_reason")))
-
-server = [h for h in hosts if h not in clients]
-srv = load("hosts/%s/server-summary.json" % server[0]) if server else {}
-check("server: peak_open == %d" % total, srv.get("peak_open") == total, srv.get("peak_open"))
-check("server: stopped cleanly", srv.get("state") == "stopped", srv.get("state"))
-print("assertions: %d passed, %d failed" % (passed, failed))
-with open(os.path.join(os.environ.get("C1M_E2E_COUNTS", "/dev/null")), "w") as out:
-    out.write("%d %d\n" % (passed, failed))
-sys.exit(1 if failed else 0)
-PY
-set -e
-if read -r p f <"$logdir/counts" 2>/dev/null; then
-  passed=$((passed + p)); failed=$((failed + f))
-else
-  failed=$((failed + 1)); echo "FAIL  the assertions did not run to the end"
-fi
+/usr/bin/python3 tests/lab/check-run.py baseline "reports/${run_id}" "$total" "$per_client" "$logdir/counts" || true
+add_counts "$logdir/counts" "baseline"
 
 # 7. The scenarios on the same containers: nofile and port-range hit their walls, conntrack is
 #    refused on LXC (tests/lab/e2e-scenarios.sh). C1M_E2E_SCENARIOS=0 skips them.
@@ -254,35 +176,8 @@ if [ "$io_uring" != "0" ] && [ "$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/
     -e c1m_transport=io_uring -e c1m_target_connections=6000 -e c1m_hold=5s -e c1m_heartbeat=1s \
     -e c1m_run_id="$uring_id" -e c1m_poll_interval=3 -e c1m_ramp_timeout=120
   say "assertions on reports/${uring_id}"
-  set +e
-  rm -f "$logdir/counts"
-  /usr/bin/python3 - "reports/${uring_id}" <<'PY'
-import glob
-import json
-import os
-import sys
-
-run_dir = sys.argv[1]
-run = json.load(open(os.path.join(run_dir, "run.json")))
-checks = [("[io_uring] run.json: outcome reached, transport io_uring",
-           run.get("outcome") == "reached" and run.get("transport") == "io_uring",
-           (run.get("outcome"), run.get("transport"), run.get("outcome_detail")))]
-summaries = sorted(glob.glob(os.path.join(run_dir, "hosts", "*", "*-summary.json")))
-transports = {path.split(os.sep)[-2]: json.load(open(path)).get("transport") for path in summaries}
-checks.append(("[io_uring] every jar ran on io_uring, none fell back (4 hosts)",
-               len(transports) == 4 and set(transports.values()) == {"io_uring"}, transports))
-failed = 0
-for name, ok, detail in checks:
-    print(("ok    " if ok else "FAIL  ") + name + ("" if ok else ": %s" % (detail,)))
-    failed += 0 if ok else 1
-print("%d %d" % (len(checks) - failed, failed), file=open(os.environ["C1M_E2E_COUNTS"], "w"))
-PY
-  set -e
-  if read -r p f <"$logdir/counts" 2>/dev/null; then
-    passed=$((passed + p)); failed=$((failed + f))
-  else
-    failed=$((failed + 1)); echo "FAIL  the io_uring assertions did not run to the end"
-  fi
+  /usr/bin/python3 tests/lab/check-run.py transport "reports/${uring_id}" io_uring "$logdir/counts-io_uring" || true
+  add_counts "$logdir/counts-io_uring" "io_uring"
 else
   echo "e2e: io_uring run skipped (C1M_E2E_IO_URING=0 or kernel.io_uring_disabled)"
 fi

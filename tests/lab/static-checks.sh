@@ -57,9 +57,9 @@ check "bash -n on the lab's scripts" bash -c 'for f in "$@"; do bash -n "$f" || 
 if command -v shellcheck >/dev/null; then
   check "shellcheck" shellcheck -S warning "${scripts[@]}"
 fi
-check "python: c1m-host helper and filters compile" \
+check "python: helpers, filters and assertions compile" \
   /usr/bin/python3 -m py_compile ansible/roles/c1m_common/files/c1m-host ansible/filter_plugins/c1m.py \
-  ansible/roles/c1m_kernel/files/c1m-kernel-facts.py
+  ansible/roles/c1m_kernel/files/c1m-kernel-facts.py tests/lab/labcheck.py tests/lab/check-run.py tests/lab/check-scenario.py
 check "python: filter unit tests" /usr/bin/python3 tests/lab/test_filters.py
 
 echo

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Assertions on the run folder of a lab run that must reach its target (tests/lab/e2e.sh).
+
+  check-run.py baseline RUN_DIR TOTAL PER_CLIENT COUNTS_FILE
+      every connection established and held, none lost, every file of the layout on every host,
+      the doctor with no FAIL, the server's peak equal to the total
+  check-run.py transport RUN_DIR NAME COUNTS_FILE
+      reached, and every jar ran on that transport (none fell back)
+
+Prints ok/FAIL lines; writes "passed failed" to COUNTS_FILE.
+"""
+import glob
+import os
+import sys
+
+from labcheck import Checks, load, read
+
+CHECKS = Checks()
+check = CHECKS.check
+
+
+def baseline(run_dir, total, per_client):
+    def here(path):
+        return load(os.path.join(run_dir, path))
+
+    run = here("run.json")
+    check("run.json: outcome reached", run.get("outcome") == "reached", run.get("outcome_detail") or run)
+    check("run.json: target %d over 3 clients" % total,
+          run.get("target_connections") == total and len(run.get("clients", [])) == 3, run.get("clients"))
+    check("run.json: shares of %d each" % per_client,
+          [c.get("share") for c in run.get("clients", [])] == [per_client] * 3, run.get("clients"))
+    for key in ("run_id", "started_at", "finished_at", "scenario", "ports", "connect_rate", "hold", "heartbeat", "server"):
+        if key not in run:
+            check("run.json has " + key, False)
+    check("run.json: scenario baseline, no wall expected", run.get("scenario") == "baseline"
+          and (run.get("scenario_result") or {}).get("wall_hit", "missing") is None, run.get("scenario_result"))
+
+    hosts = sorted(os.listdir(os.path.join(run_dir, "hosts"))) if os.path.isdir(os.path.join(run_dir, "hosts")) else []
+    check("a folder per host (4)", len(hosts) == 4, hosts)
+    common = ["role", "sysctl.txt", "limits.txt", "sockstat.txt", "conntrack.txt", "meminfo.txt", "slabinfo.txt", "facts.json"]
+    for host in hosts:
+        role = read(os.path.join(run_dir, "hosts", host, "role")).strip()
+        wanted = common + ["%s-summary.json" % role, "%s-timeline.csv" % role, "%s.log" % role]
+        missing = [name for name in wanted if not os.path.exists(os.path.join(run_dir, "hosts", host, name))]
+        check("%s (%s): every file of the run folder layout" % (host, role), not missing, missing)
+        facts = here("hosts/%s/facts.json" % host)
+        want_mb = 6144 if role == "server" else 4096
+        check("%s: memory limit %d MB as the VM sizes" % (host, want_mb), facts.get("memory_mb") == want_mb, facts.get("memory_mb"))
+        header = read(os.path.join(run_dir, "hosts", host, "%s-timeline.csv" % role)).split("\n")[0].strip()
+        want_header = ("time,open,accepted,closed,rss_bytes,heap_used_bytes" if role == "server"
+                       else "time,open,established,failed,lost,rss_bytes,heap_used_bytes")
+        check("%s: timeline header" % host, header == want_header, header)
+        doctor = here("hosts/%s/doctor.json" % host)
+        check("%s: doctor.json with no FAIL" % host, isinstance(doctor.get("checks"), list) and doctor.get("fail") == 0,
+              [c for c in doctor.get("checks") or [] if c.get("status") == "FAIL"] or doctor.get("_error"))
+        limits = read(os.path.join(run_dir, "hosts", host, "limits.txt")) or "\n"
+        check("%s: limits.txt is the running service's" % host, "/proc/" in limits.splitlines()[0], limits.splitlines()[:1])
+
+    clients = [h for h in hosts if read(os.path.join(run_dir, "hosts", h, "role")).strip() == "client"]
+    for host in clients:
+        s = here("hosts/%s/client-summary.json" % host)
+        check("%s: reached, %d established, none failed" % (host, per_client),
+              s.get("reached") is True and s.get("established") == per_client and s.get("peak_open") == per_client
+              and s.get("failed_total") == 0, {k: s.get(k) for k in ("reached", "established", "peak_open", "failed_total")})
+        check("%s: held with none lost or dead" % host, s.get("lost") == 0 and s.get("dead") == 0,
+              {k: s.get(k) for k in ("lost", "dead", "exit_reason")})
+        hb = s.get("heartbeat") or {}
+        check("%s: heartbeats sent and answered" % host, (hb.get("sent") or 0) > 0 and (hb.get("received") or 0) > 0, hb)
+        check("%s: exit code 0" % host, s.get("exit_code") == 0, (s.get("exit_code"), s.get("exit_reason")))
+
+    server = [h for h in hosts if h not in clients]
+    srv = here("hosts/%s/server-summary.json" % server[0]) if server else {}
+    check("server: peak_open == %d" % total, srv.get("peak_open") == total, srv.get("peak_open"))
+    check("server: stopped cleanly", srv.get("state") == "stopped", srv.get("state"))
+
+
+def transport(run_dir, name):
+    run = load(os.path.join(run_dir, "run.json"))
+    check("[%s] run.json: outcome reached, transport %s" % (name, name),
+          run.get("outcome") == "reached" and run.get("transport") == name,
+          (run.get("outcome"), run.get("transport"), run.get("outcome_detail")))
+    summaries = sorted(glob.glob(os.path.join(run_dir, "hosts", "*", "*-summary.json")))
+    seen = {path.split(os.sep)[-2]: load(path).get("transport") for path in summaries}
+    check("[%s] every jar ran on %s, none fell back (4 hosts)" % (name, name),
+          len(seen) == 4 and set(seen.values()) == {name}, seen)
+
+
+if __name__ == "__main__":
+    mode, args = sys.argv[1], sys.argv[2:]
+    if mode == "baseline":
+        baseline(args[0], int(args[1]), int(args[2]))
+        sys.exit(CHECKS.finish("assertions", args[3]))
+    if mode == "transport":
+        transport(args[0], args[1])
+        sys.exit(CHECKS.finish(args[1], args[2]))
+    sys.exit("check-run.py: unknown mode %r (baseline or transport)" % mode)
