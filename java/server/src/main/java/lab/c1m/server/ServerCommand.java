@@ -66,7 +66,7 @@ public final class ServerCommand implements Callable<Integer> {
 
 
 
-    @Option(names = "--metrics-port", defaultValue = "9100",
+    @Option(names = "--metrics-port", defaultValue = "9020",
         description = "HTTP port for /metrics (Prometheus) and /status (JSON); 0 = off.")
     int metricsPort;
 
