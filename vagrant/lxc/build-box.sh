@@ -11,14 +11,84 @@
 # Box layout for vagrant-lxc's generic template: metadata.json, lxc-config and rootfs.tar.gz, whose
 # entries sit under a top-level `rootfs/` folder (the template strips two path components).
 #
-# Environment: C1M_DEBIAN_MIRROR (default http://deb.debian.org/debian), C1M_BOX_WORKDIR (scratch
-# folder, default: a temporary folder next to OUTPUT), VAGRANT_INSECURE_PUBKEY (path to the key).
+# Packages come from this host's own apt mirror and proxy: the first Debian archive and security
+# archive in /etc/apt/sources.list and /etc/apt/sources.list.d/*.list or *.sources, and apt's
+# Acquire::http::Proxy (deb.debian.org and no proxy when the host names none).
+#
+# Environment: C1M_DEBIAN_MIRROR, C1M_DEBIAN_SECURITY_MIRROR and C1M_APT_PROXY override those (an
+# empty C1M_APT_PROXY means none), C1M_BOX_WORKDIR (scratch folder, default: a temporary folder next
+# to OUTPUT), VAGRANT_INSECURE_PUBKEY (path to the key).
+#
+#   vagrant/lxc/build-box.sh --apt-settings    prints the mirror=, security_mirror= and proxy= a
+#                                              build would use, and exits
 set -euo pipefail
 
-out=${1:?usage: build-box.sh OUTPUT.box}
-mirror=${C1M_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 suite=bookworm
 log() { printf '[build-box] %s\n' "$*" >&2; }
+
+# host_apt_archives: "MAIN SECURITY", the first Debian archive and security archive this host's apt
+# reads ("-" for none). Only entries for Debian's suites count: another distribution's mirror has no
+# bookworm.
+host_apt_archives() {
+  local files=()
+  [ -f /etc/apt/sources.list ] && files+=(/etc/apt/sources.list)
+  compgen -G '/etc/apt/sources.list.d/*.list' >/dev/null && files+=(/etc/apt/sources.list.d/*.list)
+  compgen -G '/etc/apt/sources.list.d/*.sources' >/dev/null && files+=(/etc/apt/sources.list.d/*.sources)
+  [ ${#files[@]} -gt 0 ] || { echo "- -"; return 0; }
+  awk '
+    function debian(suite) {
+      return suite ~ /^(buster|bullseye|bookworm|trixie|forky|sid|oldstable|stable|testing|unstable)(-security|\/updates|-updates|-backports)?$/
+    }
+    function consider(uri, suites,   n, i, s) {
+      sub(/\/+$/, "", uri)
+      if (uri !~ /^https?:\/\//) return
+      n = split(suites, s, /[ \t]+/)
+      for (i = 1; i <= n; i++) {
+        if (!debian(s[i])) continue
+        if (s[i] ~ /(-security|\/updates)$/) { if (security == "") security = uri }
+        else if (s[i] !~ /-(updates|backports)$/) { if (main == "") main = uri }
+      }
+    }
+    function flush(   n, j, u) {
+      if (deb && enabled) { n = split(uris, u, /[ \t]+/); for (j = 1; j <= n; j++) consider(u[j], suites) }
+      deb = 0; enabled = 1; uris = ""; suites = ""
+    }
+    FNR == 1 { flush(); deb822 = (FILENAME ~ /\.sources$/) }
+    deb822 && /^[ \t]*$/ { flush(); next }
+    deb822 && /^Types:/ { deb = ($0 ~ /[ \t]deb([ \t]|$)/) }
+    deb822 && /^Enabled:[ \t]*no/ { enabled = 0 }
+    deb822 && /^URIs:/ { uris = $0; sub(/^URIs:[ \t]*/, "", uris) }
+    deb822 && /^Suites:/ { suites = $0; sub(/^Suites:[ \t]*/, "", suites) }
+    !deb822 && /^[ \t]*deb[ \t]/ {
+      line = $0; sub(/#.*/, "", line); gsub(/\[[^]]*\]/, "", line)
+      n = split(line, f, /[ \t]+/); k = 0
+      for (i = 1; i <= n; i++) if (f[i] != "") g[++k] = f[i]
+      if (k >= 3) consider(g[2], g[3])
+    }
+    END { flush(); printf "%s %s\n", (main == "" ? "-" : main), (security == "" ? "-" : security) }
+  ' "${files[@]}"
+}
+
+read -r host_main host_security < <(host_apt_archives)
+[ "$host_main" = "-" ] && host_main=http://deb.debian.org/debian
+[ "$host_security" = "-" ] && host_security=http://deb.debian.org/debian-security
+mirror=${C1M_DEBIAN_MIRROR:-$host_main}
+security_mirror=${C1M_DEBIAN_SECURITY_MIRROR:-$host_security}
+host_proxy=""
+if command -v apt-config >/dev/null; then
+  eval "$(apt-config shell host_proxy Acquire::http::Proxy)"
+fi
+proxy=${C1M_APT_PROXY-$host_proxy}
+[ "$proxy" = DIRECT ] && proxy=""
+
+if [ "${1:-}" = --apt-settings ]; then
+  printf 'mirror=%s\nsecurity_mirror=%s\nproxy=%s\n' "$mirror" "$security_mirror" "$proxy"
+  exit 0
+fi
+# debootstrap fetches with wget, which reads http_proxy.
+[ -z "$proxy" ] || export http_proxy=$proxy
+
+out=${1:?usage: build-box.sh OUTPUT.box}
 
 [ "$(id -u)" = 0 ] || { log "must run as root (debootstrap and chroot)"; exit 1; }
 command -v debootstrap >/dev/null || { log "debootstrap is missing: apt-get install debootstrap"; exit 1; }
@@ -58,9 +128,13 @@ mount --bind /dev/pts "$rootfs/dev/pts"
 cat >"$rootfs/etc/apt/sources.list" <<EOF
 deb $mirror $suite main
 deb $mirror $suite-updates main
-deb ${C1M_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security} $suite-security main
+deb $security_mirror $suite-security main
 EOF
 cp /etc/resolv.conf "$rootfs/etc/resolv.conf" 2>/dev/null || true
+# The host's proxy for this build only: the box keeps no trace of it.
+if [ -n "$proxy" ]; then
+  printf 'Acquire::http::Proxy "%s";\n' "$proxy" >"$rootfs/etc/apt/apt.conf.d/01c1m-build-proxy"
+fi
 
 log "installing openjdk-17-jre-headless and libnss-myhostname in the chroot"
 chroot "$rootfs" /usr/bin/env DEBIAN_FRONTEND=noninteractive LC_ALL=C sh -c '
@@ -70,6 +144,7 @@ chroot "$rootfs" /usr/bin/env DEBIAN_FRONTEND=noninteractive LC_ALL=C sh -c '
   apt-get clean
   rm -rf /var/lib/apt/lists/*
 ' >"$work/chroot.log" 2>&1 || { tail -n 30 "$work/chroot.log" >&2; exit 1; }
+rm -f "$rootfs/etc/apt/apt.conf.d/01c1m-build-proxy"
 
 log "configuring users, ssh and network"
 chroot "$rootfs" /bin/sh -c '
