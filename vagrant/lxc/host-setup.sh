@@ -12,7 +12,9 @@
 # 3. A bridge for the private network (C1M_LXC_BRIDGE with C1M_LXC_BRIDGE_ADDRESS), which the
 #    containers' second NIC joins with a static address.
 # 4. lxcfs, when installed and not running, so /proc/meminfo in a container shows its memory limit.
-# 5. The Debian 12 box (C1M_LXC_BOX_FILE), built with build-box.sh when the file is missing.
+# 5. The Debian 12 box (C1M_LXC_BOX_FILE), built with build-box.sh when the file is missing, and
+#    added to Vagrant as C1M_LXC_BOX_NAME, once, under this script's lock: a provider that brings the
+#    machines up in parallel then finds it there instead of each machine adding it at once.
 #
 # Environment (the Vagrantfile passes its settings):
 #   C1M_HOST_CONNECTIONS     connections the lab must carry in all (default 1000000)
@@ -21,6 +23,9 @@
 #   C1M_LXC_BOX_FILE         box file to build if missing (default: none, skip)
 #   C1M_LXC_BOX_STORE        the box's folder in Vagrant's box store: when it holds the box already,
 #                            no file is needed and none is built
+#   C1M_LXC_BOX_NAME         the box's name in Vagrant (default: none, the box is not added)
+#   C1M_VAGRANT_HOME         Vagrant's home to add it to (default: VAGRANT_HOME, or ~/.vagrant.d of
+#                            the user who ran sudo)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,11 +34,12 @@ bridge=${C1M_LXC_BRIDGE:-c1mbr0}
 bridge_address=${C1M_LXC_BRIDGE_ADDRESS:-192.168.56.1/24}
 box_file=${C1M_LXC_BOX_FILE:-}
 box_store=${C1M_LXC_BOX_STORE:-}
+box_name=${C1M_LXC_BOX_NAME:-}
 log() { printf '[lxc-host-setup] %s\n' "$*" >&2; }
 
 [ "$(id -u)" = 0 ] || { log "run as root (sudo $0)"; exit 1; }
 for tool in lxc-create ip; do
-  command -v "$tool" >/dev/null || { log "$tool is missing: apt-get install lxc iproute2 (tests/lab/install-deps.sh)"; exit 1; }
+  command -v "$tool" >/dev/null || { log "$tool is missing: bash install-deps.sh"; exit 1; }
 done
 
 exec 9>/run/c1m-lxc-host-setup.lock
@@ -151,5 +157,17 @@ elif [ -n "$box_file" ] && [ ! -s "$box_file" ]; then
   "$here/build-box.sh" "$box_file"
   # Boxes of earlier builders are stale now: drop their files (vagrant box prune drops the rest).
   find "$(dirname "$box_file")" -maxdepth 1 -name 'c1m-debian12-lxc-*.box' ! -name "$(basename "$box_file")" -delete
+fi
+if [ -n "$box_name" ] && [ -n "$box_store" ] && [ -s "$box_file" ] \
+   && ! compgen -G "$box_store/*/lxc/metadata.json" >/dev/null; then
+  # As the user who runs Vagrant (the box store is theirs), outside any project (no Vagrantfile is
+  # read), under this script's lock (fd 9 stays with this shell, not with vagrant).
+  as_user=()
+  if [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then as_user=(sudo -u "$SUDO_USER" -H); fi
+  log "adding the box $box_name to Vagrant"
+  (cd / && "${as_user[@]}" env -u VAGRANT_CWD -u VAGRANT_VAGRANTFILE \
+     ${C1M_VAGRANT_HOME:+VAGRANT_HOME="$C1M_VAGRANT_HOME"} VAGRANT_CHECKPOINT_DISABLE=1 \
+     vagrant box add --force --name "$box_name" "file://$box_file" 9>&- </dev/null) \
+    || { log "vagrant box add $box_name failed"; exit 1; }
 fi
 log "host ready"
