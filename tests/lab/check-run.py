@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Assertions on the run folder of a lab run that must reach its target (tests/lab/e2e.sh).
 
-  check-run.py baseline RUN_DIR TOTAL PER_CLIENT COUNTS_FILE
-      every connection established and held, none lost, every file of the layout on every host,
-      the doctor with no FAIL, the server's peak equal to the total
-  check-run.py transport RUN_DIR NAME COUNTS_FILE
+  check-run.py baseline RUN_DIR TOTAL CLIENTS COUNTS_FILE
+      TOTAL connections over CLIENTS clients, shares differing by at most one: every connection
+      established and held, none lost, every file of the layout on every host (CLIENTS + 1), the
+      doctor with no FAIL, the server's peak equal to the total, and the report (summary.json,
+      report.md) saying what run.json says
+  check-run.py transport RUN_DIR NAME CLIENTS COUNTS_FILE
       reached, and every jar ran on that transport (none fell back)
 
 Prints ok/FAIL lines; writes "passed failed" to COUNTS_FILE.
@@ -19,16 +21,19 @@ CHECKS = Checks()
 check = CHECKS.check
 
 
-def baseline(run_dir, total, per_client):
+def baseline(run_dir, total, count):
     def here(path):
         return load(os.path.join(run_dir, path))
 
+    # The split the playbook makes (c1m_share): the first total % count clients take one more.
+    want_shares = [total // count + (1 if i < total % count else 0) for i in range(count)]
     run = here("run.json")
     check("run.json: outcome reached", run.get("outcome") == "reached", run.get("outcome_detail") or run)
-    check("run.json: target %d over 3 clients" % total,
-          run.get("target_connections") == total and len(run.get("clients", [])) == 3, run.get("clients"))
-    check("run.json: shares of %d each" % per_client,
-          [c.get("share") for c in run.get("clients", [])] == [per_client] * 3, run.get("clients"))
+    check("run.json: target %d over %d clients" % (total, count),
+          run.get("target_connections") == total and len(run.get("clients", [])) == count, run.get("clients"))
+    check("run.json: shares %s" % "/".join(str(n) for n in sorted(set(want_shares), reverse=True)),
+          [c.get("share") for c in run.get("clients", [])] == want_shares, run.get("clients"))
+    shares = {c.get("host"): c.get("share") for c in run.get("clients", [])}
     for key in ("run_id", "started_at", "finished_at", "scenario", "ports", "connect_rate", "hold", "heartbeat", "server"):
         if key not in run:
             check("run.json has " + key, False)
@@ -36,7 +41,7 @@ def baseline(run_dir, total, per_client):
           and (run.get("scenario_result") or {}).get("wall_hit", "missing") is None, run.get("scenario_result"))
 
     hosts = sorted(os.listdir(os.path.join(run_dir, "hosts"))) if os.path.isdir(os.path.join(run_dir, "hosts")) else []
-    check("a folder per host (4)", len(hosts) == 4, hosts)
+    check("a folder per host (%d)" % (count + 1), len(hosts) == count + 1, hosts)
     common = ["role", "sysctl.txt", "limits.txt", "sockstat.txt", "conntrack.txt", "meminfo.txt", "slabinfo.txt", "facts.json"]
     for host in hosts:
         role = read(os.path.join(run_dir, "hosts", host, "role")).strip()
@@ -57,9 +62,11 @@ def baseline(run_dir, total, per_client):
         check("%s: limits.txt is the running service's" % host, "/proc/" in limits.splitlines()[0], limits.splitlines()[:1])
 
     clients = [h for h in hosts if read(os.path.join(run_dir, "hosts", h, "role")).strip() == "client"]
+    check("the clients' folders are run.json's clients", sorted(clients) == sorted(shares), (clients, sorted(shares)))
     for host in clients:
         s = here("hosts/%s/client-summary.json" % host)
-        check("%s: reached, %d established, none failed" % (host, per_client),
+        per_client = shares.get(host)
+        check("%s: reached, %s established, none failed" % (host, per_client),
               s.get("reached") is True and s.get("established") == per_client and s.get("peak_open") == per_client
               and s.get("failed_total") == 0, {k: s.get(k) for k in ("reached", "established", "peak_open", "failed_total")})
         check("%s: held with none lost or dead" % host, s.get("lost") == 0 and s.get("dead") == 0,
@@ -73,16 +80,31 @@ def baseline(run_dir, total, per_client):
     check("server: peak_open == %d" % total, srv.get("peak_open") == total, srv.get("peak_open"))
     check("server: stopped cleanly", srv.get("state") == "stopped", srv.get("state"))
 
+    # The report says what run.json says.
+    summary = here("summary.json")
+    result, settings = summary.get("result") or {}, summary.get("settings") or {}
+    check("summary.json: reached, target %d, %d established" % (total, total),
+          result.get("reached") is True and result.get("target") == total and result.get("established_total") == total,
+          {k: result.get(k) for k in ("reached", "target", "established_total")})
+    check("summary.json: the same %d clients and shares as run.json" % count,
+          sorted(result.get("established") or {}) == sorted(shares)
+          and {c.get("host"): c.get("share") for c in settings.get("clients") or []} == shares,
+          (result.get("established"), settings.get("clients")))
+    report_md = read(os.path.join(run_dir, "report.md")) or ""
+    check("report.md names every client", all(host in report_md for host in shares), sorted(shares))
+    check("report.html is there", os.path.getsize(os.path.join(run_dir, "report.html")) > 0
+          if os.path.exists(os.path.join(run_dir, "report.html")) else False)
 
-def transport(run_dir, name):
+
+def transport(run_dir, name, count):
     run = load(os.path.join(run_dir, "run.json"))
     check("[%s] run.json: outcome reached, transport %s" % (name, name),
           run.get("outcome") == "reached" and run.get("transport") == name,
           (run.get("outcome"), run.get("transport"), run.get("outcome_detail")))
     summaries = sorted(glob.glob(os.path.join(run_dir, "hosts", "*", "*-summary.json")))
     seen = {path.split(os.sep)[-2]: load(path).get("transport") for path in summaries}
-    check("[%s] every jar ran on %s, none fell back (4 hosts)" % (name, name),
-          len(seen) == 4 and set(seen.values()) == {name}, seen)
+    check("[%s] every jar ran on %s, none fell back (%d hosts)" % (name, name, count + 1),
+          len(seen) == count + 1 and set(seen.values()) == {name}, seen)
 
 
 if __name__ == "__main__":
@@ -91,6 +113,6 @@ if __name__ == "__main__":
         baseline(args[0], int(args[1]), int(args[2]))
         sys.exit(CHECKS.finish("assertions", args[3]))
     if mode == "transport":
-        transport(args[0], args[1])
-        sys.exit(CHECKS.finish(args[1], args[2]))
+        transport(args[0], args[1], int(args[2]))
+        sys.exit(CHECKS.finish(args[1], args[3]))
     sys.exit("check-run.py: unknown mode %r (baseline or transport)" % mode)

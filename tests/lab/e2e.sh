@@ -5,7 +5,9 @@
 #   3. provision (Vagrant's Ansible provisioner), 4. provision again: must report changed=0
 #   5. ansible/run-test.yml with 3 x 5,000 connections (the 20,000 open-files cap per process here),
 #      a short hold with heartbeats
-#   6. assertions on the fetched reports/<run-id>/: every connection established and held, none lost
+#   6. assertions on the fetched reports/<run-id>/: every connection established and held, none lost,
+#      the report saying what run.json says; then the same 15,000 over two clients only (an inventory
+#      the Vagrantfile writes for C1M_CLIENTS=2: the server, client1 and client2), asserted the same way
 #   7. the scenarios on the same containers (tests/lab/e2e-scenarios.sh): nofile and port-range must
 #      hit their walls and name them with the doctor's finding and the fix; conntrack is refused on LXC
 #   8. a short run with c1m_transport=io_uring (where the host's kernel allows io_uring): every jar on
@@ -15,7 +17,7 @@
 #
 # Environment: C1M_E2E_PER_CLIENT (default 5000), C1M_E2E_HOLD (20s), C1M_E2E_HEARTBEAT (5s),
 # C1M_E2E_KEEP=1 keeps the containers (for debugging; then `vagrant destroy -f` yourself),
-# C1M_E2E_SCENARIOS=0 skips stage 7, C1M_E2E_IO_URING=0 stage 8.
+# C1M_E2E_TWO_CLIENTS=0 skips the two-client run, C1M_E2E_SCENARIOS=0 stage 7, C1M_E2E_IO_URING=0 stage 8.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -31,6 +33,7 @@ run_id="e2e-$(date -u +%Y%m%dT%H%M%SZ)"
 keep=${C1M_E2E_KEEP:-0}
 scenarios=${C1M_E2E_SCENARIOS:-1}
 io_uring=${C1M_E2E_IO_URING:-1}
+two_clients=${C1M_E2E_TWO_CLIENTS:-1}
 unset "${!C1M_@}"
 export C1M_SETTINGS_FILE=/dev/null
 export VAGRANT_DEFAULT_PROVIDER=lxc VAGRANT_NO_COLOR=1 VAGRANT_CHECKPOINT_DISABLE=1
@@ -109,9 +112,9 @@ finish() {
 trap finish EXIT
 
 for tool in vagrant lxc-create debootstrap ansible-playbook; do
-  command -v "$tool" >/dev/null || { echo "e2e: $tool is missing; run tests/lab/install-deps.sh" >&2; exit 1; }
+  command -v "$tool" >/dev/null || { echo "e2e: $tool is missing; run bash install-deps.sh" >&2; exit 1; }
 done
-vagrant plugin list 2>/dev/null | grep -q vagrant-lxc || { echo "e2e: the vagrant-lxc plugin is missing; run tests/lab/install-deps.sh" >&2; exit 1; }
+vagrant plugin list 2>/dev/null | grep -q vagrant-lxc || { echo "e2e: the vagrant-lxc plugin is missing; run bash install-deps.sh" >&2; exit 1; }
 
 # Leftovers of an interrupted run would make `vagrant up` reuse half-made machines.
 if [ -d .vagrant/machines ]; then
@@ -158,8 +161,22 @@ stage "run-test.yml (${clients} x ${per_client}, hold ${hold})" ansible-playbook
 
 # 6. What the run folder says.
 say "assertions on reports/${run_id}"
-/usr/bin/python3 tests/lab/check-run.py baseline "reports/${run_id}" "$total" "$per_client" "$logdir/counts" || true
+/usr/bin/python3 tests/lab/check-run.py baseline "reports/${run_id}" "$total" "$clients" "$logdir/counts" || true
 add_counts "$logdir/counts" "baseline"
+
+# 6b. Nothing assumes four machines: the same total over two of the three clients, with the inventory
+#     the Vagrantfile writes for two clients (same names and addresses).
+if [ "$two_clients" != "0" ]; then
+  two_ini="$logdir/inventory-2-clients.ini"
+  C1M_CLIENTS=2 C1M_INVENTORY="$two_ini" vagrant validate >/dev/null
+  two_id="e2e-2-clients-$(date -u +%Y%m%dT%H%M%SZ)"
+  stage "run-test.yml -i <2 clients> (2 x $((total / 2)))" ansible-playbook -i "$two_ini" ansible/run-test.yml \
+    -e c1m_target_connections="$total" -e c1m_hold=5s -e c1m_heartbeat=1s \
+    -e c1m_label="e2e-lxc-2-clients" -e c1m_run_id="$two_id" -e c1m_poll_interval=3 -e c1m_ramp_timeout=300
+  say "assertions on reports/${two_id} (2 clients)"
+  /usr/bin/python3 tests/lab/check-run.py baseline "reports/${two_id}" "$total" 2 "$logdir/counts-2-clients" || true
+  add_counts "$logdir/counts-2-clients" "2 clients"
+fi
 
 # 7. The scenarios on the same containers: nofile and port-range hit their walls, conntrack is
 #    refused on LXC (tests/lab/e2e-scenarios.sh). C1M_E2E_SCENARIOS=0 skips them.
@@ -176,7 +193,7 @@ if [ "$io_uring" != "0" ] && [ "$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/
     -e c1m_transport=io_uring -e c1m_target_connections=6000 -e c1m_hold=5s -e c1m_heartbeat=1s \
     -e c1m_run_id="$uring_id" -e c1m_poll_interval=3 -e c1m_ramp_timeout=120
   say "assertions on reports/${uring_id}"
-  /usr/bin/python3 tests/lab/check-run.py transport "reports/${uring_id}" io_uring "$logdir/counts-io_uring" || true
+  /usr/bin/python3 tests/lab/check-run.py transport "reports/${uring_id}" io_uring "$clients" "$logdir/counts-io_uring" || true
   add_counts "$logdir/counts-io_uring" "io_uring"
 else
   echo "e2e: io_uring run skipped (C1M_E2E_IO_URING=0 or kernel.io_uring_disabled)"

@@ -48,18 +48,21 @@ assert hosts[\"c1m-client5\"][\"ansible_host\"] == \"10.99.0.15\", hosts
 assert hosts[\"c1m-server\"][\"ansible_host\"] == \"10.99.0.10\", hosts
 "'
 for playbook in ansible/*.yml; do
+  [ "$playbook" = ansible/requirements.yml ] && continue
   check "syntax: $playbook" ansible-playbook --syntax-check "$playbook"
 done
+check "ansible/requirements.yml names the collections the roles use" /usr/bin/python3 tests/lab/check-collections.py
 check "ansible-lint --profile production" ansible-lint --profile production --nocolor ansible/
 check "yamllint" yamllint -s -c tests/lab/yamllint.yml ansible/ vagrant/ tests/lab/
-scripts=(vagrant/lxc/*.sh tests/lab/*.sh)
+scripts=(install-deps.sh vagrant/lxc/*.sh tests/*.sh tests/lab/*.sh tests/fresh-host/*.sh .ci/run)
 check "bash -n on the lab's scripts" bash -c 'for f in "$@"; do bash -n "$f" || exit 1; done' _ "${scripts[@]}"
 if command -v shellcheck >/dev/null; then
   check "shellcheck" shellcheck -S warning "${scripts[@]}"
 fi
 check "python: helpers, filters and assertions compile" \
   /usr/bin/python3 -m py_compile ansible/roles/c1m_common/files/c1m-host ansible/filter_plugins/c1m.py \
-  ansible/roles/c1m_kernel/files/c1m-kernel-facts.py tests/lab/labcheck.py tests/lab/check-run.py tests/lab/check-scenario.py
+  ansible/roles/c1m_kernel/files/c1m-kernel-facts.py tests/lab/labcheck.py tests/lab/check-run.py tests/lab/check-scenario.py \
+  tests/lab/check-collections.py
 check "python: filter unit tests" /usr/bin/python3 tests/lab/test_filters.py
 check "metrics port: the server role's default is the jar's (--metrics-port)" bash -c '
   role=$(sed -n "s/^c1m_server_metrics_port: *\([0-9]*\)$/\1/p" ansible/roles/c1m_server/defaults/main.yml)
