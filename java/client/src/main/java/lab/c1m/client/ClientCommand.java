@@ -164,8 +164,8 @@ public final class ClientCommand implements Callable<Integer> {
         if (connectTimeout.isZero()) {
             throw Cli.usage(cmd, "--connect-timeout must be positive, e.g. 10s");
         }
-        if (!heartbeat.isZero() && heartbeat.toMillis() < 100) {
-            throw Cli.usage(cmd, "--heartbeat must be 0 (off) or at least 100ms, got " + Quantities.formatDuration(heartbeat));
+        if (!heartbeat.isZero() && heartbeat.toMillis() < 10) {
+            throw Cli.usage(cmd, "--heartbeat must be 0 (off) or at least 10ms, got " + Quantities.formatDuration(heartbeat));
         }
         if (run.summaryFile != null) {
             // Fail now, not after the ramp, if the summary cannot be written.

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one handler every client connection shares: counts closes (a close the client did not start is a
- * lost connection) and matches heartbeat echoes to their connection by the slot in the frame.
+ * lost connection) and matches heartbeat echoes to their connection by the slot in the frame. It runs on
+ * the channel's own loop, the one that owns the slot (see {@link LoopSlots}).
  */
 @Sharable
 final class ClientHandler extends ChannelInboundHandlerAdapter {
@@ -69,13 +70,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             long now = System.nanoTime();
             while (data.readableBytes() >= HeartbeatFrame.SIZE) {
                 int slot = HeartbeatFrame.readSlot(data);
-                long sentNanos = data.readLong();
-                if (slot < 0 || !table.echoed(slot, now)) {
+                long dueNanos = data.readLong();
+                long writtenNanos = data.readLong();
+                ConnectionTable.Echo echo = slot < 0 ? ConnectionTable.Echo.IGNORED : table.echoed(slot);
+                if (echo == ConnectionTable.Echo.IGNORED) {
                     garbage(ctx);
                     data.skipBytes(data.readableBytes());
                     break;
                 }
-                stats.heartbeatReceived((now - sentNanos) / 1_000);
+                if (echo == ConnectionTable.Echo.RECOVERED) {
+                    stats.recovered();
+                }
+                stats.heartbeatReceived((now - writtenNanos) / 1_000, (now - dueNanos) / 1_000);
             }
             if (data.isReadable()) {
                 partialFrames.put(ctx.channel(), ctx.alloc().buffer(HeartbeatFrame.SIZE).writeBytes(data));

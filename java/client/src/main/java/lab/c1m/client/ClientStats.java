@@ -7,10 +7,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import lab.c1m.common.FailureKind;
 import lab.c1m.common.OpenCounter;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
-/** Counters that event loops update and the reporter reads; the histogram holds heartbeat round trips in microseconds. */
+/**
+ * Counters that event loops update and the reporter reads. Heartbeats are counted as the schedule asked for
+ * them (due), as written (sent, of which late), and as skipped because the client was a whole interval behind
+ * (missed); round trips are timed from when a frame was written and from when it was due.
+ */
 final class ClientStats {
     private final OpenCounter connections = new OpenCounter();
     private final AtomicLongArray failed = new AtomicLongArray(FailureKind.values().length);
@@ -18,12 +20,15 @@ final class ClientStats {
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong dead = new AtomicLong();
     private final AtomicLong stalls = new AtomicLong();
+    private final AtomicLong recovered = new AtomicLong();
+    private final LongAdder heartbeatsDue = new LongAdder();
     private final LongAdder heartbeatsSent = new LongAdder();
+    private final LongAdder heartbeatsLate = new LongAdder();
+    private final LongAdder heartbeatsMissed = new LongAdder();
     private final LongAdder heartbeatsReceived = new LongAdder();
-    private final Recorder roundTrips = new Recorder(3);
-    private final Histogram rampRoundTrips = new Histogram(3);
-    private final Histogram holdRoundTrips = new Histogram(3);
-    private boolean holding;
+    private final Latency roundTrips = new Latency();
+    private final Latency roundTripsFromDue = new Latency();
+    private final Latency scheduleLag = new Latency();
 
     long connected() {
         return connections.opened();
@@ -49,18 +54,37 @@ final class ClientStats {
         stalls.incrementAndGet();
     }
 
-    /** A connection counted dead answered again: it was only late (e.g. queued unaccepted during the ramp). */
+    /** A connection counted dead answered again (e.g. a server that was paused, or an accept queue that drained). */
     void recovered() {
+        dead.decrementAndGet();
+        recovered.incrementAndGet();
+    }
+
+    /** A connection counted dead closed: it is lost now (counted by {@link #closed}), no longer dead. */
+    void deadClosed() {
         dead.decrementAndGet();
     }
 
-    void heartbeatSent() {
+    /** A heartbeat written {@code lagNanos} after it was due; {@code late} when that is past the tolerance. */
+    void heartbeatSent(long lagNanos, boolean late) {
+        heartbeatsDue.increment();
         heartbeatsSent.increment();
+        if (late) {
+            heartbeatsLate.increment();
+        }
+        scheduleLag.record(lagNanos / 1_000);
     }
 
-    void heartbeatReceived(long roundTripMicros) {
+    /** Heartbeats that were due and never written: the client was more than an interval behind its schedule. */
+    void heartbeatsMissed(long n) {
+        heartbeatsDue.add(n);
+        heartbeatsMissed.add(n);
+    }
+
+    void heartbeatReceived(long roundTripMicros, long fromDueMicros) {
         heartbeatsReceived.increment();
-        roundTrips.recordValue(Math.max(0, roundTripMicros));
+        roundTrips.record(roundTripMicros);
+        roundTripsFromDue.record(fromDueMicros);
     }
 
     long established() {
@@ -91,6 +115,11 @@ final class ClientStats {
     /** Times any connection went unanswered for the dead threshold, recovered or not. */
     long stalls() {
         return stalls.get();
+    }
+
+    /** Times a connection counted dead answered again. */
+    long recoveredTotal() {
+        return recovered.get();
     }
 
     long failedTotal() {
@@ -131,33 +160,51 @@ final class ClientStats {
         return worst;
     }
 
+    long heartbeatsDue() {
+        return heartbeatsDue.sum();
+    }
+
     long heartbeatsSent() {
         return heartbeatsSent.sum();
+    }
+
+    long heartbeatsLate() {
+        return heartbeatsLate.sum();
+    }
+
+    long heartbeatsMissed() {
+        return heartbeatsMissed.sum();
     }
 
     long heartbeatsReceived() {
         return heartbeatsReceived.sum();
     }
 
-    /** From now on round trips count as the hold's: steady state, apart from the ramp's accept queues. */
-    synchronized void holdStarted() {
-        rampRoundTrips.add(roundTrips.getIntervalHistogram());
-        holding = true;
+    /** Share of the due heartbeats written on time (neither late nor missed), or null before any was due. */
+    Double scheduleKept() {
+        long due = heartbeatsDue();
+        return due == 0 ? null : Math.max(0, heartbeatsSent() - heartbeatsLate()) / (double) due;
     }
 
-    /** Round trips recorded while ramping. */
-    synchronized Histogram rampRoundTrips() {
-        fold();
-        return rampRoundTrips.copy();
+    /** From now on round trips and lags count as the hold's: steady state, apart from the ramp's accept queues. */
+    void holdStarted() {
+        roundTrips.holdStarted();
+        roundTripsFromDue.holdStarted();
+        scheduleLag.holdStarted();
     }
 
-    /** Round trips recorded while holding. */
-    synchronized Histogram holdRoundTrips() {
-        fold();
-        return holdRoundTrips.copy();
+    /** Round trips from the time a frame was written. */
+    Latency roundTrips() {
+        return roundTrips;
     }
 
-    private void fold() {
-        (holding ? holdRoundTrips : rampRoundTrips).add(roundTrips.getIntervalHistogram());
+    /** Round trips from the time a frame was due: what a client behind its schedule adds shows here. */
+    Latency roundTripsFromDue() {
+        return roundTripsFromDue;
+    }
+
+    /** How long after its due time each heartbeat was written. */
+    Latency scheduleLag() {
+        return scheduleLag;
     }
 }

@@ -117,20 +117,38 @@ final class ClientSummary {
 
     /**
      * Round trips of the hold (steady state) on top, as the headline; the ramp's, which include time spent
-     * in the server's accept queue, below. Before the hold starts the top fields show the ramp's.
+     * in the server's accept queue, below. Before the hold starts the top fields show the ramp's. Round trips
+     * are timed from when a frame was written and, under {@code from_due}, from when it was due, which adds
+     * the client's own lag (coordinated omission); {@code lag} is that lag alone.
      */
     private Map<String, Object> heartbeat() {
-        Histogram hold = stats.holdRoundTrips();
-        Histogram ramp = stats.rampRoundTrips();
-        Histogram headline = hold.getTotalCount() > 0 ? hold : ramp;
+        Histogram hold = stats.roundTrips().hold();
+        Histogram ramp = stats.roundTrips().ramp();
+        boolean holding = hold.getTotalCount() > 0;
+        Histogram headline = holding ? hold : ramp;
         Map<String, Object> hb = new LinkedHashMap<>();
         hb.put("interval_ms", heartbeat.toMillis());
+        hb.put("due", stats.heartbeatsDue());
         hb.put("sent", stats.heartbeatsSent());
+        hb.put("late", stats.heartbeatsLate());
+        hb.put("missed", stats.heartbeatsMissed());
         hb.put("received", stats.heartbeatsReceived());
-        hb.put("phase", headline == hold ? "hold" : "ramp");
+        hb.put("schedule_kept", stats.scheduleKept());
+        hb.put("late_after_ms", heartbeat.isZero() ? null : LoopHeartbeats.lateAfterNanos(heartbeat) / 1e6);
+        hb.put("dead_after_ms", heartbeat.isZero() ? null : LoopHeartbeats.deadAfterNanos(heartbeat) / 1e6);
+        hb.put("recovered", stats.recoveredTotal());
+        hb.put("phase", holding ? "hold" : "ramp");
         percentiles(hb, headline);
         hb.put("histogram_unit", "microseconds");
         hb.put("histogram", encode(headline));
+        Map<String, Object> fromDue = new LinkedHashMap<>();
+        Histogram due = holding ? stats.roundTripsFromDue().hold() : stats.roundTripsFromDue().ramp();
+        percentiles(fromDue, due);
+        fromDue.put("histogram", encode(due));
+        hb.put("from_due", fromDue);
+        Map<String, Object> lag = new LinkedHashMap<>();
+        percentiles(lag, holding ? stats.scheduleLag().hold() : stats.scheduleLag().ramp());
+        hb.put("lag", lag);
         Map<String, Object> rampPart = new LinkedHashMap<>();
         percentiles(rampPart, ramp);
         rampPart.put("histogram", encode(ramp));

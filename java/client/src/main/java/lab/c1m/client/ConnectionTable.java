@@ -1,25 +1,29 @@
 package lab.c1m.client;
 
 import io.netty.channel.Channel;
-import java.util.BitSet;
 
 /**
- * The client's connections by slot, plus the time of each one's last heartbeat echo: two flat arrays,
- * 8 bytes a connection, instead of an object or timer per connection.
+ * The client's connections by slot, and each one's heartbeat state: two flat arrays, 8 bytes a
+ * connection, instead of an object or timer per connection. A slot is read and written only by the
+ * event loop that owns it (see {@link LoopSlots}), so plain arrays need no barrier.
+ *
+ * <p>A slot's state holds whether it is counted dead (the top bit) and the tick of its oldest heartbeat
+ * written and not yet answered (0: none waiting). So "silent" is measured from a heartbeat that was
+ * actually written: one the client was too busy to send never counts against the server.
  */
 final class ConnectionTable {
-    /** Time unit of lastEcho: 100 ms, so an int covers years and a comparison is one subtraction. */
-    static final long TICK_NANOS = 100_000_000L;
+    /** Time unit of the state: 10 ms, so 31 bits cover 248 days and a comparison is one subtraction. */
+    static final long TICK_NANOS = 10_000_000L;
+    private static final int DEAD = 0x8000_0000;
+    private static final int WAITING = 0x7fff_ffff;
 
     private final Channel[] channels;
-    private final int[] lastEchoTick;
-    private final BitSet dead;
+    private final int[] state;
     private final long originNanos;
 
     ConnectionTable(int size, long originNanos) {
         this.channels = new Channel[size];
-        this.lastEchoTick = new int[size];
-        this.dead = new BitSet(size);
+        this.state = new int[size];
         this.originNanos = originNanos;
     }
 
@@ -27,12 +31,13 @@ final class ConnectionTable {
         return channels.length;
     }
 
+    /** Ticks since the origin, from 1, so that 0 can mean "nothing waiting". */
     int tick(long nowNanos) {
-        return (int) ((nowNanos - originNanos) / TICK_NANOS);
+        return (int) ((nowNanos - originNanos) / TICK_NANOS) + 1;
     }
 
-    void put(int slot, Channel channel, long nowNanos) {
-        lastEchoTick[slot] = tick(nowNanos);
+    void put(int slot, Channel channel) {
+        state[slot] = 0;
         channels[slot] = channel;
     }
 
@@ -40,37 +45,52 @@ final class ConnectionTable {
         return channels[slot];
     }
 
-    void clear(int slot) {
+    /** Empties the slot (its connection closed); true when it was counted dead, which it then no longer is. */
+    boolean clear(int slot) {
         channels[slot] = null;
+        boolean wasDead = (state[slot] & DEAD) != 0;
+        state[slot] = 0;
+        return wasDead;
     }
 
-    /** Records an echo; slots outside the table (a corrupt frame) are ignored. */
-    boolean echoed(int slot, long nowNanos) {
-        if (slot < 0 || slot >= lastEchoTick.length) {
-            return false;
+    /** A heartbeat was written: starts the silence clock unless an older one is still unanswered. */
+    void written(int slot, int tick) {
+        if ((state[slot] & WAITING) == 0) {
+            state[slot] |= tick & WAITING;
         }
-        lastEchoTick[slot] = tick(nowNanos);
-        return true;
     }
 
-    int ticksSinceEcho(int slot, long nowNanos) {
-        return tick(nowNanos) - lastEchoTick[slot];
+    /**
+     * The server answered: nothing is waiting any more. Returns {@link Echo#IGNORED} for a slot outside the
+     * table (a corrupt frame), {@link Echo#RECOVERED} when the slot had been counted dead.
+     */
+    Echo echoed(int slot) {
+        if (slot < 0 || slot >= state.length) {
+            return Echo.IGNORED;
+        }
+        boolean wasDead = (state[slot] & DEAD) != 0;
+        state[slot] = 0;
+        return wasDead ? Echo.RECOVERED : Echo.COUNTED;
+    }
+
+    enum Echo { COUNTED, RECOVERED, IGNORED }
+
+    /** Ticks since the oldest unanswered heartbeat was written; 0 when none is waiting. */
+    int silentTicks(int slot, int tick) {
+        int since = state[slot] & WAITING;
+        return since == 0 ? 0 : tick - since;
     }
 
     boolean isDead(int slot) {
-        return dead.get(slot);
+        return (state[slot] & DEAD) != 0;
     }
 
-    void markAlive(int slot) {
-        dead.clear(slot);
-    }
-
-    /** Marks the slot dead; true only the first time, so each dead connection is counted once. Sweeper thread only. */
+    /** Marks the slot dead; true only the first time, so each dead connection is counted once. */
     boolean markDead(int slot) {
-        if (dead.get(slot)) {
+        if ((state[slot] & DEAD) != 0) {
             return false;
         }
-        dead.set(slot);
+        state[slot] |= DEAD;
         return true;
     }
 }

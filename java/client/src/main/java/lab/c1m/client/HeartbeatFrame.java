@@ -4,22 +4,26 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * The 16-byte frame a connection sends and the server echoes: a magic number, the connection's slot
- * and the send time. Carrying the slot and the time in the frame lets one shared handler match every
- * echo to its connection without any per-connection object.
+ * The 24-byte frame a connection sends and the server echoes: a magic number, the connection's slot,
+ * when the schedule wanted it sent (due) and when it was written. Carrying both times lets the echo be
+ * timed from either (the due time counts the client's own lag: coordinated omission), and carrying the
+ * slot lets one shared handler match every echo to its connection without any per-connection object.
  */
 final class HeartbeatFrame {
-    static final int SIZE = 16;
+    static final int SIZE = 24;
     static final int MAGIC = 0xC1A0BEA7;
 
     private HeartbeatFrame() {
     }
 
-    static ByteBuf encode(ByteBufAllocator alloc, int slot, long sentNanos) {
-        return alloc.buffer(SIZE, SIZE).writeInt(MAGIC).writeInt(slot).writeLong(sentNanos);
+    static ByteBuf encode(ByteBufAllocator alloc, int slot, long dueNanos, long writtenNanos) {
+        return alloc.buffer(SIZE, SIZE).writeInt(MAGIC).writeInt(slot).writeLong(dueNanos).writeLong(writtenNanos);
     }
 
-    /** Reads one frame from {@code in}; returns the slot, or -1 when the bytes are not a heartbeat frame. */
+    /**
+     * Reads the slot of one frame from {@code in}, leaving the due and written times to read next; returns -1
+     * (with the rest of the frame skipped) when the bytes are not a heartbeat frame.
+     */
     static int readSlot(ByteBuf in) {
         return in.readInt() == MAGIC ? in.readInt() : skipRest(in);
     }

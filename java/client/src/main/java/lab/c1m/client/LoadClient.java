@@ -9,8 +9,10 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.epoll.EpollChannelOption;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import lab.c1m.common.CompactChannelIds;
 import lab.c1m.common.ExitCodes;
 import lab.c1m.common.FailureKind;
@@ -60,30 +62,26 @@ final class LoadClient {
             bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
         }
 
-        EventLoop control = group.next();
-        CountDownLatch rampDone = new CountDownLatch(1);
+        List<EventLoop> loops = new ArrayList<>();
+        group.forEach(executor -> loops.add((EventLoop) executor));
         ProgressLog progress = new ProgressLog(LoggerFactory.getLogger("progress"), "Established", settings.progressEvery());
-        Ramp ramp = new Ramp(bootstrap, control, settings.plan(), table, stats, settings.ramp(), progress, rampDone::countDown);
-        HeartbeatSweeper sweeper = null;
-        if (!settings.heartbeat().isZero()) {
-            sweeper = new HeartbeatSweeper(control, table, stats, settings.heartbeat());
-            control.execute(sweeper::start);
-            LOG.info("Sending {}", HeartbeatSweeper.describe(settings.heartbeat(), target));
-        }
-        LOG.info("Opening {} connections to {} ({} destination combinations), rate {}, at most {} in flight",
+        Ramps ramps = new Ramps(bootstrap, loops, settings.plan(), table, stats, settings.ramp(), progress);
+        List<LoopHeartbeats> heartbeats = heartbeats(loops, table, target);
+        heartbeats.forEach(LoopHeartbeats::start);
+        LOG.info("Opening {} connections to {} ({} destination combinations) on {} event loops, rate {}, at most {} in flight",
             Quantities.count(target), settings.plan().remote(0).getAddress().getHostAddress(),
-            settings.plan().combinations(),
+            settings.plan().combinations(), loops.size(),
             settings.ramp().ratePerSecond() == 0 ? "unlimited" : settings.ramp().ratePerSecond() + "/s",
             settings.ramp().maxInflight());
-        ramp.start();
+        ramps.start();
 
-        while (!rampDone.await(200, TimeUnit.MILLISECONDS)) {
+        while (!ramps.await(200)) {
             if (stop.requested()) {
-                ramp.stop("stopped by " + stop.reason());
+                ramps.stopAll("stopped by " + stop.reason());
             }
         }
         summary.rampEnded();
-        String stoppedEarly = ramp.stopReason();
+        String stoppedEarly = ramps.stopReason();
         LOG.info("Ramp finished in {}: {} established, {} open, {} failed for good{}",
             Quantities.seconds((long) (summary.rampSeconds() * 1e9)), Quantities.count(stats.established()),
             Quantities.count(stats.open()), Quantities.count(stats.failedTotal()),
@@ -94,13 +92,32 @@ final class LoadClient {
             held = hold(stop);
         }
         closing = true;
-        if (sweeper != null) {
-            control.execute(sweeper::stop);
-        }
+        heartbeats.forEach(LoopHeartbeats::stop);
         long openAtEnd = stats.open();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(60, TimeUnit.SECONDS);
         LOG.info("Closed {} connections", Quantities.count(openAtEnd));
         return verdict(stop, stoppedEarly, held);
+    }
+
+    /** One heartbeat schedule per loop, their beats interleaved; none when heartbeats are off. */
+    private List<LoopHeartbeats> heartbeats(List<EventLoop> loops, ConnectionTable table, int target) {
+        Duration interval = settings.heartbeat();
+        if (interval.isZero()) {
+            return List.of();
+        }
+        LOG.info("Sending a heartbeat every {} on each of {} connections ({}/s), each event loop beating its own",
+            Quantities.formatDuration(interval), Quantities.count(target),
+            Quantities.count(Math.round(target * 1e9 / interval.toNanos())));
+        BehindWarning behind = new BehindWarning(target, interval, loops.size());
+        AtomicBoolean deadLogged = new AtomicBoolean();
+        long origin = System.nanoTime() + interval.toNanos() / 10;
+        long slotGap = interval.toNanos() / Math.max(1, target);
+        List<LoopHeartbeats> all = new ArrayList<>();
+        for (int i = 0; i < loops.size(); i++) {
+            all.add(new LoopHeartbeats(loops.get(i), LoopSlots.of(i, loops.size(), target), table, stats, interval,
+                origin + slotGap * i, behind, deadLogged));
+        }
+        return all;
     }
 
     /** The channel, its id and its options; run() adds the handler. */
@@ -159,8 +176,8 @@ final class LoadClient {
             append(why, Quantities.count(stats.lost()) + " connections closed by the peer (lost)");
         }
         if (stats.dead() > 0) {
-            append(why, Quantities.count(stats.dead()) + " connections dead at the end (no heartbeat echo for "
-                + HeartbeatSweeper.DEAD_AFTER_INTERVALS + " intervals)");
+            append(why, Quantities.count(stats.dead()) + " connections dead at the end (a written heartbeat unanswered for "
+                + Quantities.seconds(LoopHeartbeats.deadAfterNanos(settings.heartbeat())) + ")");
         }
         boolean holdCut = summary.reached() && !settings.hold().isZero() && held.compareTo(settings.hold()) < 0;
         if (holdCut && stop.requested()) {

@@ -7,8 +7,6 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import lab.c1m.common.FailureKind;
@@ -18,8 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens the target's connections at a controlled pace: at most {@code rate} new connects a second and
- * {@code maxInflight} pending, retrying failures with backoff. All its state lives on one event loop.
+ * Opens one event loop's share of the connections (its {@link LoopSlots}) at a controlled pace: at most
+ * {@code rate} new connects a second and {@code maxInflight} pending, retrying failures with backoff. The
+ * channels it opens are registered on its own loop, so every step of a connect, and the slot's table entry,
+ * stay on one thread. {@link Ramps} runs one per loop and sums them up.
  */
 final class Ramp {
     private static final Logger LOG = LoggerFactory.getLogger(Ramp.class);
@@ -27,70 +27,89 @@ final class Ramp {
 
     record Settings(int target, long ratePerSecond, int maxInflight, int retries, long maxFailures,
                     long connectTimeoutNanos) {
+        /** This loop's part of the rate and of the in-flight window. */
+        Settings share(int loop, int loops) {
+            return new Settings(target, part(ratePerSecond, loop, loops), (int) Math.max(1, part(maxInflight, loop, loops)),
+                retries, maxFailures, connectTimeoutNanos);
+        }
+
+        private static long part(long total, int index, int parts) {
+            return total / parts + (index < total % parts ? 1 : 0);
+        }
     }
 
     /** A connect in flight and when it times out; all share one timeout, so they expire in FIFO order. */
     private record Pending(ChannelFuture future, long deadlineNanos) {
     }
 
+    /** What the loops' ramps share: the failure limit, the first line of each kind, the stop and the end. */
+    interface Group {
+        /** Counts a connection given up; returns the total over all loops. */
+        long failedForGood();
+
+        /** True for the first failure of this kind on any loop. */
+        boolean firstOf(FailureKind kind);
+
+        /** Stops every loop's ramp. */
+        void stopAll(String reason);
+
+        /** This loop's ramp is done. */
+        void done();
+    }
+
     private final Bootstrap bootstrap;
     private final EventLoop loop;
+    private final LoopSlots slots;
     private final ConnectionPlan plan;
     private final ConnectionTable table;
     private final ClientStats stats;
     private final Settings settings;
     private final ProgressLog progress;
-    private final Runnable onDone;
+    private final Group group;
 
     private final byte[] attempts;
     private final ArrayDeque<Integer> retryQueue = new ArrayDeque<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private final Set<FailureKind> kindsSeen = EnumSet.noneOf(FailureKind.class);
     private RateLimiter limiter;
     private ScheduledFuture<?> ticker;
-    private int nextSlot;
+    private int nextIndex;
     private int inflight;
     private int waitingRetries;
     private int resolved;
-    private long failedForGood;
     private boolean stopped;
     private boolean done;
-    private String stopReason;
 
-    Ramp(Bootstrap bootstrap, EventLoop loop, ConnectionPlan plan, ConnectionTable table, ClientStats stats,
-         Settings settings, ProgressLog progress, Runnable onDone) {
+    /** {@code bootstrap} must register its channels on {@code loop} (see {@link Bootstrap#clone(io.netty.channel.EventLoopGroup)}). */
+    Ramp(Bootstrap bootstrap, EventLoop loop, LoopSlots slots, ConnectionPlan plan, ConnectionTable table,
+         ClientStats stats, Settings settings, ProgressLog progress, Group group) {
         this.bootstrap = bootstrap;
         this.loop = loop;
+        this.slots = slots;
         this.plan = plan;
         this.table = table;
         this.stats = stats;
         this.settings = settings;
         this.progress = progress;
-        this.onDone = onDone;
-        this.attempts = new byte[settings.target()];
+        this.group = group;
+        this.attempts = new byte[slots.count()];
     }
 
     void start() {
         loop.execute(() -> {
             limiter = new RateLimiter(settings.ratePerSecond(), System.nanoTime());
             ticker = loop.scheduleAtFixedRate(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            checkDone();
         });
     }
 
     /** Stops opening connections; those in flight finish, then the ramp reports done. Any thread. */
-    void stop(String reason) {
-        loop.execute(() -> stopNow(reason));
+    void stop() {
+        loop.execute(this::stopNow);
     }
 
-    /** Why the ramp stopped early, or null when it ran to the end. Read after done. */
-    String stopReason() {
-        return stopReason;
-    }
-
-    private void stopNow(String reason) {
+    private void stopNow() {
         if (!stopped) {
             stopped = true;
-            stopReason = reason;
             retryQueue.clear();
             checkDone();
         }
@@ -101,7 +120,7 @@ final class Ramp {
         if (stopped) {
             return;
         }
-        int fresh = settings.target() - nextSlot;
+        int fresh = slots.count() - nextIndex;
         int wanted = Math.min(settings.maxInflight() - inflight, fresh + retryQueue.size());
         if (wanted <= 0) {
             return;
@@ -109,7 +128,7 @@ final class Ramp {
         int granted = limiter.take(wanted, System.nanoTime());
         for (int i = 0; i < granted; i++) {
             Integer retry = retryQueue.poll();
-            connect(retry != null ? retry : nextSlot++);
+            connect(retry != null ? retry : nextIndex++);
         }
     }
 
@@ -130,41 +149,39 @@ final class Ramp {
         }
     }
 
-    private void connect(int slot) {
+    private void connect(int index) {
         inflight++;
-        attempts[slot]++;
+        attempts[index]++;
+        int slot = slots.slot(index);
         InetSocketAddress local = plan.local(slot);
         ChannelFuture f = local == null ? bootstrap.connect(plan.remote(slot)) : bootstrap.connect(plan.remote(slot), local);
-        if (!f.isDone()) {
-            pending.add(new Pending(f, System.nanoTime() + settings.connectTimeoutNanos()));
+        if (f.isDone()) {
+            connected(index, f);
+            return;
         }
-        f.addListener((ChannelFuture done) -> {
-            if (loop.inEventLoop()) {
-                connected(slot, done);
-            } else {
-                loop.execute(() -> connected(slot, done));
-            }
-        });
+        pending.add(new Pending(f, System.nanoTime() + settings.connectTimeoutNanos()));
+        // The channel is on this loop, so its listener runs here: no hand-off.
+        f.addListener((ChannelFuture done) -> connected(index, done));
     }
 
-    private void connected(int slot, ChannelFuture f) {
+    private void connected(int index, ChannelFuture f) {
         inflight--;
         if (f.isSuccess()) {
-            table.put(slot, f.channel(), System.nanoTime());
+            table.put(slots.slot(index), f.channel());
             resolved++;
             progress.reached(stats.connected(), stats.open());
         } else {
-            failed(slot, f.cause());
+            failed(index, f.cause());
         }
         checkDone();
     }
 
-    private void failed(int slot, Throwable cause) {
+    private void failed(int index, Throwable cause) {
         FailureKind kind = FailureKind.classify(cause);
-        boolean retry = !stopped && attempts[slot] <= settings.retries();
+        boolean retry = !stopped && attempts[index] <= settings.retries();
         stats.connectFailed(kind, !retry);
-        if (kindsSeen.add(kind)) {
-            LOG.warn("First {} connecting to {}: {}. {}. Fix: {}", kind, plan.remote(slot), cause.getMessage(),
+        if (group.firstOf(kind)) {
+            LOG.warn("First {} connecting to {}: {}. {}. Fix: {}", kind, plan.remote(slots.slot(index)), cause.getMessage(),
                 kind.meaning(), kind.fix());
         }
         if (retry) {
@@ -172,28 +189,28 @@ final class Ramp {
             loop.schedule(() -> {
                 waitingRetries--;
                 if (!stopped) {
-                    retryQueue.add(slot);
+                    retryQueue.add(index);
                 }
                 checkDone();
-            }, Backoff.delayMillis(attempts[slot]), TimeUnit.MILLISECONDS);
+            }, Backoff.delayMillis(attempts[index]), TimeUnit.MILLISECONDS);
             return;
         }
         resolved++;
-        failedForGood++;
+        long failedForGood = group.failedForGood();
         if (settings.maxFailures() > 0 && failedForGood >= settings.maxFailures()) {
-            stopNow(Quantities.count(failedForGood) + " connections failed for good (mostly " + stats.dominantFailure()
+            group.stopAll(Quantities.count(failedForGood) + " connections failed for good (mostly " + stats.dominantFailure()
                 + "), the limit set by --max-failures: the target cannot be reached this way");
         }
     }
 
     private void checkDone() {
-        boolean finished = resolved == settings.target() || (stopped && inflight == 0 && waitingRetries == 0);
+        boolean finished = resolved == slots.count() || (stopped && inflight == 0 && waitingRetries == 0);
         if (finished && !done) {
             done = true;
             if (ticker != null) {
                 ticker.cancel(false);
             }
-            onDone.run();
+            group.done();
         }
     }
 }

@@ -28,14 +28,14 @@ class ClientSummaryTest {
         for (int i = 0; i < 4; i++) {
             stats.connected();
         }
-        stats.heartbeatSent();
-        stats.heartbeatReceived(5_000);
+        stats.heartbeatSent(0, false);
+        stats.heartbeatReceived(5_000, 5_000);
         stats.holdStarted();
         for (int i = 0; i < 99; i++) {
-            stats.heartbeatSent();
-            stats.heartbeatReceived(200 + i);
+            stats.heartbeatSent(1_000_000, false);
+            stats.heartbeatReceived(200 + i, 1_200 + i);
         }
-        stats.heartbeatReceived(40_000);
+        stats.heartbeatReceived(40_000, 40_000);
         Map<String, Object> m = summary(stats, 4).toMap();
         assertEquals(true, m.get("reached"));
         assertEquals(4L, m.get("peak_open"));
@@ -50,11 +50,55 @@ class ClientSummaryTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> ramp = (Map<String, Object>) hb.get("ramp");
         assertEquals(1L, ramp.get("count"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fromDue = (Map<String, Object>) hb.get("from_due");
+        assertTrue((double) fromDue.get("p50_ms") > 1.19 && (double) fromDue.get("p50_ms") < 1.31,
+            "from the due time, the client's 1 ms lag shows: " + fromDue.get("p50_ms"));
+        assertEquals(1.0, hb.get("schedule_kept"));
 
         Histogram decoded = Histogram.decodeFromCompressedByteBuffer(
             ByteBuffer.wrap(Base64.getDecoder().decode((String) hb.get("histogram"))), 0);
         assertEquals(100, decoded.getTotalCount(), "the encoded histogram is the hold's, exactly");
         assertTrue(Json.write(m).contains("\"connect_errors\""));
+    }
+
+    @Test
+    void lateAndMissedHeartbeatsLowerTheScheduleKeptAndNeverCountAsDead() {
+        ClientStats stats = new ClientStats();
+        stats.connected();
+        for (int i = 0; i < 90; i++) {
+            stats.heartbeatSent(1_000_000, false);
+        }
+        for (int i = 0; i < 5; i++) {
+            stats.heartbeatSent(400_000_000, true);
+        }
+        stats.heartbeatsMissed(5);
+        Map<String, Object> m = summary(stats, 1).toMap();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> hb = (Map<String, Object>) m.get("heartbeat");
+        assertEquals(100L, hb.get("due"));
+        assertEquals(95L, hb.get("sent"));
+        assertEquals(5L, hb.get("late"));
+        assertEquals(5L, hb.get("missed"));
+        assertEquals(0.9, (double) hb.get("schedule_kept"), 1e-9);
+        assertEquals(0L, m.get("dead"));
+        assertEquals(0L, m.get("heartbeat_stalls"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> lag = (Map<String, Object>) hb.get("lag");
+        assertTrue((double) lag.get("max_ms") >= 399, "lag " + lag);
+    }
+
+    @Test
+    void aDeadConnectionThatRecoversOrClosesIsNoLongerDead() {
+        ClientStats stats = new ClientStats();
+        stats.markedDead();
+        stats.markedDead();
+        stats.recovered();
+        stats.deadClosed();
+        Map<String, Object> m = summary(stats, 1).toMap();
+        assertEquals(0L, m.get("dead"));
+        assertEquals(2L, m.get("heartbeat_stalls"));
+        assertEquals(1L, ((Map<?, ?>) m.get("heartbeat")).get("recovered"));
     }
 
     @Test

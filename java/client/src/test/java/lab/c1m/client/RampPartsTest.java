@@ -78,26 +78,81 @@ class RampPartsTest {
     }
 
     @Test
-    void heartbeatFramesCarryTheSlotAndRejectGarbage() {
-        ByteBuf frame = HeartbeatFrame.encode(UnpooledByteBufAllocator.DEFAULT, 4242, 123_456_789L);
+    void heartbeatFramesCarryTheSlotBothTimesAndRejectGarbage() {
+        ByteBuf frame = HeartbeatFrame.encode(UnpooledByteBufAllocator.DEFAULT, 4242, 123_456_789L, 123_999_999L);
         assertEquals(HeartbeatFrame.SIZE, frame.readableBytes());
         assertEquals(4242, HeartbeatFrame.readSlot(frame));
-        assertEquals(123_456_789L, frame.readLong());
+        assertEquals(123_456_789L, frame.readLong(), "due");
+        assertEquals(123_999_999L, frame.readLong(), "written");
         frame.release();
-        ByteBuf garbage = UnpooledByteBufAllocator.DEFAULT.buffer().writeBytes("GET / HTTP/1.1\r\n".getBytes());
+        ByteBuf garbage = UnpooledByteBufAllocator.DEFAULT.buffer().writeBytes("GET / HTTP/1.1\r\nHost: x\r\n".getBytes());
         assertEquals(-1, HeartbeatFrame.readSlot(garbage));
+        assertEquals(25 - HeartbeatFrame.SIZE, garbage.readableBytes(), "the whole frame is skipped");
         garbage.release();
     }
 
     @Test
-    void theTableCountsEachDeadConnectionOnce() {
+    void silenceCountsFromTheOldestUnansweredWrittenHeartbeat() {
         ConnectionTable t = new ConnectionTable(10, 0);
-        t.put(3, null, 0);
-        assertEquals(30, t.ticksSinceEcho(3, 3 * SECOND));
-        assertTrue(t.echoed(3, 3 * SECOND));
-        assertEquals(0, t.ticksSinceEcho(3, 3 * SECOND));
-        assertTrue(!t.echoed(10, 0) && !t.echoed(-1, 0), "slots outside the table are ignored");
+        t.put(3, null);
+        int start = t.tick(0);
+        assertEquals(0, t.silentTicks(3, start + 500), "nothing written: never silent, however long");
+        t.written(3, start + 100);
+        t.written(3, start + 200);
+        assertEquals(400, t.silentTicks(3, start + 500), "from the first unanswered one");
+        assertEquals(ConnectionTable.Echo.COUNTED, t.echoed(3));
+        assertEquals(0, t.silentTicks(3, start + 600));
+        assertEquals(ConnectionTable.Echo.IGNORED, t.echoed(10));
+        assertEquals(ConnectionTable.Echo.IGNORED, t.echoed(-1));
+    }
+
+    @Test
+    void aDeadConnectionIsCountedOnceAndRecoversOrClosesOnce() {
+        ConnectionTable t = new ConnectionTable(10, 0);
+        t.put(3, null);
+        t.written(3, 5);
         assertTrue(t.markDead(3));
-        assertTrue(!t.markDead(3));
+        assertTrue(!t.markDead(3), "counted once");
+        assertTrue(t.isDead(3));
+        t.written(3, 9);
+        assertEquals(95, t.silentTicks(3, 100), "a dead slot keeps its silence clock");
+        assertEquals(ConnectionTable.Echo.RECOVERED, t.echoed(3));
+        assertTrue(!t.isDead(3));
+        assertTrue(t.markDead(3));
+        assertTrue(t.clear(3), "a dead slot that closes stops being dead");
+        assertTrue(!t.clear(3));
+    }
+
+    @Test
+    void loopsShareTheSlotsRoundRobinWithNoneLeftOver() {
+        for (int loops : new int[] {1, 2, 3, 7}) {
+            for (int target : new int[] {1, 2, 5, 1000, 1001}) {
+                boolean[] seen = new boolean[target];
+                for (int i = 0; i < loops; i++) {
+                    LoopSlots s = LoopSlots.of(i, loops, target);
+                    for (int k = 0; k < s.count(); k++) {
+                        assertTrue(!seen[s.slot(k)], "slot " + s.slot(k) + " twice");
+                        seen[s.slot(k)] = true;
+                    }
+                }
+                for (int slot = 0; slot < target; slot++) {
+                    assertTrue(seen[slot], loops + " loops, " + target + " slots: slot " + slot + " has no loop");
+                }
+            }
+        }
+    }
+
+    @Test
+    void eachLoopGetsItsPartOfTheRateAndTheWindow() {
+        Ramp.Settings all = new Ramp.Settings(100, 1001, 10, 3, 0, SECOND);
+        long rate = 0;
+        int window = 0;
+        for (int i = 0; i < 3; i++) {
+            rate += all.share(i, 3).ratePerSecond();
+            window += all.share(i, 3).maxInflight();
+        }
+        assertEquals(1001, rate);
+        assertEquals(10, window);
+        assertEquals(1, new Ramp.Settings(100, 0, 1, 3, 0, SECOND).share(1, 2).maxInflight(), "at least one in flight");
     }
 }

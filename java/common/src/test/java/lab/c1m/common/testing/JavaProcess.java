@@ -64,6 +64,14 @@ public final class JavaProcess implements AutoCloseable {
         process.destroyForcibly();
     }
 
+    /** Sends a signal by name (STOP, CONT, ...), as {@code kill -NAME pid}. */
+    public void signal(String name) throws IOException, InterruptedException {
+        int rc = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (rc != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " exited " + rc);
+        }
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

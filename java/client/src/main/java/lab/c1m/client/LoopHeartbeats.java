@@ -1,0 +1,147 @@
+package lab.c1m.client;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import lab.c1m.common.Quantities;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One event loop's heartbeats: every millisecond the loop writes the beats of its own slots that came due, on its
+ * own thread (no hand-off per frame), so heartbeat throughput grows with the loops. Each slot beats once per
+ * interval, at its place in the {@link HeartbeatSchedule}, however often the timer fires.
+ *
+ * <p>A loop that falls behind writes late (late beats are the client's lag, counted and reported, never the
+ * server's failure); a loop a whole interval behind skips ahead and counts the skipped beats as missed. A
+ * connection is dead only when a heartbeat that was written has gone unanswered for
+ * {@link #DEAD_AFTER_INTERVALS} intervals, and at least {@link #DEAD_AFTER_MIN}: a shorter silence is a
+ * pause (a GC, a retransmission, a busy client that has not read its sockets yet), not a dead peer.
+ */
+final class LoopHeartbeats {
+    private static final Logger LOG = LoggerFactory.getLogger(LoopHeartbeats.class);
+    static final int DEAD_AFTER_INTERVALS = 3;
+    static final Duration DEAD_AFTER_MIN = Duration.ofSeconds(2);
+    private static final long PERIOD_MILLIS = 1;
+    /**
+     * Writes per pass. A loop far behind writes one batch a turn and reads its sockets between batches; a
+     * pass that re-queued itself instead would run dozens of times before the loop looked at its reads
+     * again, and the unread echoes would make a starved client call a healthy server dead.
+     */
+    private static final int BATCH = 1024;
+
+    private final EventLoop loop;
+    private final LoopSlots slots;
+    private final ConnectionTable table;
+    private final ClientStats stats;
+    private final HeartbeatSchedule schedule;
+    private final BehindWarning behind;
+    private final AtomicBoolean deadLogged;
+    private final int deadAfterTicks;
+    private final long lateAfterNanos;
+    private ScheduledFuture<?> timer;
+    private long next;
+
+    /**
+     * @param originNanos when the first beat is due; loops pass origins a fraction of a slot apart so that
+     *                    their beats interleave
+     */
+    LoopHeartbeats(EventLoop loop, LoopSlots slots, ConnectionTable table, ClientStats stats, Duration interval,
+                   long originNanos, BehindWarning behind, AtomicBoolean deadLogged) {
+        this.loop = loop;
+        this.slots = slots;
+        this.table = table;
+        this.stats = stats;
+        this.schedule = new HeartbeatSchedule(Math.max(1, slots.count()), interval.toNanos(), originNanos);
+        this.behind = behind;
+        this.deadLogged = deadLogged;
+        this.deadAfterTicks = (int) (deadAfterNanos(interval) / ConnectionTable.TICK_NANOS);
+        this.lateAfterNanos = lateAfterNanos(interval);
+    }
+
+    /** How long a written heartbeat may go unanswered before its connection counts as dead. */
+    static long deadAfterNanos(Duration interval) {
+        return Math.max(DEAD_AFTER_INTERVALS * interval.toNanos(), DEAD_AFTER_MIN.toNanos());
+    }
+
+    /** A beat written later than this after its due time is late: a tenth of the interval, at least two passes. */
+    static long lateAfterNanos(Duration interval) {
+        return Math.max(interval.toNanos() / 10, TimeUnit.MILLISECONDS.toNanos(2 * PERIOD_MILLIS));
+    }
+
+    void start() {
+        if (slots.count() == 0) {
+            return;
+        }
+        loop.execute(() -> timer = loop.scheduleAtFixedRate(this::pass, 0, PERIOD_MILLIS, TimeUnit.MILLISECONDS));
+    }
+
+    void stop() {
+        loop.execute(() -> {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        });
+    }
+
+    /** Writes what came due, at most a batch; runs on the owning loop only. */
+    void pass() {
+        long end = schedule.endAt(System.nanoTime());
+        if (end - next > schedule.slots()) {
+            skip(end - schedule.slots());
+        }
+        for (int budget = BATCH; next < end && budget > 0; budget--) {
+            beat(next++);
+        }
+    }
+
+    /** Skips to {@code to}: a whole interval behind, each connected slot's beats up to there are missed. */
+    private void skip(long to) {
+        long missed = 0;
+        for (long beat = next; beat < to; beat++) {
+            Channel ch = table.get(slots.slot(schedule.index(beat)));
+            if (ch != null && ch.isActive()) {
+                missed++;
+            }
+        }
+        next = to;
+        stats.heartbeatsMissed(missed);
+        behind.missed(missed);
+    }
+
+    private void beat(long beat) {
+        int slot = slots.slot(schedule.index(beat));
+        Channel ch = table.get(slot);
+        if (ch == null) {
+            return; // not connected (yet, or for good): nothing is due
+        }
+        if (!ch.isActive()) {
+            if (table.clear(slot)) {
+                stats.deadClosed();
+            }
+            return;
+        }
+        long now = System.nanoTime();
+        int tick = table.tick(now);
+        if (table.silentTicks(slot, tick) > deadAfterTicks && table.markDead(slot)) {
+            stats.markedDead();
+            if (deadLogged.compareAndSet(false, true)) {
+                LOG.warn("Connection {} got no echo of a heartbeat written {} ago: counted as dead (the first; the summary"
+                    + " counts all). The server stopped answering: paused, overloaded, or a middlebox dropped the flow", ch,
+                    Quantities.seconds((long) deadAfterTicks * ConnectionTable.TICK_NANOS));
+            }
+        }
+        long due = schedule.dueNanos(beat);
+        long lag = now - due;
+        table.written(slot, tick);
+        ch.writeAndFlush(HeartbeatFrame.encode(ch.alloc(), slot, due, now), ch.voidPromise());
+        boolean late = lag > lateAfterNanos;
+        stats.heartbeatSent(lag, late);
+        if (late) {
+            behind.late(lag);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package lab.c1m.client;
+
+import static lab.c1m.common.testing.SummaryReader.excerpt;
+import static lab.c1m.common.testing.SummaryReader.field;
+import static lab.c1m.common.testing.SummaryReader.number;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import lab.c1m.common.ExitCodes;
+import lab.c1m.common.testing.Eventually;
+import lab.c1m.common.testing.JavaProcess;
+import lab.c1m.common.testing.Ports;
+import lab.c1m.server.ServerCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Heartbeats judged honestly, with real processes: a client too starved of CPU to keep its schedule reports
+ * itself late and the server alive; a server that stops answering makes its connections dead, and they recover.
+ */
+class HeartbeatProcessTest {
+    private static final String CLIENT = ClientCommand.class.getName();
+    private static final String SERVER = ServerCommand.class.getName();
+
+    @TempDir
+    Path dir;
+
+    private JavaProcess startServer(List<String> prefix, int base, int ports) throws Exception {
+        int metrics = base + ports;
+        JavaProcess server = JavaProcess.start(dir, prefix, List.of(), SERVER, "--bind", "127.0.0.1", "--ports",
+            base + "-" + (base + ports - 1), "--metrics-port", Integer.toString(metrics), "--summary",
+            dir.resolve("server.json").toString());
+        Eventually.holds(20, () -> {
+            try (var in = URI.create("http://127.0.0.1:" + metrics + "/status").toURL().openStream()) {
+                return new String(in.readAllBytes()).contains("running");
+            } catch (Exception e) {
+                return false;
+            }
+        }, server::stdout);
+        return server;
+    }
+
+    private static boolean hasTaskset() {
+        try {
+            return new ProcessBuilder("taskset", "-c", "0", "true").start().waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void aClientStarvedOfCpuIsLateButNeverCallsTheServerDead() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2 && hasTaskset(), "needs two CPUs and taskset");
+        int base = Ports.freeRun(11);
+        Path summary = dir.resolve("client.json");
+        // The server has its own core; the client one core for 15,000 connections x 20 heartbeats a second.
+        try (JavaProcess s = startServer(List.of("taskset", "-c", "1"), base, 10);
+             JavaProcess c = JavaProcess.start(dir, List.of("taskset", "-c", "0"), List.of(), CLIENT, "--server", "127.0.0.1",
+                 "--ports", base + "-" + (base + 9), "--connections", "15k", "--hold", "8s", "--heartbeat", "50ms",
+                 "--summary", summary.toString(), "--progress-every", "0")) {
+            int code = c.waitFor(180);
+            String why = c.stdout() + excerpt(summary, "heartbeat");
+            assertEquals(ExitCodes.OK, code, why);
+            assertEquals(15_000, number(summary, "established"), why);
+            assertEquals(0, number(summary, "dead"), why);
+            assertEquals(0, number(summary, "heartbeat_stalls"), "late is not silent: " + why);
+            double kept = Double.parseDouble(field(summary, "schedule_kept"));
+            assertTrue(kept < 0.99, "one core cannot keep 300,000 heartbeats a second: kept " + kept);
+            assertTrue(number(summary, "late") + number(summary, "missed") > 0, why);
+            assertTrue(number(summary, "received") >= number(summary, "sent") - 15_000, "every written heartbeat echoed: " + why);
+            assertTrue(c.stdout().contains("this client is behind its own schedule"), c.stdout());
+            assertTrue(c.stdout().contains("Fix: fewer connections per client"), c.stdout());
+            s.terminate();
+            s.waitFor(30);
+        }
+    }
+
+    @Test
+    void aServerThatStopsAnsweringMakesItsConnectionsDeadAndTheyRecover() throws Exception {
+        int base = Ports.freeRun(5);
+        Path summary = dir.resolve("client.json");
+        try (JavaProcess s = startServer(List.of(), base, 4);
+             JavaProcess c = JavaProcess.start(dir, CLIENT, "--server", "127.0.0.1", "--ports", base + "-" + (base + 3),
+                 "--connections", "2000", "--hold", "12s", "--heartbeat", "200ms", "--summary", summary.toString(),
+                 "--progress-every", "0")) {
+            Eventually.holds(60, () -> Files.exists(summary) && field(summary, "state").equals("holding"), c::stdout);
+            Thread.sleep(1_000);
+            s.signal("STOP");
+            // 2 s of silence (at least 3 intervals) make a connection dead; it is seen at its next beat.
+            Eventually.holds(10, () -> number(summary, "dead") == 2000, () -> excerpt(summary, "dead"));
+            s.signal("CONT");
+            Eventually.holds(10, () -> number(summary, "dead") == 0, () -> excerpt(summary, "dead"));
+            assertEquals(ExitCodes.OK, c.waitFor(60), c.stdout());
+            assertEquals(2000, number(summary, "heartbeat_stalls"), excerpt(summary, "heartbeat_stalls"));
+            assertEquals(2000, number(summary, "recovered"), excerpt(summary, "heartbeat"));
+            assertEquals(0, number(summary, "lost"));
+            assertTrue(c.stdout().contains("counted as dead"), c.stdout());
+            s.terminate();
+            s.waitFor(30);
+        }
+    }
+}
