@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The one test command of c1m-lab (README "Testing"; .ci/run calls it):
+# The one test command of c1m-lab (README "Testing"; .ci/run calls it). It sets itself up:
+#   0. the install step: bash install-deps.sh (what the lab, the report and the tests need; quick
+#      when everything is there)
 #   1. the jars: JUnit unit and integration tests on loopback (java/mvnw verify)
 #   2. the report generator: unit tests on recorded runs and a headless-Chromium render test
-#   3. the lab, static: vagrant validate, ansible syntax checks, ansible-lint, yamllint
-#   4. the lab, end to end: four LXC containers, provision twice, run-test.yml, assertions on the report
-# Set C1M_SKIP_E2E=1 to stop after stage 3 (a quick run while developing).
+#   3. the lab, static: vagrant validate, ansible syntax checks, ansible-lint, yamllint, shellcheck
+#   4. a fresh host: the install step in a clean Debian 12 root (debootstrap, cached), and there the
+#      lab's box created with vagrant-lxc's template, the plugin, the playbooks, the JDK, Chromium
+#   5. the lab, end to end: four LXC containers, provision twice, run-test.yml, assertions on the report
+# Skip a stage while developing: C1M_SKIP_INSTALL=1, C1M_SKIP_FRESH_HOST=1, C1M_SKIP_E2E=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,15 +19,19 @@ stage() {
   echo
   echo "=== ${name} ==="
   "$@"
-  timings+=("$(printf '%-28s %4d s' "$name" $((SECONDS - start)))")
+  timings+=("$(printf '%-34s %4d s' "$name" $((SECONDS - start)))")
 }
 
+if [ "${C1M_SKIP_INSTALL:-0}" != "1" ]; then
+  stage "install: install-deps.sh" bash install-deps.sh
+fi
 stage "java: unit + integration" java/mvnw -B -ntp -f java/pom.xml verify
 stage "report: generator tests" bash report/tests/run.sh
-if [ -f tests/lab/static-checks.sh ]; then
-  stage "lab: static checks" bash tests/lab/static-checks.sh
+stage "lab: static checks" bash tests/lab/static-checks.sh
+if [ "${C1M_SKIP_FRESH_HOST:-0}" != "1" ]; then
+  stage "fresh host: install, then the lab" bash tests/fresh-host/run.sh
 fi
-if [ "${C1M_SKIP_E2E:-0}" != "1" ] && [ -f tests/lab/e2e.sh ]; then
+if [ "${C1M_SKIP_E2E:-0}" != "1" ]; then
   stage "lab: end to end (LXC)" bash tests/lab/e2e.sh
 fi
 

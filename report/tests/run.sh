@@ -13,7 +13,7 @@ pick_python() {
       echo "$candidate"; return 0
     fi
   done
-  echo "report tests: no python3 with Jinja2 found; run report/install-deps.sh (apt-get install python3-jinja2)" >&2
+  echo "report tests: no python3 with Jinja2 found; run bash install-deps.sh (apt-get install python3-jinja2)" >&2
   return 1
 }
 

@@ -33,7 +33,7 @@ def chromium(page, *extra):
         shutil.rmtree(profile, ignore_errors=True)
 
 
-@unittest.skipUnless(CHROMIUM, "chromium is not installed (apt-get install chromium, or run report/install-deps.sh)")
+@unittest.skipUnless(CHROMIUM, "chromium is not installed (apt-get install chromium, or run bash install-deps.sh)")
 class RendersInChromium(unittest.TestCase):
     def render(self, scratch):
         summary, paths = build(scratch.path)

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Install everything c1m-lab needs on a Debian 12 host, from a bare system (idempotent, quiet,
+# non-interactive; as root, or with sudo): the LXC lab (`vagrant up --provider=lxc`), the controller
+# (Ansible, the JDK that builds the jars, the report with Chromium) and the tests (`bash tests/run-all.sh`
+# calls this itself). tests/fresh-host/ runs it in a clean Debian 12 root and checks the lab works there.
+# For VirtualBox or libvirt, install the hypervisor and its Vagrant plugin yourself.
+#
+# Each package with what needs it (apt's --no-install-recommends: nothing comes unasked):
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(
+  # Vagrant and its LXC provider; bsdtar unpacks boxes, curl fetches them (vagrant's own depends)
+  vagrant vagrant-lxc libarchive-tools curl
+  # LXC; lxc-templates has /usr/share/lxc/config/debian.common.conf, which the box's lxc-config
+  # includes (lxc only recommends it); lxc-net's NAT bridge needs dnsmasq and iptables or nft;
+  # lxcfs shows each container its own /proc/meminfo
+  lxc lxc-templates lxcfs dnsmasq-base iptables nftables
+  # vagrant/lxc/host-setup.sh: ip, sysctl, modprobe, flock
+  iproute2 procps kmod util-linux
+  # vagrant/lxc/build-box.sh: debootstrap and Debian's keys to check what it downloads
+  debootstrap debian-archive-keyring
+  # the controller: Ansible (with the ansible.posix and community.general collections), SSH, sudo
+  ansible openssh-client sudo rsync python3 python3-jinja2
+  # the jars: a JDK 17; java/mvnw fetches Maven over HTTPS (curl, ca-certificates) and unpacks it
+  openjdk-17-jdk-headless ca-certificates unzip
+  # the report's render test and screenshots: headless Chromium and a font
+  chromium fonts-dejavu-core
+  # the tests: the lab's static checks
+  ansible-lint yamllint shellcheck
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+echo "install-deps: installing ${missing[*]}"
+# Another apt run (a parallel install step) may hold the lock for a while: wait for it.
+$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+  --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
