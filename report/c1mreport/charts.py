@@ -130,6 +130,58 @@ def heartbeat_chart(summary, curves):
             "y": "ms", "xs": xs, "series": lines, "log_y": True}
 
 
+def _window_chart(run, summary, start, grid, chart_id, title, lines_of, note_lines=()):
+    """A chart of the clients' 10 s heartbeat windows: one point per filled timeline row, on its own x values
+    (the rows' times since the load start; each point covers the 10 s before it). The grid's first and last
+    times are added, without values, so the time axis spans the same run as the other charts."""
+    heartbeat = summary["result"]["heartbeat"]
+    windows = heartbeat.get("windows") or {}
+    if not heartbeat["enabled"] or not windows or start is None:
+        return None
+    order = [c.name for c in run.clients]
+    names = [n for n in order if n in windows] + sorted(n for n in windows if n not in order)
+    times = {name: [round(parse_time(w["time"]) - start, 1) for w in windows[name]] for name in names}
+    xs = sorted(set(t for ts in times.values() for t in ts) | set(grid[:1] + grid[-1:]))
+    lines = []
+    for name in names:
+        index = order.index(name) if name in order else len(order) + names.index(name)
+        for label, column, dash, width in lines_of:
+            by_time = dict(zip(times[name], (w.get(column) for w in windows[name])))
+            values = [by_time.get(x) for x in xs]
+            if any(v is not None for v in values):
+                line = _line("%s %s" % (name, label), values, _client_color(index), dash=dash, width=width, points=True)
+                line["span"] = True  # the clients' rows fall at different times: join each client's own points
+                lines.append(line)
+    if not lines:
+        return None
+    for label, value, color in note_lines:
+        if value is not None:
+            lines.append(_line(label, [value] * len(xs), color, dash=[6, 4], width=1))
+    return {"id": chart_id, "title": title, "x": "elapsed", "y": "ms", "xs": xs, "series": lines}
+
+
+def round_trip_over_time_chart(run, summary, start, grid):
+    chart = _window_chart(run, summary, start, grid, "chart-heartbeat-time",
+                          "Heartbeat round trip over time (p50 / p99 of each 10 s, from written and from due)",
+                          [("p50 written", "rtt_p50_ms", None, 1), ("p99 written", "rtt_p99_ms", None, 2.5),
+                           ("p50 from due", "rtt_due_p50_ms", [2, 3], 1),
+                           ("p99 from due", "rtt_due_p99_ms", [6, 3], 2.5)])
+    if chart:
+        chart["log_y"] = True
+        for line in chart["series"]:  # a log axis has no zero: 1 µs, the histograms' resolution, stands for it
+            line["values"] = [None if v is None else max(v, 0.001) for v in line["values"]]
+    return chart
+
+
+def schedule_lag_chart(run, summary, start, grid):
+    schedule = summary["result"]["heartbeat"].get("schedule") or {}
+    late_after = schedule.get("late_after_ms")
+    return _window_chart(run, summary, start, grid, "chart-heartbeat-lag",
+                         "Heartbeat schedule lag over time (p50 / p99 of each 10 s): the client's own lag",
+                         [("lag p50", "lag_p50_ms", None, 1), ("lag p99", "lag_p99_ms", None, 2.5)],
+                         [("late after %g ms" % late_after if late_after else "late", late_after, FAIL_COLOR)])
+
+
 def build_charts(run, summary, curves):
     start = series.load_start(run)
     grid = series.make_grid(run, start)
@@ -139,6 +191,9 @@ def build_charts(run, summary, curves):
     heartbeat = heartbeat_chart(summary, curves)
     if heartbeat:
         charts.append(heartbeat)
+    for chart in (round_trip_over_time_chart(run, summary, start, grid), schedule_lag_chart(run, summary, start, grid)):
+        if chart:
+            charts.append(chart)
     for chart in charts:
         chart.setdefault("xs", grid)
     return [c for c in charts if c["series"]]

@@ -47,6 +47,16 @@ def ms(value):
     return "%.2f ms" % value
 
 
+def percent(fraction):
+    """0.99972 -> '99.97%' (a fraction 0..1); three decimals only where two would round a shortfall to 100%."""
+    if fraction is None:
+        return "–"
+    value = float(fraction) * 100
+    if value < 100 and round(value, 2) >= 100:
+        return "%.3f%%" % value
+    return "%.2f%%" % value
+
+
 def change(old, new):
     """'+12.5%' style change from old to new, or '' when either is missing or both are zero."""
     if not isinstance(old, (int, float)) or not isinstance(new, (int, float)) or isinstance(old, bool):

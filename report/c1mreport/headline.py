@@ -17,6 +17,17 @@ def _heartbeat(summary, key):
     return (heartbeat.get("upper_bound") or {}).get(key)
 
 
+def _heartbeat_from_due(summary, key):
+    from_due = summary["result"]["heartbeat"].get("from_due") or {}
+    if from_due.get("merged"):
+        return from_due["merged"].get(key)
+    return (from_due.get("upper_bound") or {}).get(key)
+
+
+def _schedule(summary, key):
+    return (summary["result"]["heartbeat"].get("schedule") or {}).get(key)
+
+
 def _server_cost(summary, key):
     server = summary["cost"].get("server") or {}
     return server.get(key)
@@ -42,10 +53,16 @@ ROWS = [
     ("failed_total", "Failed connections", lambda s: s["result"]["failures"]["total"], fmt.count, "lower"),
     ("lost_total", "Lost while held", lambda s: s["result"]["lost_total"], fmt.count, "lower"),
     ("dead_total", "Dead (heartbeat unanswered)", lambda s: s["result"]["dead_total"], fmt.count, "lower"),
-    ("heartbeat_p50", "Heartbeat p50", lambda s: _heartbeat(s, "p50_ms"), fmt.ms, "lower"),
-    ("heartbeat_p99", "Heartbeat p99", lambda s: _heartbeat(s, "p99_ms"), fmt.ms, "lower"),
-    ("heartbeat_p999", "Heartbeat p99.9", lambda s: _heartbeat(s, "p999_ms"), fmt.ms, "lower"),
-    ("heartbeat_max", "Heartbeat max", lambda s: _heartbeat(s, "max_ms"), fmt.ms, "lower"),
+    ("heartbeat_p50", "Heartbeat p50 (from written)", lambda s: _heartbeat(s, "p50_ms"), fmt.ms, "lower"),
+    ("heartbeat_p99", "Heartbeat p99 (from written)", lambda s: _heartbeat(s, "p99_ms"), fmt.ms, "lower"),
+    ("heartbeat_p999", "Heartbeat p99.9 (from written)", lambda s: _heartbeat(s, "p999_ms"), fmt.ms, "lower"),
+    ("heartbeat_max", "Heartbeat max (from written)", lambda s: _heartbeat(s, "max_ms"), fmt.ms, "lower"),
+    ("heartbeat_due_p50", "Heartbeat p50 from due", lambda s: _heartbeat_from_due(s, "p50_ms"), fmt.ms, "lower"),
+    ("heartbeat_due_p99", "Heartbeat p99 from due", lambda s: _heartbeat_from_due(s, "p99_ms"), fmt.ms, "lower"),
+    ("heartbeat_due_max", "Heartbeat max from due", lambda s: _heartbeat_from_due(s, "max_ms"), fmt.ms, "lower"),
+    ("schedule_kept", "Heartbeat schedule kept", lambda s: _schedule(s, "schedule_kept"), fmt.percent, "higher"),
+    ("heartbeat_late", "Late heartbeats (client's lag)", lambda s: _schedule(s, "late"), fmt.count, "lower"),
+    ("heartbeat_missed", "Missed heartbeats (client's lag)", lambda s: _schedule(s, "missed"), fmt.count, "lower"),
     ("server_rss_at_peak", "Server RSS at peak", lambda s: _server_cost(s, "rss_bytes_at_peak"), fmt.bytes_, "lower"),
     ("server_heap_at_peak", "Server heap at peak", lambda s: _server_cost(s, "heap_used_bytes_at_peak"), fmt.bytes_, "lower"),
     ("server_process_per_conn", "Server process bytes / connection",
@@ -57,6 +74,13 @@ ROWS = [
 ]
 
 
+# Figures the client jar reports since its heartbeat schedule (due, late, missed, from due time).
+SCHEDULE_KEYS = ("heartbeat_due_p50", "heartbeat_due_p99", "heartbeat_due_max", "schedule_kept", "heartbeat_late",
+                 "heartbeat_missed")
+# The client's own lag: shown apart from the server's failures, never red, never in the verdict.
+CLIENT_LAG_KEYS = ("heartbeat_late", "heartbeat_missed")
+
+
 def headline(summary):
     rows = []
     for key, label, read, formatter, better in ROWS:
@@ -64,14 +88,17 @@ def headline(summary):
         if key.startswith("time_to_") and key != "time_to_target" and not any(
                 m["label"] == key[len("time_to_"):] for m in summary["result"]["time_to"]):
             continue  # milestone above the target: not a question this run asked
-        if key.startswith("heartbeat_") and not summary["result"]["heartbeat"]["enabled"]:
+        heartbeat = summary["result"]["heartbeat"]
+        if key.startswith(("heartbeat_", "schedule_")) and not heartbeat["enabled"]:
             continue
+        if key in SCHEDULE_KEYS and not (heartbeat.get("schedule") or {}).get("recorded"):
+            continue  # a client jar older than the heartbeat schedule: these figures do not exist
         rows.append({"key": key, "label": label, "value": value, "text": formatter(value), "better": better})
     return rows
 
 
 def verdict(summary):
-    """One line: the answer to 'did we reach it?'."""
+    """One line: the answer to 'did we reach it?'. Late or missed heartbeats (the client's lag) play no part."""
     result = summary["result"]
     target = fmt.count(result["target"])
     if result["reached"] and not result["lost_total"] and not result["dead_total"]:

@@ -129,7 +129,7 @@ def parse_conntrack(text):
 
 
 def parse_timeline(text):
-    """A timeline CSV -> list of row dicts with "t" (POSIX seconds) and int columns.
+    """A timeline CSV -> list of row dicts with "t" (POSIX seconds), int columns and float *_ms columns.
 
     A row cut short (the process was killed mid-write) or with a bad time is skipped, not fatal.
     """
@@ -143,7 +143,12 @@ def parse_timeline(text):
         try:
             for column, value in raw.items():
                 if column and column != "time":
-                    row[column] = int(float(value)) if value != "" else None
+                    if value == "":
+                        row[column] = None  # e.g. the heartbeat percentiles, filled on every 10th row only
+                    elif column.endswith("_ms"):
+                        row[column] = float(value)
+                    else:
+                        row[column] = int(float(value))
                     # The jars write -1 for memory they could not read (e.g. /proc/self/status at the
                     # process's open-files limit): unknown, not negative.
                     if column.endswith("_bytes") and row[column] is not None and row[column] < 0:

@@ -6,7 +6,7 @@ import sys
 
 from . import failures, formatting as fmt
 from .checks import SETTING_WHY
-from .headline import headline, verdict
+from .headline import CLIENT_LAG_KEYS, headline, verdict
 from .summarize import SETTINGS_KEYS
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -64,8 +64,10 @@ def render_html(run, summary, charts):
             if check["setting"] not in setting_names:
                 setting_names.append(check["setting"])
     template = env.get_template("report.html.j2")
+    schedule = summary["result"]["heartbeat"].get("schedule") or {}
     return template.render(
         s=summary, verdict=verdict(summary), headline=headline(summary), charts=charts, fmt=fmt,
+        schedule=schedule, client_lag=schedule.get("client_lag"), client_lag_keys=CLIENT_LAG_KEYS,
         failure_kinds=failures.FAILURE_KINDS, lost_kind=failures.LOST, dead_kind=failures.DEAD,
         client_names=[h.name for h in run.clients], setting_names=setting_names, check_lookup=check_lookup,
         setting_why={name: SETTING_WHY.get(name, "") for name in setting_names},
@@ -101,6 +103,20 @@ def render_markdown(run, summary):
     heartbeat = summary["result"]["heartbeat"]
     if heartbeat.get("note"):
         out += ["", "Heartbeat: %s." % heartbeat["note"]]
+    schedule = heartbeat.get("schedule") or {}
+    if schedule.get("note"):
+        out += ["", "Heartbeat schedule: %s." % schedule["note"]]
+    if schedule.get("recorded"):
+        out += ["", "Round trips from written: from when the client wrote the frame to its echo; from due: from "
+                "when the schedule asked for it (includes the client's own lag). Schedule kept: heartbeats sent "
+                "on time / heartbeats due."]
+    lag = schedule.get("client_lag")
+    if lag:
+        out += ["", "## The client's lag (not the server's failure)", "",
+                "- **%s** (%s late, %s missed, schedule kept %s on %s): %s **Fix:** %s" % (
+                    lag["title"], fmt.count(schedule["late"]), fmt.count(schedule["missed"]),
+                    fmt.percent(schedule["schedule_kept"]), ", ".join(lag["hosts"]), lag["meaning"], lag["fix"])]
+        out += ["  - %s" % d for d in lag["detail"]]
     if summary["findings"]:
         out += ["", "## What went wrong", ""]
         for f in summary["findings"]:

@@ -26,6 +26,8 @@ LIMIT_LINE = re.compile(r"Too many open files|Cannot assign requested address|No
                         r"Cannot allocate memory|No buffer space|table full", re.IGNORECASE)
 LIMIT_LINES_KEPT = 3
 FIRST_FAILURE = re.compile(r"First ([A-Z]+) connecting to .*")
+# The client's one line saying it fell behind its own heartbeat schedule (the client's lag, not the server's).
+BEHIND = re.compile(r"First heartbeat .* behind its own schedule.*")
 
 
 class Host:
@@ -50,6 +52,7 @@ class Host:
         self.log_limit_lines = []  # the first lines of the log that name a limit
         self.log_limit_count = 0
         self.first_failures = {}  # kind -> the client log's "First <KIND> connecting to ..." line
+        self.behind_line = None  # the client log's "First heartbeat ... behind its own schedule" line
         self.doctor = None  # doctor.json: what the jar's doctor found on this host before the run
 
     def __repr__(self):
@@ -219,6 +222,9 @@ def load_host(name, folder, settings, problems):
                        and not re.search(r"First [A-Z]+ connecting|Done: |Preflight|Reporting failed", line)]
         host.log_limit_count = len(limit_lines)
         for line in lines:
+            behind = BEHIND.search(line) if host.behind_line is None else None
+            if behind:
+                host.behind_line = behind.group(0).split(" Fix: ", 1)[0].strip()[:500]
             match = FIRST_FAILURE.search(line)
             if match and match.group(1) not in host.first_failures:
                 # The jar's own meaning and fix follow " Fix: "; the report has them from failures.py.

@@ -7,13 +7,15 @@ and `problems` says why, rather than a guess.
 import re
 from datetime import datetime, timezone
 
-from . import SUMMARY_SCHEMA, failures, series
+from . import SUMMARY_SCHEMA, failures, formatting as fmt, series
 from .checks import all_checks, port_capacity, connections_needed
 from .hdrhistogram import HistogramFormatError, decode_base64, Histogram
 from .parsers import PAGE_SIZE, parse_time
 
 MILESTONES = [100_000, 500_000, 1_000_000]
 PERCENTILES = [("p50_ms", 50.0), ("p90_ms", 90.0), ("p99_ms", 99.0), ("p999_ms", 99.9), ("max_ms", 100.0)]
+# The client timeline's 10 s heartbeat windows (docs/interfaces.md): filled on every 10th row only.
+WINDOW_COLUMNS = ("rtt_p50_ms", "rtt_p99_ms", "rtt_due_p50_ms", "rtt_due_p99_ms", "lag_p50_ms", "lag_p99_ms")
 CONNECTION_SLAB_CACHES = ("TCP", "TCPv6", "sock_inode_cache", "filp", "dentry", "eventpoll_epi", "eventpoll_pwq")
 
 
@@ -136,24 +138,19 @@ def _client_heartbeat_figures(heartbeat):
     return {key: heartbeat.get(key) for key, _ in PERCENTILES}
 
 
-def heartbeat_section(run):
-    """Round trips merged from the clients' HdrHistograms; per-client figures if any is missing."""
-    clients = [c for c in run.clients if c.summary]
-    beats = {c.name: (c.summary.get("heartbeat") or {}) for c in clients}
-    interval = max((b.get("interval_ms") or 0 for b in beats.values()), default=0)
-    section = {"enabled": bool(interval), "interval_ms": interval or None,
-               "sent": _sum(b.get("sent") for b in beats.values()),
-               "received": _sum(b.get("received") for b in beats.values()),
-               "source": None, "merged": None, "per_client": {}, "note": None, "curves": {}}
-    if not interval:
-        section["note"] = "heartbeats were off for this run (heartbeat 0): no round-trip times"
-        return section
+def _merge_round_trips(beats, part, count_field):
+    """One round trip (written: part None; from due: part "from_due") merged from the clients' HdrHistograms.
+
+    Returns {"source", "merged", "per_client", "note", "upper_bound"?} and the percentile curves.
+    """
     merged = Histogram(1, 60_000_000, 3)
-    unusable = []
+    section = {"source": None, "merged": None, "per_client": {}, "note": None}
+    curves, unusable = {}, []
     for name, beat in beats.items():
-        figures = _client_heartbeat_figures(beat)
-        figures["count"] = beat.get("received")
-        encoded = beat.get("histogram")
+        figures_from = (beat.get(part) or {}) if part else beat
+        figures = _client_heartbeat_figures(figures_from)
+        figures["count"] = figures_from.get("count") if part else beat.get(count_field)
+        encoded = figures_from.get("histogram")
         if not encoded:
             unusable.append("%s: no histogram in its summary" % name)
         else:
@@ -165,7 +162,7 @@ def heartbeat_section(run):
                 merged.add(histogram)
                 figures["count"] = histogram.total_count
                 figures["mean_ms"] = round(histogram.mean / 1000, 3)
-                section["curves"][name] = histogram.percentile_curve()
+                curves[name] = histogram.percentile_curve()
         section["per_client"][name] = figures
     if not unusable and merged.total_count:
         section["source"] = "merged histograms"
@@ -173,7 +170,7 @@ def heartbeat_section(run):
         section["merged"]["max_ms"] = merged.max_value / 1000
         section["merged"]["mean_ms"] = round(merged.mean / 1000, 3)
         section["merged"]["count"] = merged.total_count
-        section["curves"]["all clients"] = merged.percentile_curve()
+        curves["all clients"] = merged.percentile_curve()
     elif unusable:
         # Percentiles cannot be averaged; the merged value lies between the clients' lowest and highest.
         section["source"] = "per-client percentiles"
@@ -187,6 +184,129 @@ def heartbeat_section(run):
     else:
         section["source"] = "merged histograms"
         section["note"] = "no heartbeat round trips were recorded"
+    return section, curves
+
+
+LAG_FIX = ("Fewer connections per client (more clients), more CPUs for each client, or a longer heartbeat "
+           "(c1m_heartbeat / --heartbeat).")
+
+
+def _schedule(run, beats):
+    """The clients' own lag: heartbeats due, sent late or never sent, and the share of the schedule kept.
+
+    A late or missed heartbeat is the client behind its schedule, not the server: it never counts as
+    dead and never changes the verdict (docs/report.md).
+    """
+    recorded = {name: b for name, b in beats.items() if b.get("due") is not None}
+    if not recorded:
+        return {"recorded": False, "due": None, "late": None, "missed": None, "schedule_kept": None,
+                "late_after_ms": None, "dead_after_ms": None, "recovered": None, "per_client": {},
+                "client_lag": None,
+                "note": "these client summaries predate the heartbeat schedule (no due, late or missed "
+                        "counts, no round trip from due time): those figures are n/a"}
+    per_client = {}
+    timelines = {c.name: c for c in run.clients}
+    for name, beat in recorded.items():
+        lag = beat.get("lag") or {}
+        per_client[name] = {
+            "due": beat.get("due"), "sent": beat.get("sent"), "late": beat.get("late"),
+            "missed": beat.get("missed"), "received": beat.get("received"),
+            "schedule_kept": beat.get("schedule_kept"), "recovered": beat.get("recovered"),
+            "phase": beat.get("phase"),
+            "lag": {key: lag.get(key) for key in ["count"] + [k for k, _ in PERCENTILES]}}
+        per_client[name].update(_late_in_ramp(timelines.get(name)))
+    due = _sum(b.get("due") for b in recorded.values())
+    kept_beats = _sum(max(0, (b.get("sent") or 0) - (b.get("late") or 0)) for b in recorded.values())
+    late = _sum(b.get("late") for b in recorded.values()) or 0
+    missed = _sum(b.get("missed") for b in recorded.values()) or 0
+    lag_max = [c["lag"].get("max_ms") for c in per_client.values() if c["lag"].get("max_ms") is not None]
+    section = {
+        "recorded": True, "due": due, "late": late, "missed": missed,
+        "schedule_kept": round(kept_beats / due, 6) if due else None,
+        "late_after_ms": max((b.get("late_after_ms") or 0 for b in recorded.values()), default=0) or None,
+        "dead_after_ms": max((b.get("dead_after_ms") or 0 for b in recorded.values()), default=0) or None,
+        "recovered": _sum(b.get("recovered") for b in recorded.values()),
+        "lag_max_ms": max(lag_max) if lag_max else None,
+        "per_client": per_client, "client_lag": None, "note": None,
+    }
+    if late or missed:
+        behind = [name for name, c in per_client.items() if (c["late"] or 0) + (c["missed"] or 0)]
+        detail = []
+        for name in behind:
+            c = per_client[name]
+            ramp = ""
+            if c.get("late_in_ramp") is not None:
+                ramp = " (%s late and %s missed while the ramp was still opening connections)" % (
+                    _fmt(c["late_in_ramp"]), _fmt(c["missed_in_ramp"]))
+            detail.append("%s: %s of %s due heartbeats late, %s missed%s, schedule kept %s; schedule lag%s p99 %s, "
+                          "max %s" % (name, _fmt(c["late"] or 0), _fmt(c["due"] or 0), _fmt(c["missed"] or 0), ramp,
+                                      fmt.percent(c["schedule_kept"]),
+                                      " during the hold" if c.get("phase") == "hold" else "",
+                                      fmt.ms(c["lag"].get("p99_ms")), fmt.ms(c["lag"].get("max_ms"))))
+        for client in run.clients:
+            if client.name in behind and client.behind_line:
+                detail.append("%s log: %s" % (client.name, client.behind_line))
+        section["client_lag"] = {
+            "title": "The client's lag: heartbeats sent late or not at all",
+            "meaning": ("%s of %s heartbeats the clients' schedule asked for were written more than %s ms after "
+                        "they were due (late) and %s were skipped a whole interval behind (missed): the client "
+                        "could not keep its own schedule. That is the client's lag, not the server's: the server "
+                        "answered what was written, these heartbeats do not count as dead and do not change the "
+                        "verdict. The round trip from due time includes this lag."
+                        % (_fmt(late), _fmt(due or 0), fmt.count(section["late_after_ms"]), _fmt(missed))),
+            "fix": LAG_FIX,
+            "hosts": behind, "detail": detail}
+    return section
+
+
+def _late_in_ramp(client):
+    """Late and missed heartbeats counted by the end of the ramp (the first timeline row at the share)."""
+    target = (client.summary or {}).get("target") if client else None
+    rows = [r for r in (client.timeline if client else []) if r.get("hb_late") is not None]
+    reached = next((r for r in rows if target and (r.get("open") or 0) >= target), None)
+    if not reached:
+        return {"late_in_ramp": None, "missed_in_ramp": None}
+    return {"late_in_ramp": reached["hb_late"], "missed_in_ramp": reached.get("hb_missed") or 0}
+
+
+def heartbeat_windows(run):
+    """Each client's timeline rows that carry the 10 s percentile window (the other rows' cells are empty)."""
+    windows = {}
+    for client in run.clients:
+        rows = []
+        for row in client.timeline:
+            values = {column: row.get(column) for column in WINDOW_COLUMNS}
+            if any(v is not None for v in values.values()):
+                values["time"] = _iso(row["t"])
+                rows.append(values)
+        if rows:
+            windows[client.name] = rows
+    return windows
+
+
+def heartbeat_section(run):
+    """Round trips merged from the clients' HdrHistograms (from written and from due time), the schedule
+    kept; per-client figures if a histogram is missing."""
+    clients = [c for c in run.clients if c.summary]
+    beats = {c.name: (c.summary.get("heartbeat") or {}) for c in clients}
+    interval = max((b.get("interval_ms") or 0 for b in beats.values()), default=0)
+    section = {"enabled": bool(interval), "interval_ms": interval or None,
+               "sent": _sum(b.get("sent") for b in beats.values()),
+               "received": _sum(b.get("received") for b in beats.values()),
+               "stalls": _sum(c.summary.get("heartbeat_stalls") for c in clients),
+               "source": None, "merged": None, "per_client": {}, "note": None, "curves": {},
+               "from_due": None, "schedule": None, "windows": {}}
+    if not interval:
+        section["note"] = "heartbeats were off for this run (heartbeat 0): no round-trip times"
+        return section
+    written, curves = _merge_round_trips(beats, None, "received")
+    section.update(written)
+    section["curves"] = curves
+    section["schedule"] = _schedule(run, beats)
+    if section["schedule"]["recorded"]:
+        from_due, _ = _merge_round_trips(beats, "from_due", None)
+        section["from_due"] = from_due
+    section["windows"] = heartbeat_windows(run)
     return section
 
 

@@ -10,7 +10,7 @@ TESTS = os.path.dirname(os.path.abspath(__file__))
 REPORT = os.path.dirname(TESTS)
 FIXTURES = os.path.join(TESTS, "fixtures")
 CLI = os.path.join(REPORT, "c1m_report.py")
-RUNS = ["reached-3x5000", "stalled-eaddrnotavail", "lost-connections", "loopback-2x3000"]
+RUNS = ["reached-3x5000", "stalled-eaddrnotavail", "lost-connections", "loopback-2x3000", "loopback-2x1000-heartbeats"]
 
 if REPORT not in sys.path:
     sys.path.insert(0, REPORT)
