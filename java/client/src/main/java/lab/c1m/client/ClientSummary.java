@@ -20,7 +20,8 @@ final class ClientSummary {
     private final int target;
     private final Duration heartbeat;
     private final String startedAt = Times.now();
-    private final long startNanos = System.nanoTime();
+    /** When the first connect was started: the ramp's time excludes the JVM's and the event loops' start. */
+    private volatile long rampStartNanos;
     private final Map<String, Object> jvm = RuntimeFacts.jvm();
     private final String nettyVersion = RuntimeFacts.nettyVersion();
     private final String hostname = RuntimeFacts.hostname();
@@ -52,6 +53,10 @@ final class ClientSummary {
         return heapUsed;
     }
 
+    void rampStarted() {
+        rampStartNanos = System.nanoTime();
+    }
+
     void rampEnded() {
         rampEndNanos = System.nanoTime();
     }
@@ -70,10 +75,14 @@ final class ClientSummary {
         return stats.peakOpen() >= target;
     }
 
-    /** Seconds from start to the end of the ramp (or until now while it runs). */
+    /** Seconds from the first connect to the end of the ramp (or until now while it runs); 0 before it starts. */
     double rampSeconds() {
+        long start = rampStartNanos;
+        if (start == 0) {
+            return 0;
+        }
         long end = rampEndNanos == 0 ? System.nanoTime() : rampEndNanos;
-        return (end - startNanos) / 1e9;
+        return (end - start) / 1e9;
     }
 
     Map<String, Object> toMap() {

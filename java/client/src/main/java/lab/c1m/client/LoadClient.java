@@ -73,6 +73,7 @@ final class LoadClient {
             settings.plan().combinations(), loops.size(),
             settings.ramp().ratePerSecond() == 0 ? "unlimited" : settings.ramp().ratePerSecond() + "/s",
             settings.ramp().maxInflight());
+        summary.rampStarted();
         ramps.start();
 
         while (!ramps.await(200)) {

@@ -104,7 +104,11 @@ final class Ramp {
 
     /** Stops opening connections; those in flight finish, then the ramp reports done. Any thread. */
     void stop() {
-        loop.execute(this::stopNow);
+        if (loop.inEventLoop()) {
+            stopNow();
+        } else {
+            loop.execute(this::stopNow);
+        }
     }
 
     private void stopNow() {
@@ -126,7 +130,7 @@ final class Ramp {
             return;
         }
         int granted = limiter.take(wanted, System.nanoTime());
-        for (int i = 0; i < granted; i++) {
+        for (int i = 0; i < granted && !stopped; i++) {
             Integer retry = retryQueue.poll();
             connect(retry != null ? retry : nextIndex++);
         }

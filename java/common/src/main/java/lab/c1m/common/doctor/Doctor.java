@@ -17,6 +17,9 @@ public final class Doctor {
         checks.addAll(ListenQueueCheck.run(facts, plan));
         checks.addAll(MemoryCheck.run(facts, plan));
         checks.add(TcpMemCheck.run(facts, plan));
+        if (!plan.server() && plan.heartbeatNanos() > 0) {
+            checks.add(HeartbeatCheck.run(plan));
+        }
         return checks;
     }
 }

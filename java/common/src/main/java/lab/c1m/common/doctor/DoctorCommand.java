@@ -4,11 +4,13 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import lab.c1m.common.HostLimits;
 import lab.c1m.common.PortList;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
+import lab.c1m.common.cli.DurationConverter;
 import lab.c1m.common.cli.PortListConverter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "doctor", header = "Checks, before a run, whether this host can hold its share; each finding with its fix.",
     showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
     description = "Checks whether this host can hold its share of the connections, before a run: open files, the"
-        + " 5-tuple, conntrack, epoll watches, listen queues, memory and TCP memory. Each check says OK, WARN or FAIL"
+        + " 5-tuple, conntrack, epoll watches, listen queues, memory, TCP memory and the heartbeat rate. Each check says OK, WARN or FAIL"
         + " with the value found, the value needed (and the rule behind it) and the exact fix. Rules: docs/doctor.md.",
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
         "0:No check failed (warnings may remain).",
@@ -65,6 +67,15 @@ public final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--nofile", paramLabel = "N|SOFT:HARD",
         description = "The open-files limit the service will get (systemd LimitNOFILE). Default: this process's own.")
     String nofile;
+
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "0",
+        description = "Client: the heartbeat interval of the run (its --heartbeat), to check that this host's CPUs can"
+            + " keep the schedule; 0 = no heartbeats.")
+    Duration heartbeat;
+
+    @Option(names = "--cpus", paramLabel = "N", defaultValue = "0",
+        description = "The CPUs the service will have; 0 = this host's.")
+    int cpus;
 
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
@@ -130,7 +141,11 @@ public final class DoctorCommand implements Callable<Integer> {
                 throw Cli.usage(cmd, "--nofile: " + e.getMessage());
             }
         }
-        return new Plan(r, share, ports, sources, rate, heapBytes, limit[0], limit[1], jvmRaisesSoftLimit());
+        if (cpus < 0) {
+            throw Cli.usage(cmd, "--cpus must be 0 (this host's) or more, got " + cpus);
+        }
+        return new Plan(r, share, ports, sources, rate, heapBytes, limit[0], limit[1], jvmRaisesSoftLimit(),
+            heartbeat.toNanos(), cpus > 0 ? cpus : Runtime.getRuntime().availableProcessors());
     }
 
     /** The jar's own role: this command under c1m-client is the client's doctor, anywhere else the server's. */

@@ -16,6 +16,8 @@ import lab.c1m.common.Quantities;
  * @param rate new connections per second arriving (server) or made (client); 0 when not given
  * @param jvmRaisesSoftLimit whether a JVM started like this one raises its soft open-files limit to the
  *     hard one (HotSpot's -XX:+MaxFDLimit, the default)
+ * @param heartbeatNanos client: how often each connection sends a heartbeat; 0 when none or not given
+ * @param cpus the CPUs the service will have (this host's by default)
  */
 public record Plan(
     Role role,
@@ -26,7 +28,16 @@ public record Plan(
     long heapBytes,
     long nofileSoft,
     long nofileHard,
-    boolean jvmRaisesSoftLimit) {
+    boolean jvmRaisesSoftLimit,
+    long heartbeatNanos,
+    int cpus) {
+
+    /** A plan without heartbeats, on this host's CPUs. */
+    public Plan(Role role, long connections, PortList ports, int sourceAddresses, long rate, long heapBytes,
+                long nofileSoft, long nofileHard, boolean jvmRaisesSoftLimit) {
+        this(role, connections, ports, sourceAddresses, rate, heapBytes, nofileSoft, nofileHard, jvmRaisesSoftLimit, 0,
+            Runtime.getRuntime().availableProcessors());
+    }
 
     /** Headroom asked on top of the share for host-wide tables: other processes, retried connects, TIME_WAIT. */
     static final double MARGIN = 0.05;

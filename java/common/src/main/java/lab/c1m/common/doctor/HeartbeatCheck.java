@@ -1,0 +1,39 @@
+package lab.c1m.common.doctor;
+
+import lab.c1m.common.Quantities;
+
+/**
+ * The heartbeat rate a client's share asks for (connections / interval) against what its CPUs sustain
+ * while keeping the schedule. A client that cannot keep up is never a failure of the server or of the run:
+ * its heartbeats go out late and are reported as such, so this check warns and never fails.
+ */
+final class HeartbeatCheck {
+    /**
+     * Heartbeats a second one client CPU writes and reads back while keeping 99.9% of its schedule, measured
+     * with {@code java/bench/benchmark.py --core-rate} (docs/performance.md, "Heartbeat capacity").
+     */
+    static final long PER_CPU_PER_SECOND = 40_000;
+    /** Up to this share of that capacity is comfortable: the rest is for the ramp, the reads and the GC. */
+    static final double COMFORTABLE = 0.5;
+
+    private HeartbeatCheck() {
+    }
+
+    static Check run(Plan plan) {
+        String name = "heartbeat rate";
+        long rate = Math.round(plan.connections() * 1e9 / plan.heartbeatNanos());
+        long capacity = PER_CPU_PER_SECOND * plan.cpus();
+        String interval = Quantities.formatDuration(java.time.Duration.ofNanos(plan.heartbeatNanos()));
+        String found = Fmt.count(rate) + "/s = " + Fmt.count(plan.connections()) + " connections / " + interval;
+        String needed = "<= " + Fmt.count((long) (capacity * COMFORTABLE)) + "/s = " + Math.round(COMFORTABLE * 100)
+            + "% of " + plan.cpus() + " CPU(s) x " + Fmt.count(PER_CPU_PER_SECOND) + "/s each (measured)";
+        long interval99 = (long) Math.ceil(plan.connections() / (capacity * COMFORTABLE));
+        String fix = "the schedule may not be kept (late heartbeats are reported as the client's lag, never as dead):"
+            + " a --heartbeat of " + Math.max(1, interval99) + "s or more, fewer connections per client (more clients),"
+            + " or more CPUs for the client";
+        if (rate > capacity * COMFORTABLE) {
+            return Check.warn(name, found, needed, fix);
+        }
+        return Check.ok(name, found, needed);
+    }
+}
