@@ -13,17 +13,17 @@ packages=(
   # Vagrant and its LXC provider; bsdtar unpacks boxes, curl fetches them (vagrant's own depends)
   vagrant vagrant-lxc libarchive-tools curl
   # LXC; lxc-templates has /usr/share/lxc/config/debian.common.conf, which the box's lxc-config
-  # includes (lxc only recommends it); lxc-net's NAT bridge needs dnsmasq and iptables or nft;
-  # lxcfs shows each container its own /proc/meminfo
+  # includes (lxc only recommends it); lxc-net's NAT bridge needs dnsmasq and nft (iptables where
+  # the kernel has no nf_tables); lxcfs shows each container its own /proc/meminfo
   lxc lxc-templates lxcfs dnsmasq-base iptables nftables
-  # vagrant/lxc/host-setup.sh: ip, sysctl, modprobe, flock
+  # vagrant/lxc/host-setup.sh: ip, sysctl, modprobe (loads nf_conntrack), flock
   iproute2 procps kmod util-linux
   # vagrant/lxc/build-box.sh: debootstrap and Debian's keys to check what it downloads
   debootstrap debian-archive-keyring
   # the controller: Ansible (with the ansible.posix and community.general collections), SSH, sudo
   ansible openssh-client sudo rsync python3 python3-jinja2
-  # the jars: a JDK 17; java/mvnw fetches Maven over HTTPS (curl, ca-certificates) and unpacks it
-  openjdk-17-jdk-headless ca-certificates unzip
+  # the jars: a JDK 17; java/mvnw fetches Maven over HTTPS (curl or wget, ca-certificates)
+  openjdk-17-jdk-headless ca-certificates
   # the report's render test and screenshots: headless Chromium and a font
   chromium fonts-dejavu-core
   # the tests: the lab's static checks

@@ -171,7 +171,7 @@ check() { # check NAME COMMAND: a bash command line run in the root
 commands="vagrant bsdtar curl redir lxc-create lxc-start lxc-stop lxc-destroy lxc-ls lxc-info lxc-attach
   lxc-update-config lxcfs dnsmasq iptables nft ip sysctl modprobe flock getopt sha256sum debootstrap
   chroot mount tar gzip sudo ssh rsync python3 ansible-playbook ansible-inventory ansible-galaxy
-  ansible-lint yamllint shellcheck java javac unzip chromium"
+  ansible-lint yamllint shellcheck java javac chromium"
 check "every command the lab calls is installed" '
   missing=""
   for c in '"$(echo $commands)"'; do command -v "$c" >/dev/null || missing="$missing $c"; done
