@@ -119,17 +119,20 @@ def c1m_port_range_size(value):
 FAILURE_KINDS = ("EMFILE", "ENFILE", "EADDRNOTAVAIL", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "ENOBUFS", "OTHER")
 RUNNING = ("active", "activating", "deactivating", "reloading")
 
-def _load_failure_table():
-    # The words live in java/common/src/main/resources/lab/c1m/common/failure-kinds.properties, shared
-    # with the jars and the report; the report's reader is loaded by path (it imports nothing else).
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "report", "c1mreport", "failures.py")
-    spec = importlib.util.spec_from_file_location("c1m_failure_table", path)
+def _load_report_module(name):
+    # A module of the report generator, loaded by path (failures.py and hdrhistogram.py import nothing else).
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "report", "c1mreport", name + ".py")
+    spec = importlib.util.spec_from_file_location("c1m_report_" + name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.TEXTS
+    return module
 
 
-_FAILURE_TEXTS = _load_failure_table()
+# The words live in java/common/src/main/resources/lab/c1m/common/failure-kinds.properties, shared with
+# the jars and the report; the report's reader of it is used here.
+_FAILURE_TEXTS = _load_report_module("failures").TEXTS
+# The report's HdrHistogram decoder: the clients' round trips are merged count by count, never averaged.
+_HDR = _load_report_module("hdrhistogram")
 # Each failure kind the client counts: (the error people see, what it means, the fix in this lab's
 # terms), for the playbook's progress lines and run.json.
 FAILURE_HELP = {kind: (texts["title"], texts["meaning"], texts["fix.lab"])
@@ -164,6 +167,127 @@ def _conntrack_full(entry):
     return bool(entry and entry.get("max") and entry.get("count", 0) >= entry["max"] * CONNTRACK_FULL_FRACTION)
 
 
+# A heartbeat the client wrote late or never is the client behind its own schedule: its lag, not the
+# server's. It never counts as dead and never fails the run; this is what to do about it.
+CLIENT_LAG_FIX = "fewer connections per client (more clients), more CPUs for each client, or a longer c1m_heartbeat"
+_ROUND_TRIP_KEYS = (("p50_ms", 50.0), ("p99_ms", 99.0), ("max_ms", 100.0))
+
+
+def _round_trips(beats, part):
+    """p50 / p99 / max of one round trip over the clients: merged from their HdrHistograms ("merged"), else
+    the worst client's figure as a bound ("worst client"); None when no client reports it.
+
+    beats: [(host, the summary's heartbeat)]; part: None (from written) or "from_due".
+    """
+    figures = [(host, (beat.get(part) if part else beat) or {}) for host, beat in beats]
+    figures = [(host, f) for host, f in figures if f.get("p50_ms") is not None or f.get("histogram")]
+    if not figures:
+        return None
+    merged = _HDR.Histogram(1, 60_000_000, 3)
+    try:
+        for _, f in figures:
+            merged.add(_HDR.decode_base64(f["histogram"]))
+    except (KeyError, TypeError, ValueError):
+        merged = None
+    if merged is not None and merged.total_count:
+        out = {key: merged.value_at_percentile(p) / 1000.0 for key, p in _ROUND_TRIP_KEYS}
+        out.update(max_ms=merged.max_value / 1000.0, count=merged.total_count, source="merged")
+        return out
+    out = {}
+    for key, _ in _ROUND_TRIP_KEYS:
+        values = [f[key] for _, f in figures if f.get(key) is not None]
+        out[key] = max(values) if values else None
+    out.update(count=sum(_num(f.get("count")) for _, f in figures), source="worst client")
+    return out
+
+
+def c1m_heartbeats(client_summaries):
+    """The clients' heartbeats together: counts summed, the schedule kept (sum of sent minus late over the
+    sum of due), and both round trips (from written, from due) merged from the clients' histograms.
+
+    client_summaries: {host: summary or None} or a list of summaries. A client jar older than the schedule
+    has no due / late / missed / from_due: then `recorded` is false and those figures are None.
+    """
+    items = sorted(client_summaries.items()) if isinstance(client_summaries, dict) else \
+        [((s or {}).get("hostname") or "client%d" % i, s) for i, s in enumerate(client_summaries or [])]
+    beats = [(host, (summary or {}).get("heartbeat") or {}) for host, summary in items if summary]
+    scheduled = [(host, b) for host, b in beats if b.get("due") is not None]
+    interval = max([_num(b.get("interval_ms")) for _, b in beats] or [0])
+    result = {"enabled": interval > 0, "interval_ms": interval or None, "recorded": bool(scheduled),
+              "sent": sum(_num(b.get("sent")) for _, b in beats),
+              "received": sum(_num(b.get("received")) for _, b in beats),
+              "due": None, "late": None, "missed": None, "schedule_kept": None, "behind": [],
+              "rtt": None, "rtt_due": None}
+    if not interval:
+        return result
+    if scheduled:
+        due = sum(_num(b.get("due")) for _, b in scheduled)
+        kept = sum(max(0, _num(b.get("sent")) - _num(b.get("late"))) for _, b in scheduled)
+        result.update(due=due, late=sum(_num(b.get("late")) for _, b in scheduled),
+                      missed=sum(_num(b.get("missed")) for _, b in scheduled),
+                      schedule_kept=round(kept / float(due), 6) if due else None,
+                      behind=[h for h, b in scheduled if _num(b.get("late")) + _num(b.get("missed"))])
+    result["rtt"] = _round_trips(beats, None)
+    result["rtt_due"] = _round_trips(scheduled, "from_due") if scheduled else None
+    return result
+
+
+def _ms(value):
+    if value is None:
+        return "-"
+    value = float(value)
+    return "%.0f" % value if value >= 100 else ("%.1f" % value if value >= 10 else "%.2f" % value)
+
+
+def _percent(fraction):
+    value = float(fraction) * 100
+    # Two decimals; a third where two would round a shortfall up to 100%.
+    return ("%.3f%%" if value < 100 and round(value, 2) >= 100 else "%.2f%%") % value
+
+
+def c1m_heartbeat_line(heartbeats):
+    """'schedule kept 99.97% (12 late, 0 missed: the client's lag), round trip p50/p99/max 0.04/25.6/89.2 ms
+    from written, 0.86/42.4/106 ms from due' from c1m_heartbeats; '' when heartbeats are off."""
+    hb = heartbeats or {}
+    if not hb.get("enabled"):
+        return ""
+    parts = []
+    if hb.get("schedule_kept") is not None:
+        lag = ""
+        if _num(hb.get("late")) + _num(hb.get("missed")):
+            lag = " (%s late, %s missed: the client's lag)" % (_fmt(_num(hb.get("late"))), _fmt(_num(hb.get("missed"))))
+        parts.append("schedule kept %s%s" % (_percent(hb["schedule_kept"]), lag))
+    elif hb.get("recorded"):
+        parts.append("schedule kept - (none due yet)")
+    trips = []
+    for key, label in (("rtt", "from written"), ("rtt_due", "from due")):
+        rtt = hb.get(key)
+        if rtt:
+            trips.append("%s/%s/%s ms %s%s" % (_ms(rtt.get("p50_ms")), _ms(rtt.get("p99_ms")), _ms(rtt.get("max_ms")),
+                                               label, " (worst client)" if rtt.get("source") == "worst client" else ""))
+    parts.append(("round trip p50/p99/max " + ", ".join(trips)) if trips else "no round trip yet")
+    return ", ".join(parts)
+
+
+def c1m_lag_line(heartbeats, behind_line=None):
+    """The client's lag said once, with its fix: '' when every heartbeat due was sent on time."""
+    hb = heartbeats or {}
+    late, missed = _num(hb.get("late")), _num(hb.get("missed"))
+    if not (late or missed):
+        return ""
+    line = ("client lag on %s: %s heartbeat(s) written late and %s missed of %s due (schedule kept %s): the client "
+            "is behind its own heartbeat schedule. That is the client's lag, not the server's: it does not count as "
+            "dead and does not fail the run. Fix: %s" % (
+                ", ".join(hb.get("behind") or []) or "the clients", _fmt(late), _fmt(missed), _fmt(_num(hb.get("due"))),
+                _percent(hb["schedule_kept"]) if hb.get("schedule_kept") is not None else "-", CLIENT_LAG_FIX))
+    if behind_line:
+        # The client's own line: when it first fell behind, and the heartbeat rate its share asks for.
+        said = re.search(r"First heartbeat (.*?): this client is behind its own schedule \((.*?)\)\.", behind_line)
+        line += (" [first heartbeat %s; %s]" % said.groups()) if said else \
+            (" [%s]" % behind_line.split(" Fix: ", 1)[0].split(" - ", 1)[-1][:300])
+    return line
+
+
 def c1m_progress(client_statuses, server_status=None):
     """Fold `c1m-host status` objects of the clients (and the server) into one progress record.
 
@@ -177,17 +301,21 @@ def c1m_progress(client_statuses, server_status=None):
         "reached": 0, "running": 0, "finished": 0, "failed_clients": [], "states": {},
         "server_running": None, "server_open": None, "server_last_line": None,
         "hosts": {}, "kinds": {}, "short_ramps": [], "stale": [], "conntrack": {},
-        "server_errors": {"count": 0, "lines": []},
+        "server_errors": {"count": 0, "lines": []}, "behind_line": None,
     }
+    summaries = {}
     for status in client_statuses or []:
         status = _parse_status(status)
         host = status.get("inventory_hostname") or status.get("host") or "client%d" % (progress["clients"] + 1)
         progress["clients"] += 1
         summary = status.get("summary") or {}
+        summaries[host] = summary
         unit = status.get("unit") or {}
         log = status.get("log") or {}
         kernel = status.get("kernel") or {}
         ramp = log.get("ramp_finished") or {}
+        if log.get("behind") and not progress.get("behind_line"):
+            progress["behind_line"] = log["behind"]
         figures = {}
         for key, field in (("established", "established"), ("open", "open"), ("target", "target"),
                            ("failed", "failed_total"), ("lost", "lost"), ("dead", "dead")):
@@ -268,6 +396,7 @@ def c1m_progress(client_statuses, server_status=None):
         if log.get("reporting_failed"):
             progress["stale"].append({"host": host, "line": log["reporting_failed"]})
     progress["conntrack_full"] = sorted(h for h, e in progress["conntrack"].items() if _conntrack_full(e))
+    progress["heartbeat"] = c1m_heartbeats(summaries)
     return progress
 
 
@@ -380,6 +509,10 @@ def c1m_follow_next(follow, progress, elapsed, hold, ramp_timeout, stall_timeout
     seen = list(follow.get("kinds_seen") or [])
     follow["new_kinds"] = [k for k in _sorted_kinds(progress.get("kinds") or {}) if k not in seen]
     follow["kinds_seen"] = seen + follow["new_kinds"]
+    heartbeat = progress.get("heartbeat") or {}
+    lagging = bool(_num(heartbeat.get("late")) + _num(heartbeat.get("missed")))
+    follow["lag_new"] = lagging and not follow.get("lag_said")
+    follow["lag_said"] = bool(follow.get("lag_said")) or lagging
     established = progress.get("established", 0)
     if established != follow.get("last_established") or follow.get("last_change_s") is None:
         follow.update(last_established=established, last_change_s=round(elapsed, 1))
@@ -465,11 +598,17 @@ def c1m_run_summary(client_summaries, server_summary, target):
             attempts[kind] = attempts.get(kind, 0) + _num(count)
         if summary.get("reached") and summary.get("ramp_seconds") is not None:
             ramp.append(float(summary["ramp_seconds"]))
-        heartbeat = summary.get("heartbeat") or {}
-        for key, field in (("heartbeat_p99_ms", "p99_ms"), ("heartbeat_max_ms", "max_ms")):
-            if heartbeat.get(field) is not None:
-                result[key] = max(result[key] or 0, heartbeat[field])
         result["client_exit_codes"][host] = summary.get("exit_code")
+    # Heartbeats: both round trips merged over the clients, the schedule kept, late and missed (the
+    # client's lag: reported, never part of the outcome). dead stays the server-silent count.
+    heartbeats = c1m_heartbeats(client_summaries or {})
+    result["heartbeat"] = heartbeats
+    for prefix, key in (("heartbeat_", "rtt"), ("heartbeat_due_", "rtt_due")):
+        for field in ("p50_ms", "p99_ms", "max_ms"):
+            result[prefix + field] = (heartbeats[key] or {}).get(field)
+    for key in ("due", "late", "missed"):
+        result["heartbeat_" + key] = heartbeats[key]
+    result["schedule_kept"] = heartbeats["schedule_kept"]
     if ramp and result["clients_reached"] == len(client_summaries or {}):
         result["time_to_reach_s"] = round(max(ramp), 3)
     result["failures_by_kind"] = dict((k, v) for k, v in failures.items() if v)
@@ -619,5 +758,8 @@ class FilterModule(object):
             "c1m_doctor_line": c1m_doctor_line,
             "c1m_scenario_result": c1m_scenario_result,
             "c1m_run_summary": c1m_run_summary,
+            "c1m_heartbeats": c1m_heartbeats,
+            "c1m_heartbeat_line": c1m_heartbeat_line,
+            "c1m_lag_line": c1m_lag_line,
             "c1m_json": c1m_json,
         }

@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
 """Unit tests of ansible/filter_plugins/c1m.py: shares, port lists, durations, the follow loop."""
+import importlib.machinery
+import importlib.util
+import json
 import os
 import sys
 import unittest
@@ -264,6 +267,136 @@ class Summary(unittest.TestCase):
         self.assertEqual(figures["failures_by_kind"], {"ETIMEDOUT": 1})
         self.assertIsNone(figures["time_to_reach_s"])
         self.assertEqual(c1m.c1m_run_summary({"a": good, "b": None}, None, 10)["outcome"], "not_reached")
+
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "report", "tests", "fixtures")
+
+
+def fixture_summaries(run):
+    """{host: client-summary.json} of a recorded report fixture (a real loopback run of the jars)."""
+    folder = os.path.join(FIXTURES, run, "hosts")
+    out = {}
+    for host in sorted(os.listdir(folder)):
+        path = os.path.join(folder, host, "client-summary.json")
+        if os.path.exists(path):
+            with open(path) as handle:
+                out[host] = json.load(handle)
+    return out
+
+
+def beat(due, sent, late, missed, p50=0.1, p99=2.0, due_p99=3.0):
+    """A client summary's heartbeat (new jar), without histograms: the figures are then the worst client's."""
+    return {"interval_ms": 1000, "due": due, "sent": sent, "late": late, "missed": missed, "received": sent,
+            "schedule_kept": (sent - late) / float(due) if due else None, "p50_ms": p50, "p99_ms": p99,
+            "max_ms": p99 * 2, "from_due": {"count": sent, "p50_ms": p50 * 2, "p99_ms": due_p99, "max_ms": due_p99 * 2}}
+
+
+class Heartbeats(unittest.TestCase):
+    """The schedule kept, late and missed (the client's lag) and both round trips, in the progress and the summary."""
+
+    def test_a_real_run_whose_clients_fell_behind_is_reached_with_its_lag_named(self):
+        summaries = fixture_summaries("loopback-2x1000-heartbeats")
+        figures = c1m.c1m_run_summary(summaries, {"peak_open": 2000}, 2000)
+        self.assertEqual(figures["outcome"], "reached")
+        self.assertEqual(figures["dead"], 0)
+        beats = [s["heartbeat"] for s in summaries.values()]
+        self.assertEqual(figures["heartbeat_late"], sum(b["late"] for b in beats))
+        self.assertEqual(figures["heartbeat_missed"], sum(b["missed"] for b in beats))
+        self.assertAlmostEqual(figures["schedule_kept"],
+                               sum(b["sent"] - b["late"] for b in beats) / float(sum(b["due"] for b in beats)), 6)
+        # Merged from the histograms: the same figures as the report's (report/tests/test_heartbeat_schedule.py).
+        self.assertEqual(figures["heartbeat"]["rtt"]["source"], "merged")
+        self.assertEqual((figures["heartbeat_p50_ms"], figures["heartbeat_p99_ms"], figures["heartbeat_max_ms"]),
+                         (0.044, 456.191, 1417.215))
+        self.assertEqual((figures["heartbeat_due_p50_ms"], figures["heartbeat_due_p99_ms"],
+                          figures["heartbeat_due_max_ms"]), (0.87, 1131.519, 2416.639))
+        line = c1m.c1m_heartbeat_line(figures["heartbeat"])
+        self.assertEqual(line, "schedule kept 85.18% (7,093 late, 1,396 missed: the client's lag), round trip "
+                               "p50/p99/max 0.04/456/1417 ms from written, 0.87/1132/2417 ms from due")
+        lag = c1m.c1m_lag_line(figures["heartbeat"])
+        self.assertTrue(lag.startswith("client lag on loopback-client-1, loopback-client-2: 7,093 heartbeat(s) "
+                                       "written late and 1,396 missed of 57,281 due (schedule kept 85.18%)"), lag)
+        self.assertIn("not the server's", lag)
+        self.assertIn("does not count as dead and does not fail the run", lag)
+        self.assertIn("Fix: fewer connections per client (more clients), more CPUs for each client, or a longer "
+                      "c1m_heartbeat", lag)
+
+    def test_late_heartbeats_never_change_the_outcome_dead_ones_do(self):
+        good = {"reached": True, "peak_open": 5, "established": 5, "lost": 0, "dead": 0, "exit_code": 0,
+                "ramp_seconds": 1.0}
+        behind = dict(good, heartbeat=beat(100, 60, 50, 40))
+        figures = c1m.c1m_run_summary({"a": behind, "b": behind}, None, 10)
+        self.assertEqual(figures["outcome"], "reached")
+        self.assertEqual(figures["schedule_kept"], 0.1)
+        self.assertEqual(figures["dead"], 0)
+        silent = dict(good, dead=2, exit_code=1, heartbeat=beat(100, 100, 0, 0))
+        figures = c1m.c1m_run_summary({"a": behind, "b": silent}, None, 10)
+        self.assertEqual(figures["outcome"], "reached_with_losses")
+        self.assertEqual(figures["dead"], 2)
+        self.assertEqual(figures["heartbeat"]["behind"], ["a"])
+
+    def test_without_histograms_the_worst_client_bounds_the_round_trips(self):
+        hb = c1m.c1m_heartbeats({"a": {"heartbeat": beat(10, 10, 0, 0, p99=2.0, due_p99=3.0)},
+                                 "b": {"heartbeat": beat(10, 10, 0, 0, p99=5.0, due_p99=9.0)}})
+        self.assertEqual((hb["rtt"]["p99_ms"], hb["rtt"]["source"]), (5.0, "worst client"))
+        self.assertEqual(hb["rtt_due"]["p99_ms"], 9.0)
+        self.assertEqual(hb["schedule_kept"], 1.0)
+        self.assertEqual(c1m.c1m_heartbeat_line(hb), "schedule kept 100.00%, round trip p50/p99/max 0.10/5.00/10.0 ms "
+                                                     "from written (worst client), 0.20/9.00/18.0 ms from due (worst client)")
+        self.assertEqual(c1m.c1m_lag_line(hb), "")
+
+    def test_an_older_client_jar_has_no_schedule_and_heartbeats_off_say_nothing(self):
+        figures = c1m.c1m_run_summary(fixture_summaries("loopback-2x3000"), None, 6000)
+        self.assertFalse(figures["heartbeat"]["recorded"])
+        self.assertIsNone(figures["schedule_kept"])
+        self.assertIsNone(figures["heartbeat_due_p99_ms"])
+        self.assertEqual(figures["heartbeat"]["rtt"]["source"], "merged")
+        self.assertTrue(c1m.c1m_heartbeat_line(figures["heartbeat"]).startswith("round trip p50/p99/max "))
+        self.assertNotIn("from due", c1m.c1m_heartbeat_line(figures["heartbeat"]))
+        off = c1m.c1m_heartbeats({"a": {"heartbeat": {"interval_ms": 0, "sent": 0}}})
+        self.assertEqual((c1m.c1m_heartbeat_line(off), c1m.c1m_lag_line(off)), ("", ""))
+
+    def test_the_progress_carries_the_schedule_and_says_the_lag_once(self):
+        running = {"state": "holding", "target": 10, "established": 10, "open": 10, "reached": True,
+                   "heartbeat": beat(10_000, 9_990, 3, 7)}
+        behind = ("2026-12-01T09:49:21.432Z WARN  [loop-2] BehindWarning - First heartbeat written 0.2 s after it "
+                  "was due (late: more than 0.1 s): this client is behind its own schedule (10 connections x one "
+                  "heartbeat every 1s = 10/s on 2 event loops). That is the client's lag, not the server's: ... "
+                  "Fix: fewer ...")
+        progress = c1m.c1m_progress([client("c1", running, {"behind": behind}),
+                                     client("c2", dict(running, heartbeat=beat(10_000, 10_000, 0, 0)))])
+        self.assertEqual(progress["dead"], 0)
+        hb = progress["heartbeat"]
+        self.assertEqual((hb["due"], hb["late"], hb["missed"], hb["behind"]), (20_000, 3, 7, ["c1"]))
+        self.assertEqual(hb["schedule_kept"], 0.99935)
+        self.assertTrue(c1m.c1m_heartbeat_line(hb).startswith(
+            "schedule kept 99.94% (3 late, 7 missed: the client's lag), round trip p50/p99/max "), c1m.c1m_heartbeat_line(hb))
+        first = c1m.c1m_follow_next({"phase": "holding", "reached_after_s": 3}, progress, 5.0, "20s", 900)
+        second = c1m.c1m_follow_next(first, progress, 10.0, "20s", 900)
+        self.assertTrue(first["lag_new"])
+        self.assertFalse(second["lag_new"])
+        self.assertEqual(first["phase"], "holding")
+        line = c1m.c1m_lag_line(hb, progress["behind_line"])
+        self.assertIn("client lag on c1: 3 heartbeat(s) written late and 7 missed of 20,000 due", line)
+        self.assertTrue(line.endswith("[first heartbeat written 0.2 s after it was due (late: more than 0.1 s); "
+                                      "10 connections x one heartbeat every 1s = 10/s on 2 event loops]"), line)
+        self.assertNotIn("Fix: fewer ...", line)
+
+    def test_schedule_kept_keeps_a_shortfall_visible(self):
+        hb = c1m.c1m_heartbeats({"a": {"heartbeat": beat(100_000, 100_000, 1, 0)}})
+        self.assertIn("schedule kept 99.999% (1 late, 0 missed", c1m.c1m_heartbeat_line(hb))
+
+    def test_the_host_helper_finds_the_clients_line_about_its_lag(self):
+        loader = importlib.machinery.SourceFileLoader(
+            "c1m_host", os.path.join(os.path.dirname(__file__), "..", "..", "ansible", "roles", "c1m_common", "files",
+                                     "c1m-host"))
+        spec = importlib.util.spec_from_loader("c1m_host", loader)
+        helper = importlib.util.module_from_spec(spec)
+        loader.exec_module(helper)
+        events = helper.log_events(os.path.join(FIXTURES, "loopback-2x1000-heartbeats", "hosts", "loopback-client-1",
+                                                "client.log"))
+        self.assertIn("BehindWarning - First heartbeat written 0.2 s after it was due", events["behind"])
+        self.assertEqual(events["first_failures"], {})
 
 
 class FailureWords(unittest.TestCase):
