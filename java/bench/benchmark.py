@@ -3,11 +3,17 @@
 
 Starts the server and the client jars on 127.0.0.1 at the largest count this machine allows (each
 process must stay under its open-files limit), holds the connections with heartbeats, and prints one
-table: ramp time and rate, retained heap per connection after a full GC (jcmd GC.class_histogram),
-process RSS per connection, kernel socket memory per connection and heartbeat round-trip percentiles.
+table: ramp time and rate beside a minimal C epoll client's (c1m-cclient.c, built here with cc), retained
+heap per connection after a full GC (jcmd GC.class_histogram), process RSS per connection, kernel socket
+memory per connection, heartbeat round trips (from the written and from the due time) and the share of
+the heartbeat schedule the client kept.
+
+--core-rate instead finds the heartbeat rate one client core sustains: the client pinned to CPU 0, the
+server to CPU 1, ever shorter heartbeat intervals, the highest rate that keeps >= 99.9% of the schedule.
 
 Usage: python3 java/bench/benchmark.py [--connections N] [--hold-seconds S] [--json FILE] [--top N]
-Needs a JDK (jcmd) and the jars: java/mvnw -f java/pom.xml -DskipTests package
+       python3 java/bench/benchmark.py --connect-only | --core-rate
+Needs a JDK (jcmd), a C compiler (cc) and the jars: java/mvnw -f java/pom.xml -DskipTests package
 """
 import argparse
 import json
@@ -26,10 +32,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_JAR = ROOT / "server" / "target" / "c1m-server.jar"
 CLIENT_JAR = ROOT / "client" / "target" / "c1m-client.jar"
+C_SOURCE = ROOT / "bench" / "c1m-cclient.c"
+C_CLIENT = ROOT / "bench" / "target" / "c1m-cclient"  # target/ is gitignored
 # The JVM options the lab's roles use (see docs/performance.md for why).
 DEFAULT_JVM = "-XX:+UseSerialGC -Xss256k -XX:+AlwaysPreTouch -XX:-UsePerfData"
 FD_RESERVE = 300  # descriptors the JVM itself uses besides the sockets
 PROBE = 1000  # connections of the warm-up client, whose heap is the client's baseline
+KEPT_TARGET = 0.999  # share of the heartbeat schedule a client must keep (issue 8)
+CORE_RATE_INTERVALS = ["1s", "500ms", "250ms", "100ms", "50ms", "25ms", "10ms"]
 
 
 def fail(message):
@@ -61,7 +71,14 @@ def rss_bytes(pid):
 
 def live_heap(pid, top):
     """Bytes of live objects after the full GC that GC.class_histogram triggers, and the top classes."""
-    out = subprocess.run([JCMD, str(pid), "GC.class_histogram"], capture_output=True, text=True, check=True).stdout
+    for attempt in range(3):  # the attach can time out on a loaded machine
+        r = subprocess.run([JCMD, str(pid), "GC.class_histogram"], capture_output=True, text=True)
+        if r.returncode == 0:
+            break
+        time.sleep(1)
+    else:
+        fail(f"jcmd {pid} GC.class_histogram failed: {(r.stdout + r.stderr).strip()[-300:]}")
+    out = r.stdout
     total = 0
     classes = []
     for line in out.splitlines():
@@ -119,9 +136,47 @@ JAVA = "java"
 JCMD = "jcmd"
 
 
-def start(jar, jvm, args, log):
+def start(jar, jvm, args, log, cpu=None):
     cmd = [JAVA, *jvm.split(), "-jar", str(jar), *args]
+    if cpu is not None:
+        cmd = ["taskset", "-c", str(cpu), *cmd]
     return subprocess.Popen(cmd, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+
+
+def build_c_client():
+    C_CLIENT.parent.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run(["cc", "-O2", "-o", str(C_CLIENT), str(C_SOURCE)], capture_output=True, text=True)
+    if r.returncode != 0:
+        fail(f"cc -O2 {C_SOURCE} failed:\n{r.stderr}")
+
+
+def c_ramp(n, ports):
+    """One C client run: opens n connections (20,000 in flight), closes them; its JSON line."""
+    r = subprocess.run([str(C_CLIENT), "-n", str(n), "-p", ports], capture_output=True, text=True, timeout=120)
+    if not r.stdout.strip():
+        fail(f"the C client printed nothing: {r.stderr.strip()}")
+    return json.loads(r.stdout)
+
+
+def dig(d, path):
+    """The value at a dotted path of the summary, or None where the jar does not write it (yet)."""
+    for key in path.split("."):
+        if not isinstance(d, dict) or key not in d:
+            return None
+        d = d[key]
+    return d
+
+
+def ms(v):
+    return "n/a" if v is None else f"{v} ms"
+
+
+def num(v):
+    return "n/a" if v is None else f"{v:,}"
+
+
+def percent(v):
+    return "n/a" if v is None else f"{v * 100:.2f}%"
 
 
 def stop(proc, timeout=60):
@@ -150,8 +205,18 @@ def main():
     p.add_argument("--top", type=int, default=0, help="also print the top N classes of each histogram")
     p.add_argument("--json", help="write the results here as JSON too")
     p.add_argument("--java-home", help="JDK to run both jars and jcmd with (default: java and jcmd on PATH)")
+    p.add_argument("--jars", help="directory holding c1m-server.jar and c1m-client.jar (default: the build's)")
+    p.add_argument("--client-args", default="",
+                   help="more options for the measured Java client, e.g. --client-args='--max-inflight 20000'")
+    p.add_argument("--connect-only", action="store_true",
+                   help="only the connect comparison: C client, then Java client, same count, same server")
+    p.add_argument("--core-rate", action="store_true",
+                   help="find the heartbeat rate one client core sustains keeping >= 99.9%% of its schedule "
+                        "(client on CPU 0, server on CPU 1; --hold-seconds per interval)")
     a = p.parse_args()
-    global JAVA, JCMD
+    global JAVA, JCMD, SERVER_JAR, CLIENT_JAR
+    if a.jars:
+        SERVER_JAR, CLIENT_JAR = Path(a.jars) / SERVER_JAR.name, Path(a.jars) / CLIENT_JAR.name
     if a.java_home:
         JAVA, JCMD = str(Path(a.java_home) / "bin" / "java"), str(Path(a.java_home) / "bin" / "jcmd")
     n = a.connections or cap
@@ -162,6 +227,13 @@ def main():
             fail(f"{jar} is missing: build it with java/mvnw -f java/pom.xml -DskipTests package")
     if subprocess.run(["which", JCMD], capture_output=True).returncode != 0:
         fail("jcmd is missing: install a JDK (openjdk-17-jdk-headless)")
+    if a.core_rate:
+        if (os.cpu_count() or 1) < 2 or subprocess.run(["which", "taskset"], capture_output=True).returncode != 0:
+            fail("--core-rate needs 2 CPUs and taskset (util-linux)")
+        return core_rate(a, n)
+    if subprocess.run(["which", "cc"], capture_output=True).returncode != 0:
+        fail("cc is missing: install a C compiler (gcc) for the C client the connect rate is compared with")
+    build_c_client()
 
     work = Path(tempfile.mkdtemp(prefix="c1m-bench-"))
     base = free_port_run(a.ports + 1)
@@ -175,6 +247,29 @@ def main():
     try:
         wait_for(lambda: b"running" in urllib.request.urlopen(f"http://127.0.0.1:{metrics}/status").read(), 30,
                  "the server")
+        # Connect speed, C first: a discarded C pass warms the server's accept path, then the measured C pass;
+        # the Java client's own ramp comes later, against the same (by then warmer) server. Each client
+        # closes its connections before the next starts.
+        def server_idle():
+            return read_json(work / "server.json")["open"] == 0
+
+        c_ramp(n, ports)
+        wait_for(server_idle, 60, "the C client's warm-up connections to close")
+        c_run = c_ramp(n, ports)
+        wait_for(server_idle, 60, "the C client's connections to close")
+        java_args = ["--server", "127.0.0.1", "--ports", ports, "--connections", str(n), "--transport", a.transport,
+                     "--heartbeat", a.heartbeat, "--progress-every", "0", "--summary", str(work / "client.json"),
+                     *a.client_args.split()]
+        if a.connect_only:
+            client = start(CLIENT_JAR, a.client_jvm, [*java_args, "--hold", "1s"], work / "client.log")
+            try:
+                client.wait(120)
+            except subprocess.TimeoutExpired:
+                stop(client)
+            ramp = read_json(work / "client.json")
+            print_connect(n, c_run, ramp)
+            print(f"\nlogs and summaries: {work}")
+            return 0 if ramp["established"] == n and c_run["established"] == n else 1
         # Warm-up and baselines: a probe client holds PROBE connections so both JVMs load their classes,
         # compile their hot paths and fill their pools; what each side costs per connection is then the
         # slope between the probe's count and the full count, not one-time start-up costs spread over N.
@@ -193,10 +288,7 @@ def main():
         server_rss0 = rss_bytes(server.pid)
         kernel0, slab0 = kernel_tcp_pages(), slab_bytes()
 
-        client = start(CLIENT_JAR, a.client_jvm, ["--server", "127.0.0.1", "--ports", ports, "--connections", str(n),
-                                                  "--transport", a.transport,
-                                                  "--hold", "0", "--heartbeat", a.heartbeat, "--progress-every", "0",
-                                                  "--summary", str(work / "client.json")], work / "client.log")
+        client = start(CLIENT_JAR, a.client_jvm, [*java_args, "--hold", "0"], work / "client.log")
         wait_for(lambda: read_json(work / "client.json")["state"] in ("holding", "done"), 600, "the ramp")
         ramp = read_json(work / "client.json")
         if ramp["state"] != "holding":
@@ -228,11 +320,19 @@ def main():
         "client_rss_bytes_per_conn": round((client_rss1 - client_rss0) / (n - PROBE)),
         "kernel_tcp_bytes_per_socket": round((kernel1 - kernel0) * 4096 / (2 * n)) if kernel0 is not None else None,
         "slab_bytes_per_socket": round((slab1 - slab0) / (2 * n)) if slab0 is not None else None,
+        "c_connections": c_run["established"],
+        "c_ramp_seconds": round(c_run["ramp_seconds"], 3),
+        "java_c_connect_speed": round(c_run["ramp_seconds"] / ramp["ramp_seconds"], 2),
+        "heartbeats_due": dig(hb, "due"),
         "heartbeats_sent": hb["sent"],
         "heartbeats_received": hb["received"],
+        "heartbeats_late": dig(hb, "late"), "heartbeats_missed": dig(hb, "missed"),
+        "schedule_kept": dig(hb, "schedule_kept"),
         "rtt_p50_ms": hb["p50_ms"], "rtt_p90_ms": hb["p90_ms"], "rtt_p99_ms": hb["p99_ms"],
         "rtt_p999_ms": hb["p999_ms"], "rtt_max_ms": hb["max_ms"],
-        "lost": final["lost"], "dead": final["dead"],
+        **{f"rtt_from_due_{q}_ms": dig(hb, f"from_due.{q}_ms") for q in ("p50", "p90", "p99", "p999", "max")},
+        **{f"lag_{q}_ms": dig(hb, f"lag.{q}_ms") for q in ("p50", "p99", "max")},
+        "lost": final["lost"], "dead": final["dead"], "heartbeat_stalls": final.get("heartbeat_stalls"),
         "server_jvm": a.server_jvm, "client_jvm": a.client_jvm, "heartbeat": a.heartbeat,
         "java": final["jvm"]["version"], "netty": final["netty_version"], "cpus": os.cpu_count(),
         "transport": final.get("transport"),
@@ -252,6 +352,8 @@ def print_table(r):
         ("connections held (server count)", f"{r['held']:,} of {r['connections']:,}"),
         ("ramp time", f"{r['ramp_seconds']} s"),
         ("connect rate", f"{r['connect_rate_per_s']:,}/s"),
+        ("C client ramp time (same count, same server)", f"{r['c_ramp_seconds']} s ({r['c_connections']:,} established)"),
+        ("Java/C connect speed (C time / Java time)", f"{r['java_c_connect_speed']} (target >= 0.8)"),
         ("server retained heap per connection", f"{r['server_heap_bytes_per_conn']:,} B"),
         ("server RSS per connection", f"{r['server_rss_bytes_per_conn']:,} B"),
         ("client retained heap per connection", f"{r['client_heap_bytes_per_conn']:,} B"),
@@ -260,10 +362,16 @@ def print_table(r):
          else f"{r['kernel_tcp_bytes_per_socket']:,} B"),
         ("kernel slab memory per socket", "n/a (no /proc/slabinfo)" if r["slab_bytes_per_socket"] is None
          else f"{r['slab_bytes_per_socket']:,} B"),
-        ("heartbeats sent / echoed", f"{r['heartbeats_sent']:,} / {r['heartbeats_received']:,} (every {r['heartbeat']})"),
-        ("heartbeat RTT p50 / p90 / p99 / p99.9 / max",
-         " / ".join(f"{r[k]} ms" for k in ("rtt_p50_ms", "rtt_p90_ms", "rtt_p99_ms", "rtt_p999_ms", "rtt_max_ms"))),
-        ("lost / dead", f"{r['lost']} / {r['dead']}"),
+        ("heartbeats due / sent / echoed", f"{num(r['heartbeats_due'])} / {r['heartbeats_sent']:,} / "
+                                           f"{r['heartbeats_received']:,} (every {r['heartbeat']})"),
+        ("heartbeats late / missed", f"{num(r['heartbeats_late'])} / {num(r['heartbeats_missed'])}"),
+        ("heartbeat schedule kept", percent(r["schedule_kept"])),
+        ("heartbeat RTT from written p50 / p90 / p99 / max",
+         " / ".join(ms(r[f"rtt_{q}_ms"]) for q in ("p50", "p90", "p99", "max"))),
+        ("heartbeat RTT from due p50 / p90 / p99 / max",
+         " / ".join(ms(r[f"rtt_from_due_{q}_ms"]) for q in ("p50", "p90", "p99", "max"))),
+        ("heartbeat schedule lag p50 / p99 / max", " / ".join(ms(r[f"lag_{q}_ms"]) for q in ("p50", "p99", "max"))),
+        ("lost / dead / heartbeat stalls", f"{r['lost']} / {r['dead']} / {num(r['heartbeat_stalls'])}"),
     ]
     width = max(len(k) for k, _ in rows)
     print(f"\n| {'measure'.ljust(width)} | value |")
@@ -271,6 +379,71 @@ def print_table(r):
     for k, v in rows:
         print(f"| {k.ljust(width)} | {v} |")
     print(f"\nJava {r['java']}, Netty {r['netty']}, {r['transport']}, {r['cpus']} CPUs; server JVM: {r['server_jvm']}")
+
+
+def print_connect(n, c_run, java):
+    c_s, j_s = c_run["ramp_seconds"], java["ramp_seconds"]
+    print(f"\n{n:,} connections, same server: C client {c_s:.3f} s ({c_run['established']:,} established), "
+          f"Java client {j_s:.3f} s ({java['established']:,} established)")
+    print(f"Java/C connect speed (C time / Java time): {c_s / j_s:.2f} (target >= 0.8)")
+
+
+def core_rate(a, n):
+    """Shortens the heartbeat interval until one client core no longer keeps 99.9% of the schedule."""
+    work = Path(tempfile.mkdtemp(prefix="c1m-core-rate-"))
+    base = free_port_run(a.ports + 1)
+    ports = f"{base}-{base + a.ports - 1}"
+    metrics = base + a.ports
+    server = start(SERVER_JAR, a.server_jvm, ["--bind", "127.0.0.1", "--ports", ports, "--metrics-port", str(metrics),
+                                              "--transport", a.transport, "--summary", str(work / "server.json"),
+                                              "--progress-every", "0"], work / "server.log", cpu=1)
+    rows, best, misses = [], None, 0
+    try:
+        wait_for(lambda: b"running" in urllib.request.urlopen(f"http://127.0.0.1:{metrics}/status").read(), 30,
+                 "the server")
+        print(f"{n:,} connections, client on CPU 0, server on CPU 1, {a.hold_seconds} s hold per interval")
+        for interval in CORE_RATE_INTERVALS:
+            summary = work / f"client-{interval}.json"
+            client = start(CLIENT_JAR, a.client_jvm, ["--server", "127.0.0.1", "--ports", ports, "--connections", str(n),
+                                                      "--transport", a.transport, "--heartbeat", interval,
+                                                      "--hold", f"{a.hold_seconds}s", "--progress-every", "0",
+                                                      "--summary", str(summary), *a.client_args.split()],
+                           work / f"client-{interval}.log", cpu=0)
+            try:
+                client.wait(a.hold_seconds + 300)
+            except subprocess.TimeoutExpired:
+                stop(client)
+            s = read_json(summary)
+            hb = s.get("heartbeat") or {}
+            kept = dig(hb, "schedule_kept")
+            rate = n / (int(interval[:-2]) / 1000 if interval.endswith("ms") else int(interval[:-1]))
+            rows.append((interval, rate, dig(hb, "due"), hb.get("sent"), kept, hb.get("p50_ms"), hb.get("p99_ms"),
+                         dig(hb, "lag.p99_ms"), s.get("dead"), s.get("exit_code")))
+            print(f"  every {interval}: {rate:,.0f} heartbeats/s, schedule kept {percent(kept)}", flush=True)
+            wait_for(lambda: read_json(work / "server.json")["open"] == 0, 60, "the client's connections to close")
+            if kept is None:
+                break
+            if kept >= KEPT_TARGET:
+                best, misses = rate, 0
+            else:
+                misses += 1
+                if misses == 2:  # two in a row: shorter intervals only ask more of the same core
+                    break
+    finally:
+        stop(server)
+    print("\n| heartbeat | rate/s | due | sent | schedule kept | RTT p50 | RTT p99 | lag p99 | dead | exit |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for iv, rate, due, sent, kept, p50, p99, lag, dead, code in rows:
+        print(f"| {iv} | {rate:,.0f} | {num(due)} | {num(sent)} | {percent(kept)} | {ms(p50)} | {ms(p99)} | {ms(lag)} "
+              f"| {dead} | {code} |")
+    print(f"\nlogs and summaries: {work}")
+    if rows and rows[-1][4] is None:
+        print("heartbeat.schedule_kept is missing from the client's summary (a jar from before issue 8's heartbeat "
+              "figures): the schedule kept cannot be judged", file=sys.stderr)
+        return 2
+    print(f"one client core sustains {best:,.0f} heartbeats/s keeping >= {KEPT_TARGET:.1%} of the schedule" if best
+          else f"no interval kept >= {KEPT_TARGET:.1%} of the schedule")
+    return 0 if best else 1
 
 
 def print_top(role, top, before, n):
