@@ -563,6 +563,13 @@ def findings(run, result, cost, checks, doctor=None):
             detail += doctor_evidence(doctor, failures.DOCTOR_CHECKS.get(kind, ()), ("FAIL",))
             if kind == "dead" and found and found[-1]["kind"] == "lost" and found[-1]["detail"] == detail:
                 detail = ["the same evidence as for the lost connections above"]
+            heartbeat = result["heartbeat"]
+            schedule = heartbeat.get("schedule") or {}
+            if kind == "dead" and schedule.get("recorded"):
+                detail.insert(0, "a written heartbeat went unanswered for %s ms: %s time(s) a connection went dead, "
+                                 "%s time(s) one answered again" % (
+                                     fmt.count(schedule.get("dead_after_ms")), fmt.count(heartbeat.get("stalls") or 0),
+                                     fmt.count(schedule.get("recovered") or 0)))
             found.append({"kind": kind, "count": total, "hosts": [h for h, n in per_host.items() if n],
                           "title": entry.errno_name, "meaning": entry.meaning, "fix": entry.fix,
                           "detail": detail})

@@ -168,10 +168,14 @@ class LateIsTheClientsLag(unittest.TestCase):
 
     def test_dead_connections_are_the_servers_and_late_stays_apart(self):
         def dead(summary):
-            summary["dead"] = 7
+            summary.update(dead=7, heartbeat_stalls=9)
+            summary["heartbeat"]["recovered"] = 1
         summary, html, markdown = self.build(dead)
         self.assertEqual(verdict(summary)[0], "REACHED, LOST SOME")
         self.assertEqual([f["kind"] for f in summary["findings"]], ["dead"])
+        self.assertEqual(summary["findings"][0]["detail"][0], "a written heartbeat went unanswered for 3,000 ms: "
+                                                              "18 time(s) a connection went dead, 2 time(s) one "
+                                                              "answered again")
         findings = section(html, "findings")
         self.assertNotIn("late", findings.lower())
         self.assertNotIn("schedule", findings.lower())
