@@ -33,7 +33,7 @@ def baseline(run_dir, total, count):
           run.get("target_connections") == total and len(run.get("clients", [])) == count, run.get("clients"))
     check("run.json: shares %s" % "/".join(str(n) for n in sorted(set(want_shares), reverse=True)),
           [c.get("share") for c in run.get("clients", [])] == want_shares, run.get("clients"))
-    shares = {c.get("host"): c.get("share") for c in run.get("clients", [])}
+    shares = {c.get("hostname") or c.get("host"): c.get("share") for c in run.get("clients", [])}
     for key in ("run_id", "started_at", "finished_at", "scenario", "ports", "connect_rate", "hold", "heartbeat", "server"):
         if key not in run:
             check("run.json has " + key, False)
@@ -54,7 +54,9 @@ def baseline(run_dir, total, count):
         header = read(os.path.join(run_dir, "hosts", host, "%s-timeline.csv" % role)).split("\n")[0].strip()
         want_header = ("time,open,accepted,closed,rss_bytes,heap_used_bytes" if role == "server"
                        else "time,open,established,failed,lost,rss_bytes,heap_used_bytes")
-        check("%s: timeline header" % host, header == want_header, header)
+        # Newer client timelines add columns after these (docs/interfaces.md).
+        check("%s: timeline header starts with %s" % (host, want_header),
+              header == want_header or header.startswith(want_header + ","), header)
         doctor = here("hosts/%s/doctor.json" % host)
         check("%s: doctor.json with no FAIL" % host, isinstance(doctor.get("checks"), list) and doctor.get("fail") == 0,
               [c for c in doctor.get("checks") or [] if c.get("status") == "FAIL"] or doctor.get("_error"))

@@ -171,7 +171,7 @@ if [ "$two_clients" != "0" ]; then
   C1M_CLIENTS=2 C1M_INVENTORY="$two_ini" vagrant validate >/dev/null
   two_id="e2e-2-clients-$(date -u +%Y%m%dT%H%M%SZ)"
   stage "run-test.yml -i <2 clients> (2 x $((total / 2)))" ansible-playbook -i "$two_ini" ansible/run-test.yml \
-    -e c1m_target_connections="$total" -e c1m_hold=5s -e c1m_heartbeat=1s \
+    -e c1m_target_connections="$total" -e c1m_hold="$hold" -e c1m_heartbeat="$heartbeat" \
     -e c1m_label="e2e-lxc-2-clients" -e c1m_run_id="$two_id" -e c1m_poll_interval=3 -e c1m_ramp_timeout=300
   say "assertions on reports/${two_id} (2 clients)"
   /usr/bin/python3 tests/lab/check-run.py baseline "reports/${two_id}" "$total" 2 "$logdir/counts-2-clients" || true
