@@ -37,6 +37,11 @@ final class ConnectionPlan {
         return locals == null ? null : locals[(slot / remotes.length) % locals.length];
     }
 
+    /** Whether connections bind a source address before connecting (--source-ips). */
+    boolean bindsSources() {
+        return locals != null;
+    }
+
     int combinations() {
         return remotes.length * (locals == null ? 1 : locals.length);
     }

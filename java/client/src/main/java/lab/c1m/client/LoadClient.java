@@ -57,8 +57,9 @@ final class LoadClient {
         Bootstrap bootstrap = bootstrap(settings.transport(), group)
             .handler(new ClientHandler(stats, table, () -> closing,
                 epoll && SharedAddresses.available() ? SharedAddresses.forClient() : null));
-        if (epoll) {
+        if (epoll && settings.plan().bindsSources()) {
             // Lets many connections share a bound source address: the port is chosen at connect() per destination.
+            // Without source addresses nothing is bound, and the option would only cost a system call a connect.
             bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
         }
 
@@ -132,7 +133,8 @@ final class LoadClient {
             .channelFactory(CompactChannelIds.<SocketChannel>factory(transport.socketChannel()))
             // 0: the ramp times connects itself (see Ramp.expireTimedOutConnects).
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
-            .option(ChannelOption.TCP_NODELAY, true)
+            // No TCP_NODELAY option: Netty's socket configs turn it on by default, so setting it again is one
+            // more setsockopt() a connect.
             .option(ChannelOption.RCVBUF_ALLOCATOR, reads);
     }
 

@@ -52,6 +52,8 @@ class ClientBootstrapTest {
             List<byte[]> sent = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 channels.add(bootstrap.connect("127.0.0.1", port).sync().channel());
+                assertEquals(Boolean.TRUE, channels.get(i).config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY),
+                    "heartbeats are never held back by Nagle (Netty's default, not set again)");
                 byte[] bytes = new byte[4000];
                 new Random(i).nextBytes(bytes);
                 sent.add(bytes);
