@@ -39,7 +39,7 @@ DEFAULT_JVM = "-XX:+UseSerialGC -Xss256k -XX:+AlwaysPreTouch -XX:-UsePerfData"
 FD_RESERVE = 300  # descriptors the JVM itself uses besides the sockets
 PROBE = 1000  # connections of the warm-up client, whose heap is the client's baseline
 KEPT_TARGET = 0.999  # share of the heartbeat schedule a client must keep (issue 8)
-CORE_RATE_INTERVALS = ["1s", "500ms", "250ms", "100ms", "50ms", "25ms", "10ms"]
+CORE_RATE_INTERVALS = ["5s", "2s", "1s", "500ms", "250ms", "100ms", "50ms", "25ms", "10ms"]
 
 
 def fail(message):
@@ -388,8 +388,21 @@ def print_connect(n, c_run, java):
     print(f"Java/C connect speed (C time / Java time): {c_s / j_s:.2f} (target >= 0.8)")
 
 
+def kept_between(s0, s1):
+    """Share of the heartbeats due between two summaries that went out on time (neither late nor missed)."""
+    fields = [[dig(s, f"heartbeat.{k}") for k in ("due", "late", "missed")] for s in (s0, s1)]
+    if any(v is None for f in fields for v in f) or fields[1][0] == fields[0][0]:
+        return None
+    (due0, late0, missed0), (due1, late1, missed1) = fields
+    return ((due1 - late1 - missed1) - (due0 - late0 - missed0)) / (due1 - due0)
+
+
 def core_rate(a, n):
-    """Shortens the heartbeat interval until one client core no longer keeps 99.9% of the schedule."""
+    """Shortens the heartbeat interval until one client core no longer keeps 99.9% of the schedule.
+
+    Judged on the hold: on one core the ramp itself takes seconds, and the heartbeats due meanwhile say
+    how fast the core connects, not how many heartbeats it sustains. The whole run's share is shown too.
+    """
     work = Path(tempfile.mkdtemp(prefix="c1m-core-rate-"))
     base = free_port_run(a.ports + 1)
     ports = f"{base}-{base + a.ports - 1}"
@@ -409,17 +422,21 @@ def core_rate(a, n):
                                                       "--hold", f"{a.hold_seconds}s", "--progress-every", "0",
                                                       "--summary", str(summary), *a.client_args.split()],
                            work / f"client-{interval}.log", cpu=0)
+            wait_for(lambda: read_json(summary)["state"] in ("holding", "done"), 300, "the ramp")
+            time.sleep(min(2, a.hold_seconds / 4))  # past the backlog the ramp left behind
+            s0 = read_json(summary)
             try:
                 client.wait(a.hold_seconds + 300)
             except subprocess.TimeoutExpired:
                 stop(client)
             s = read_json(summary)
             hb = s.get("heartbeat") or {}
-            kept = dig(hb, "schedule_kept")
+            whole, kept = dig(hb, "schedule_kept"), kept_between(s0, s)
             rate = n / (int(interval[:-2]) / 1000 if interval.endswith("ms") else int(interval[:-1]))
-            rows.append((interval, rate, dig(hb, "due"), hb.get("sent"), kept, hb.get("p50_ms"), hb.get("p99_ms"),
+            rows.append((interval, rate, dig(hb, "due"), hb.get("sent"), kept, whole, hb.get("p50_ms"), hb.get("p99_ms"),
                          dig(hb, "lag.p99_ms"), s.get("dead"), s.get("exit_code")))
-            print(f"  every {interval}: {rate:,.0f} heartbeats/s, schedule kept {percent(kept)}", flush=True)
+            print(f"  every {interval}: {rate:,.0f} heartbeats/s, schedule kept {percent(kept)} in the hold "
+                  f"({percent(whole)} of the whole run)", flush=True)
             wait_for(lambda: read_json(work / "server.json")["open"] == 0, 60, "the client's connections to close")
             if kept is None:
                 break
@@ -431,13 +448,13 @@ def core_rate(a, n):
                     break
     finally:
         stop(server)
-    print("\n| heartbeat | rate/s | due | sent | schedule kept | RTT p50 | RTT p99 | lag p99 | dead | exit |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for iv, rate, due, sent, kept, p50, p99, lag, dead, code in rows:
-        print(f"| {iv} | {rate:,.0f} | {num(due)} | {num(sent)} | {percent(kept)} | {ms(p50)} | {ms(p99)} | {ms(lag)} "
-              f"| {dead} | {code} |")
+    print("\n| heartbeat | rate/s | due | sent | kept (hold) | kept (run) | RTT p50 | RTT p99 | lag p99 | dead | exit |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for iv, rate, due, sent, kept, whole, p50, p99, lag, dead, code in rows:
+        print(f"| {iv} | {rate:,.0f} | {num(due)} | {num(sent)} | {percent(kept)} | {percent(whole)} | {ms(p50)} "
+              f"| {ms(p99)} | {ms(lag)} | {dead} | {code} |")
     print(f"\nlogs and summaries: {work}")
-    if rows and rows[-1][4] is None:
+    if rows and rows[-1][5] is None:
         print("heartbeat.schedule_kept is missing from the client's summary (a jar from before issue 8's heartbeat "
               "figures): the schedule kept cannot be judged", file=sys.stderr)
         return 2
