@@ -75,6 +75,11 @@ def baseline(run_dir, total, count):
               {k: s.get(k) for k in ("lost", "dead", "exit_reason")})
         hb = s.get("heartbeat") or {}
         check("%s: heartbeats sent and answered" % host, (hb.get("sent") or 0) > 0 and (hb.get("received") or 0) > 0, hb)
+        # The schedule's own figures: what was due, the share kept, and the round trip from due time.
+        check("%s: heartbeats due, the schedule kept and the round trip from due time reported" % host,
+              (hb.get("due") or 0) >= (hb.get("sent") or 0) > 0 and isinstance(hb.get("schedule_kept"), (int, float))
+              and (hb.get("from_due") or {}).get("p99_ms") is not None,
+              {k: hb.get(k) for k in ("due", "sent", "late", "missed", "schedule_kept", "from_due")})
         check("%s: exit code 0" % host, s.get("exit_code") == 0, (s.get("exit_code"), s.get("exit_reason")))
 
     server = [h for h in hosts if h not in clients]
@@ -92,6 +97,11 @@ def baseline(run_dir, total, count):
           sorted(result.get("established") or {}) == sorted(shares)
           and {c.get("host"): c.get("share") for c in settings.get("clients") or []} == shares,
           (result.get("established"), settings.get("clients")))
+    heartbeat = result.get("heartbeat") or {}
+    check("summary.json: the schedule kept and the merged round trip from due time",
+          (heartbeat.get("schedule") or {}).get("recorded") is True
+          and ((heartbeat.get("from_due") or {}).get("merged") or {}).get("p99_ms") is not None,
+          {k: heartbeat.get(k) for k in ("schedule", "from_due")})
     report_md = read(os.path.join(run_dir, "report.md")) or ""
     check("report.md names every client", all(host in report_md for host in shares), sorted(shares))
     check("report.html is there", os.path.getsize(os.path.join(run_dir, "report.html")) > 0
