@@ -81,7 +81,8 @@ int main(int argc, char **argv) {
     unsigned char *pending = calloc(n, 1), *rlen = calloc(n, 1), (*rbuf)[16] = malloc(n * 16);
     int ep = epoll_create1(0);
     struct epoll_event evs[4096], ev;
-    long next = 0, inflight = 0, established = 0, failed = 0, one = 1;
+    long next = 0, inflight = 0, established = 0, failed = 0;
+    int one = 1;
 
     double t0 = now_s(), deadline = t0 + timeout_s;
     while (established + failed < n && now_s() < deadline) {
@@ -89,7 +90,7 @@ int main(int argc, char **argv) {
             int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
             fds[next] = fd;
             if (fd < 0) { failed++; continue; }
-            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(int));
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
             sa.sin_port = htons(ports[next % nports]);
             int r = connect(fd, (struct sockaddr *)&sa, sizeof sa);
             if (r < 0 && errno != EINPROGRESS) { close(fd); fds[next] = -1; failed++; continue; }
@@ -162,7 +163,9 @@ int main(int argc, char **argv) {
                nrtt ? rtt[nrtt - 1] * 1e3 : -1, lag_max * 1e3);
     }
     printf("}\n");
+    /* Reset instead of FIN: no TIME_WAIT left behind to slow the next client's choice of ports. */
+    struct linger reset = {.l_onoff = 1, .l_linger = 0};
     for (long i = 0; i < n; i++)
-        if (fds[i] >= 0) close(fds[i]);
+        if (fds[i] >= 0) setsockopt(fds[i], SOL_SOCKET, SO_LINGER, &reset, sizeof reset), close(fds[i]);
     return established == n ? 0 : 1;
 }
