@@ -201,7 +201,8 @@ def main():
                    help="transport of both jars (default epoll)")
     p.add_argument("--hold-seconds", type=int, default=15, help="hold before measuring (default 15)")
     p.add_argument("--server-jvm", default=DEFAULT_JVM + " -Xmx512m", help="server JVM options")
-    p.add_argument("--client-jvm", default=DEFAULT_JVM + " -Xmx512m", help="client JVM options")
+    p.add_argument("--client-jvm", default=DEFAULT_JVM + " -XX:TieredStopAtLevel=1 -Xmx512m",
+                   help="client JVM options (the roles' client runs C1 only)")
     p.add_argument("--top", type=int, default=0, help="also print the top N classes of each histogram")
     p.add_argument("--json", help="write the results here as JSON too")
     p.add_argument("--java-home", help="JDK to run both jars and jcmd with (default: java and jcmd on PATH)")

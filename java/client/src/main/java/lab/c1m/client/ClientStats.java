@@ -186,8 +186,29 @@ final class ClientStats {
         return due == 0 ? null : Math.max(0, heartbeatsSent() - heartbeatsLate()) / (double) due;
     }
 
+    /** The heartbeat counts when the hold began (due, sent, late, missed), so the hold's schedule can be told apart. */
+    private volatile long[] atHoldStart;
+
+    /** Share of the hold's due heartbeats written on time, or null before the hold or before any was due in it. */
+    Double holdScheduleKept() {
+        long[] start = atHoldStart;
+        if (start == null) {
+            return null;
+        }
+        long due = heartbeatsDue() - start[0];
+        long onTime = (heartbeatsSent() - start[1]) - (heartbeatsLate() - start[2]);
+        return due <= 0 ? null : Math.max(0, onTime) / (double) due;
+    }
+
+    /** Heartbeats late and missed since the hold began: {late, missed}, or null before the hold. */
+    long[] holdLateAndMissed() {
+        long[] start = atHoldStart;
+        return start == null ? null : new long[] {heartbeatsLate() - start[2], heartbeatsMissed() - start[3]};
+    }
+
     /** From now on round trips and lags count as the hold's: steady state, apart from the ramp's accept queues. */
     void holdStarted() {
+        atHoldStart = new long[] {heartbeatsDue(), heartbeatsSent(), heartbeatsLate(), heartbeatsMissed()};
         roundTrips.holdStarted();
         roundTripsFromDue.holdStarted();
         scheduleLag.holdStarted();

@@ -143,6 +143,11 @@ final class ClientSummary {
         hb.put("missed", stats.heartbeatsMissed());
         hb.put("received", stats.heartbeatsReceived());
         hb.put("schedule_kept", stats.scheduleKept());
+        // The hold's alone: a cold JIT racing the ramp makes the first heartbeats late, steady state does not.
+        long[] holdLate = stats.holdLateAndMissed();
+        hb.put("hold_schedule_kept", stats.holdScheduleKept());
+        hb.put("hold_late", holdLate == null ? null : holdLate[0]);
+        hb.put("hold_missed", holdLate == null ? null : holdLate[1]);
         hb.put("late_after_ms", heartbeat.isZero() ? null : LoopHeartbeats.lateAfterNanos(heartbeat) / 1e6);
         hb.put("dead_after_ms", heartbeat.isZero() ? null : LoopHeartbeats.deadAfterNanos(heartbeat) / 1e6);
         hb.put("recovered", stats.recoveredTotal());

@@ -55,6 +55,8 @@ class ClientSummaryTest {
         assertTrue((double) fromDue.get("p50_ms") > 1.19 && (double) fromDue.get("p50_ms") < 1.31,
             "from the due time, the client's 1 ms lag shows: " + fromDue.get("p50_ms"));
         assertEquals(1.0, hb.get("schedule_kept"));
+        assertEquals(1.0, hb.get("hold_schedule_kept"));
+        assertEquals(0L, hb.get("hold_late"));
 
         Histogram decoded = Histogram.decodeFromCompressedByteBuffer(
             ByteBuffer.wrap(Base64.getDecoder().decode((String) hb.get("histogram"))), 0);
@@ -73,14 +75,22 @@ class ClientSummaryTest {
             stats.heartbeatSent(400_000_000, true);
         }
         stats.heartbeatsMissed(5);
+        stats.holdStarted();
+        stats.heartbeatSent(400_000_000, true);
+        stats.heartbeatSent(1_000_000, false);
+        stats.heartbeatSent(1_000_000, false);
+        stats.heartbeatSent(1_000_000, false);
         Map<String, Object> m = summary(stats, 1).toMap();
         @SuppressWarnings("unchecked")
         Map<String, Object> hb = (Map<String, Object>) m.get("heartbeat");
-        assertEquals(100L, hb.get("due"));
-        assertEquals(95L, hb.get("sent"));
-        assertEquals(5L, hb.get("late"));
+        assertEquals(104L, hb.get("due"));
+        assertEquals(99L, hb.get("sent"));
+        assertEquals(6L, hb.get("late"));
         assertEquals(5L, hb.get("missed"));
-        assertEquals(0.9, (double) hb.get("schedule_kept"), 1e-9);
+        assertEquals(93 / 104.0, (double) hb.get("schedule_kept"), 1e-9);
+        assertEquals(0.75, (double) hb.get("hold_schedule_kept"), 1e-9, "the hold's own: 3 of 4 on time");
+        assertEquals(1L, hb.get("hold_late"));
+        assertEquals(0L, hb.get("hold_missed"));
         assertEquals(0L, m.get("dead"));
         assertEquals(0L, m.get("heartbeat_stalls"));
         @SuppressWarnings("unchecked")
