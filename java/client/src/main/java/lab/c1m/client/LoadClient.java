@@ -66,8 +66,9 @@ final class LoadClient {
         List<EventLoop> loops = new ArrayList<>();
         group.forEach(executor -> loops.add((EventLoop) executor));
         ProgressLog progress = new ProgressLog(LoggerFactory.getLogger("progress"), "Established", settings.progressEvery());
-        Ramps ramps = new Ramps(bootstrap, loops, settings.plan(), table, stats, settings.ramp(), progress);
-        List<LoopHeartbeats> heartbeats = heartbeats(loops, table, target);
+        List<LoopSlots> shares = LoopSlots.split(loops.size(), target);
+        Ramps ramps = new Ramps(bootstrap, loops, shares, settings.plan(), table, stats, settings.ramp(), progress);
+        List<LoopHeartbeats> heartbeats = heartbeats(loops, shares, table, target);
         heartbeats.forEach(LoopHeartbeats::start);
         LOG.info("Opening {} connections to {} ({} destination combinations) on {} event loops, rate {}, at most {} in flight",
             Quantities.count(target), settings.plan().remote(0).getAddress().getHostAddress(),
@@ -102,7 +103,8 @@ final class LoadClient {
     }
 
     /** One heartbeat schedule per loop, their beats interleaved; none when heartbeats are off. */
-    private List<LoopHeartbeats> heartbeats(List<EventLoop> loops, ConnectionTable table, int target) {
+    private List<LoopHeartbeats> heartbeats(List<EventLoop> loops, List<LoopSlots> shares, ConnectionTable table,
+                                            int target) {
         Duration interval = settings.heartbeat();
         if (interval.isZero()) {
             return List.of();
@@ -116,7 +118,7 @@ final class LoadClient {
         long slotGap = interval.toNanos() / Math.max(1, target);
         List<LoopHeartbeats> all = new ArrayList<>();
         for (int i = 0; i < loops.size(); i++) {
-            all.add(new LoopHeartbeats(loops.get(i), LoopSlots.of(i, loops.size(), target), table, stats, interval,
+            all.add(new LoopHeartbeats(loops.get(i), shares.get(i), table, stats, interval,
                 origin + slotGap * i, behind, deadLogged));
         }
         return all;

@@ -24,12 +24,13 @@ final class Ramps implements Ramp.Group {
     private final Set<FailureKind> kindsSeen = ConcurrentHashMap.newKeySet();
     private volatile String stopReason;
 
-    Ramps(Bootstrap bootstrap, List<EventLoop> loops, ConnectionPlan plan, ConnectionTable table, ClientStats stats,
-          Ramp.Settings settings, ProgressLog progress) {
+    /** {@code shares.get(i)} are the slots of {@code loops.get(i)}. */
+    Ramps(Bootstrap bootstrap, List<EventLoop> loops, List<LoopSlots> shares, ConnectionPlan plan, ConnectionTable table,
+          ClientStats stats, Ramp.Settings settings, ProgressLog progress) {
         for (int i = 0; i < loops.size(); i++) {
             EventLoop loop = loops.get(i);
-            ramps.add(new Ramp(bootstrap.clone(loop), loop, LoopSlots.of(i, loops.size(), settings.target()), plan,
-                table, stats, settings.share(i, loops.size()), progress, this));
+            ramps.add(new Ramp(bootstrap.clone(loop), loop, shares.get(i), plan, table, stats,
+                settings.share(i, loops.size()), progress, this));
         }
         done = new CountDownLatch(ramps.size());
     }

@@ -1,5 +1,6 @@
 package lab.c1m.common.doctor;
 
+import java.time.Duration;
 import lab.c1m.common.Quantities;
 
 /**
@@ -23,13 +24,13 @@ final class HeartbeatCheck {
         String name = "heartbeat rate";
         long rate = Math.round(plan.connections() * 1e9 / plan.heartbeatNanos());
         long capacity = PER_CPU_PER_SECOND * plan.cpus();
-        String interval = Quantities.formatDuration(java.time.Duration.ofNanos(plan.heartbeatNanos()));
+        String interval = Quantities.formatDuration(Duration.ofNanos(plan.heartbeatNanos()));
         String found = Fmt.count(rate) + "/s = " + Fmt.count(plan.connections()) + " connections / " + interval;
         String needed = "<= " + Fmt.count((long) (capacity * COMFORTABLE)) + "/s = " + Math.round(COMFORTABLE * 100)
             + "% of " + plan.cpus() + " CPU(s) x " + Fmt.count(PER_CPU_PER_SECOND) + "/s each (measured)";
-        long interval99 = (long) Math.ceil(plan.connections() / (capacity * COMFORTABLE));
+        long keptIntervalSeconds = (long) Math.ceil(plan.connections() / (capacity * COMFORTABLE));
         String fix = "the schedule may not be kept (late heartbeats are reported as the client's lag, never as dead):"
-            + " a --heartbeat of " + Math.max(1, interval99) + "s or more, fewer connections per client (more clients),"
+            + " a --heartbeat of " + Math.max(1, keptIntervalSeconds) + "s or more, fewer connections per client (more clients),"
             + " or more CPUs for the client";
         if (rate > capacity * COMFORTABLE) {
             return Check.warn(name, found, needed, fix);
