@@ -1,0 +1,76 @@
+"""What a host needs for its share, computed from rules.py's numbers. The Java side computes the same in
+lab.c1m.common.capacity (Capacity, the doctor's checks); tests/vectors/capacity.json holds the cases
+both languages must agree on (report/tests/test_capacity.py, CapacityVectorsTest)."""
+import math
+
+from .rules import RULES
+
+MIB = 1 << 20
+
+
+def descriptors_needed(sockets, rules=RULES):
+    """Open files a process needs to hold `sockets` connections (or listeners): its sockets plus the reserve."""
+    return int(sockets) + rules.integer("descriptors.reserve")
+
+
+def heap_bytes(connections, rules=RULES):
+    """The heap rule: the live set per connection times the headroom factor, plus a young generation."""
+    live = int(connections) * rules.integer("heap.live_bytes_per_connection")
+    return math.ceil(live * rules.fraction("heap.headroom_factor")) + rules.integer("heap.young_mib") * MIB
+
+
+def heap_mb(connections, rules=RULES):
+    """heap_bytes in whole MiB, rounded up: what -Xmx<N>m the roles give a jar for that many connections."""
+    return -(-heap_bytes(connections, rules) // MIB)
+
+
+def live_heap_bytes(connections, rules=RULES):
+    return int(connections) * rules.integer("heap.live_bytes_per_connection")
+
+
+def memory_estimate(sockets, connections, tracked=0, rules=RULES):
+    """Bytes a host needs: the kernel's sockets, conntrack entries (0 when not tracked), the heap rule and the
+    JVM's native memory; `comfortable` adds the margin for the per-socket cost's spread between hosts."""
+    kernel = int(sockets) * rules.integer("kernel.socket_bytes")
+    conntrack = int(tracked) * rules.integer("conntrack.entry_bytes")
+    heap = heap_bytes(connections, rules)
+    native = rules.integer("jvm.baseline_mib") * MIB + int(connections) * rules.integer("jvm.native_bytes_per_connection")
+    total = kernel + conntrack + heap + native
+    return {"kernel": kernel, "conntrack": conntrack, "heap": heap, "native": native, "total": total,
+            "comfortable": math.ceil(total * (1 + rules.fraction("memory.margin_fraction")))}
+
+
+def five_tuple(range_size, server_ports, source_addresses, connections, rules=RULES):
+    """The 5-tuple: each (source address, server address, server port) draws on ip_local_port_range.
+    status: "ok"; "tight" (past capacity.tight_fraction of the slow point); "slow" (past
+    five_tuple.slow_fraction of the range: connect() crawled on Linux 6.1); "wall" (past the range:
+    EADDRNOTAVAIL)."""
+    combinations = max(int(server_ports), 1) * max(int(source_addresses), 1)
+    per_combination = -(-int(connections) // combinations)
+    slow_at = int(int(range_size) * rules.fraction("five_tuple.slow_fraction"))
+    wall_at = int(int(range_size) * rules.fraction("five_tuple.wall_fraction"))
+    if per_combination > wall_at:
+        status = "wall"
+    elif per_combination > slow_at:
+        status = "slow"
+    elif per_combination > slow_at * rules.fraction("capacity.tight_fraction"):
+        status = "tight"
+    else:
+        status = "ok"
+    return {"combinations": combinations, "per_combination": per_combination, "slow_at": slow_at,
+            "wall_at": wall_at, "slow_capacity": slow_at * combinations, "wall_capacity": wall_at * combinations,
+            "status": status}
+
+
+def conntrack_full(count, maximum, rules=RULES):
+    """True when the table is as full as the kernel starts dropping at (conntrack.full_fraction)."""
+    return int(maximum) > 0 and int(count) >= int(maximum) * rules.fraction("conntrack.full_fraction")
+
+
+def heartbeat_load(connections, heartbeat_seconds, cpus, rules=RULES):
+    """Heartbeats a second per client CPU against the measured capacity; comfortable below its share."""
+    rate = int(connections) / float(heartbeat_seconds)
+    per_cpu = rate / max(int(cpus), 1)
+    capacity = rules.integer("heartbeat.per_cpu_per_second")
+    return {"per_second": rate, "per_cpu": per_cpu, "capacity_per_cpu": capacity,
+            "comfortable": per_cpu <= capacity * rules.fraction("heartbeat.comfortable_fraction")}
