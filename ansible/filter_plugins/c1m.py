@@ -9,98 +9,43 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import importlib.util
-import ipaddress
 import json
 import os
 import re
+import sys
 
-from ansible.errors import AnsibleFilterError
-from ansible.utils.display import Display
+try:
+    from ansible.errors import AnsibleFilterError
+    from ansible.utils.display import Display
+except ImportError:  # the unit tests under a Python without Ansible: the same logic, plain errors
+    AnsibleFilterError = ValueError
+    Display = None
 
-_display = Display()
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
-_COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
+# The controller's logic lives in report/c1mlab, shared with the report generator.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "report"))
+from c1mlab import failures, hdrhistogram, notation, plan  # noqa: E402
 
-
-def c1m_ports(spec):
-    """'9000-9019' or '9000,9001,9005-9010' -> sorted list of ints."""
-    if isinstance(spec, int):
-        return [spec]
-    if isinstance(spec, (list, tuple)):
-        spec = ",".join(str(p) for p in spec)
-    ports = set()
-    for part in str(spec).split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if "-" in part:
-            low, high = part.split("-", 1)
-            low, high = int(low), int(high)
-            if low > high:
-                raise AnsibleFilterError("c1m_ports: bad range %r" % part)
-            ports.update(range(low, high + 1))
-        else:
-            ports.add(int(part))
-    if not ports or min(ports) < 1 or max(ports) > 65535:
-        raise AnsibleFilterError("c1m_ports: no valid ports in %r" % (spec,))
-    return sorted(ports)
+_display = Display() if Display else None
 
 
-def c1m_seconds(value):
-    """'30s', '10m', '500ms', '1h', 45 -> seconds (float); '0' -> 0."""
-    if isinstance(value, (int, float)):
-        return float(value)
-    match = _DURATION.match(str(value))
-    if not match:
-        raise AnsibleFilterError("c1m_seconds: %r is not a duration like 30s, 10m, 500ms" % (value,))
-    number, unit = float(match.group(1)), match.group(2) or "s"
-    return number * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[unit]
+def _filter(function, name):
+    """function as a filter: a notation error becomes an AnsibleFilterError naming the filter."""
+    def run(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except notation.NotationError as error:
+            raise AnsibleFilterError("%s: %s" % (name, error))
+    run.__name__ = name
+    run.__doc__ = function.__doc__
+    return run
 
 
-def c1m_count(value):
-    """'10k', '1m', 1000000 -> int."""
-    if isinstance(value, int):
-        return value
-    match = _COUNT.match(str(value))
-    if not match:
-        raise AnsibleFilterError("c1m_count: %r is not a count like 5000, 10k, 1m" % (value,))
-    factor = {"": 1, "k": 1000, "m": 1000000}[match.group(2).lower()]
-    return int(float(match.group(1)) * factor)
-
-
-def c1m_ip_count(value):
-    """Number of source addresses in '' (kernel's choice: 1), 'a,b,c', or a CIDR."""
-    if value is None:
-        return 1
-    if isinstance(value, (list, tuple)):
-        return max(1, len(value))
-    text = str(value).strip()
-    if not text:
-        return 1
-    total = 0
-    for part in text.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if "/" in part:
-            net = ipaddress.ip_network(part, strict=False)
-            hosts = net.num_addresses - (2 if net.version == 4 and net.prefixlen < 31 else 0)
-            total += max(1, hosts)
-        else:
-            ipaddress.ip_address(part)
-            total += 1
-    return max(1, total)
-
-
-def c1m_share(total, hosts, host):
-    """This host's share of total over the list hosts: shares differ by at most one."""
-    total = c1m_count(total)
-    hosts = list(hosts)
-    if host not in hosts:
-        raise AnsibleFilterError("c1m_share: %s is not in %s" % (host, hosts))
-    base, extra = divmod(total, len(hosts))
-    return base + (1 if hosts.index(host) < extra else 0)
+c1m_ports = _filter(notation.ports, "c1m_ports")
+c1m_seconds = _filter(notation.seconds, "c1m_seconds")
+c1m_count = _filter(notation.count, "c1m_count")
+c1m_ip_count = _filter(notation.source_count, "c1m_ip_count")
+c1m_port_range_size = _filter(notation.port_range_size, "c1m_port_range_size")
+c1m_share = _filter(plan.share, "c1m_share")
 
 
 def c1m_share_of(host, total, hosts):
@@ -108,31 +53,14 @@ def c1m_share_of(host, total, hosts):
     return c1m_share(total, hosts, host)
 
 
-def c1m_port_range_size(value):
-    """'1024 65535' (ip_local_port_range) -> 64512."""
-    parts = str(value).split()
-    if len(parts) != 2:
-        raise AnsibleFilterError("c1m_port_range_size: %r is not 'LOW HIGH'" % (value,))
-    return int(parts[1]) - int(parts[0]) + 1
-
-
-FAILURE_KINDS = ("EMFILE", "ENFILE", "EADDRNOTAVAIL", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "ENOBUFS", "OTHER")
+FAILURE_KINDS = tuple(failures.KIND_ORDER)
 RUNNING = ("active", "activating", "deactivating", "reloading")
-
-def _load_report_module(name):
-    # A module of the report generator, loaded by path (failures.py and hdrhistogram.py import nothing else).
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "report", "c1mreport", name + ".py")
-    spec = importlib.util.spec_from_file_location("c1m_report_" + name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 # The words live in java/common/src/main/resources/lab/c1m/common/failure-kinds.properties, shared with
 # the jars and the report; the report's reader of it is used here.
-_FAILURE_TEXTS = _load_report_module("failures").TEXTS
+_FAILURE_TEXTS = failures.TEXTS
 # The report's HdrHistogram decoder: the clients' round trips are merged count by count, never averaged.
-_HDR = _load_report_module("hdrhistogram")
+_HDR = hdrhistogram
 # Each failure kind the client counts: (the error people see, what it means, the fix in this lab's
 # terms), for the playbook's progress lines and run.json.
 FAILURE_HELP = {kind: (texts["title"], texts["meaning"], texts["fix.lab"])
@@ -728,7 +656,7 @@ def c1m_json(output, what="the helper"):
             except ValueError:
                 continue
             noise = [noise_line for noise_line in lines[:start] if noise_line.strip()]
-            if noise:
+            if noise and _display:
                 _display.warning("%s printed this before its JSON (ignored): %s" % (what, " | ".join(noise)))
             return value
     raise AnsibleFilterError(

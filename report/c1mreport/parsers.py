@@ -9,6 +9,8 @@ import io
 import re
 from datetime import datetime, timezone
 
+from c1mlab import notation
+
 PAGE_SIZE = 4096  # /proc/net/sockstat counts TCP memory in pages; 4 KiB on the lab's x86-64 hosts
 
 
@@ -160,54 +162,19 @@ def parse_timeline(text):
     return rows
 
 
+# The settings' notations are c1mlab.notation's (shared with the playbooks and the jars); read leniently
+# here: a setting that does not read is None (no ports: []) and the report says so rather than failing.
+
 def parse_port_spec(spec):
-    """'9000-9019' / '9000,9001,9005-9010' / [9000, 9001] -> sorted list of ports (as the jars read it)."""
-    if spec is None:
-        return []
-    if isinstance(spec, int):
-        return [spec]
-    if isinstance(spec, (list, tuple)):
-        ports = []
-        for item in spec:
-            ports.extend(parse_port_spec(item))
-        return sorted(set(ports))
-    ports = set()
-    for part in str(spec).split(","):
-        part = part.strip()
-        if not part:
-            continue
-        low, sep, high = part.partition("-")
-        try:
-            if sep:
-                ports.update(range(int(low), int(high) + 1))
-            else:
-                ports.add(int(low))
-        except ValueError:
-            continue
-    return sorted(ports)
-
-
-_DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "": 1}
+    """'9000-9019' / '9000,9001,9005-9010' / [9000, 9001] -> sorted list of ports; [] if absent or unreadable."""
+    return notation.lenient(notation.ports, spec, [])
 
 
 def parse_duration(value):
     """'30s' / '10m' / '500ms' / 30 -> seconds (float); None if absent or unreadable."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    match = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|)\s*$", str(value))
-    return float(match.group(1)) * _DURATION_UNITS[match.group(2)] if match else None
+    return notation.lenient(notation.seconds, value)
 
 
 def parse_count(value):
-    """'10k' / '1m' / 333334 -> int; None if absent or unreadable."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, (int, float)):
-        return int(value)
-    match = re.match(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$", str(value))
-    if not match:
-        return None
-    scale = {"": 1, "k": 1000, "m": 1000000}[match.group(2).lower()]
-    return int(round(float(match.group(1)) * scale))
+    """'10k' / '1m' / 333334 -> int; None if absent or unreadable (a fraction such as '1.5' included)."""
+    return notation.lenient(notation.count, value)

@@ -4,7 +4,9 @@ import json
 import os
 import sys
 
-from . import failures, formatting as fmt
+from c1mlab import failures
+
+from . import formatting as fmt
 from .checks import SETTING_WHY
 from .headline import CLIENT_LAG_KEYS, headline, verdict
 from .summarize import SETTINGS_KEYS

@@ -7,9 +7,11 @@ and `problems` says why, rather than a guess.
 import re
 from datetime import datetime, timezone
 
-from . import SUMMARY_SCHEMA, failures, formatting as fmt, series
+from c1mlab import failures
+
+from . import SUMMARY_SCHEMA, formatting as fmt, series
 from .checks import all_checks, port_capacity, connections_needed
-from .hdrhistogram import HistogramFormatError, decode_base64, Histogram
+from c1mlab.hdrhistogram import HistogramFormatError, decode_base64, Histogram
 from .parsers import PAGE_SIZE, parse_time
 
 MILESTONES = [100_000, 500_000, 1_000_000]

@@ -1,10 +1,11 @@
 """The failure table the jars, the playbooks and the report share (failure-kinds.properties)."""
 import os
+import re
 import tempfile
 import unittest
 
-import helpers  # noqa: F401  (puts c1mreport on the path)
-from c1mreport import failures
+import helpers  # noqa: F401  (puts report/ on the path)
+from c1mlab import failures
 
 
 class SharedTable(unittest.TestCase):
@@ -14,6 +15,17 @@ class SharedTable(unittest.TestCase):
             for text in (entry.errno_name, entry.meaning, entry.fix):
                 self.assertTrue(text and "\\" not in text and "  " not in text, (entry.kind, text))
             self.assertTrue(failures.DOCTOR_CHECKS[entry.kind], entry.kind)
+
+    def test_the_kinds_and_their_order_are_the_java_enums(self):
+        # The jars count by the enum FailureKind; the table lists the same kinds in the same order.
+        # Found by name: java/common's packages may move.
+        enum = next(os.path.join(folder, "FailureKind.java")
+                    for folder, _, files in os.walk(os.path.join(helpers.REPORT, "..", "java", "common", "src", "main"))
+                    if "FailureKind.java" in files)
+        with open(enum, encoding="utf-8") as handle:
+            constants = re.search(r"enum FailureKind \{\s*([A-Z_, ]+);", handle.read()).group(1)
+        self.assertEqual([c.strip() for c in constants.split(",")], failures.KIND_ORDER)
+        self.assertEqual(failures.sort_kinds({"OTHER", "ZZZ", "EMFILE", "AAA"}), ["EMFILE", "OTHER", "AAA", "ZZZ"])
 
     def test_the_report_says_what_the_table_says(self):
         table = failures.read_table()

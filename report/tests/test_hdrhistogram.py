@@ -7,7 +7,7 @@ import zlib
 
 from helpers import histograms
 
-from c1mreport.hdrhistogram import (HistogramFormatError, Histogram, decode_base64, decode_compressed,
+from c1mlab.hdrhistogram import (HistogramFormatError, Histogram, decode_base64, decode_compressed,
                                     _zigzag_leb128_longs)
 
 

@@ -17,7 +17,7 @@ from helpers import ScratchRun, build_into_temp, fixture, read_json
 from c1mreport.build import build
 from c1mreport.charts import build_charts
 from c1mreport.compare import compare_runs
-from c1mreport.hdrhistogram import Histogram, decode_base64
+from c1mlab.hdrhistogram import Histogram, decode_base64
 from c1mreport.headline import headline, verdict
 from c1mreport.parsers import parse_time, parse_timeline
 from c1mreport.rundir import load_run

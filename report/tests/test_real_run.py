@@ -7,7 +7,7 @@ import unittest
 
 from helpers import build_into_temp, fixture, read_json
 
-from c1mreport.hdrhistogram import decode_base64
+from c1mlab.hdrhistogram import decode_base64
 
 RUN = "loopback-2x3000"
 

@@ -2,7 +2,9 @@
 
 The words live in one table that the jars read too: java/common/src/main/resources/lab/c1m/common/
 failure-kinds.properties. This module reads it for the HTML and Markdown reports, the comparison and
-the playbook's filters (ansible/filter_plugins/c1m.py).
+the playbook's filters (ansible/filter_plugins/c1m.py). The kinds the client counts, and their order
+everywhere, are the table's upper-case kinds in the order the table lists them (the Java enum
+FailureKind lists the same; report/tests/test_failures.py holds them equal).
 """
 
 import os
@@ -20,7 +22,7 @@ FailureKind = namedtuple("FailureKind", "kind errno_name meaning fix")
 def read_table(path=TABLE):
     """{kind: {field: text}} from the properties file, in the subset of the format it uses: `kind.field =
     text` lines, `#` comments, a trailing backslash continuing a line."""
-    table, pending = {}, ""
+    table, pending = {}, ""  # dicts keep the table's order: the kinds' order
     with open(path, encoding="utf-8") as handle:
         for raw in handle:
             line = raw.strip()
@@ -56,7 +58,7 @@ def _sentence(text):
 
 
 # Kinds are the ones the client jar counts (docs/interfaces.md), in the table's order.
-KIND_ORDER = ["EMFILE", "ENFILE", "EADDRNOTAVAIL", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "ENOBUFS", "OTHER"]
+KIND_ORDER = [kind for kind in TEXTS if kind.isupper()]
 FAILURE_KINDS = [_entry(kind) for kind in KIND_ORDER]
 BY_KIND = {entry.kind: entry for entry in FAILURE_KINDS}
 
