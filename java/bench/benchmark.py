@@ -36,7 +36,10 @@ C_SOURCE = ROOT / "bench" / "c1m-cclient.c"
 C_CLIENT = ROOT / "bench" / "target" / "c1m-cclient"  # target/ is gitignored
 # The JVM options the lab's roles use (see docs/performance.md for why).
 DEFAULT_JVM = "-XX:+UseSerialGC -Xss256k -XX:+AlwaysPreTouch -XX:-UsePerfData"
-FD_RESERVE = 300  # descriptors the JVM itself uses besides the sockets
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "report"))
+from c1mlab.rules import RULES  # noqa: E402
+
+FD_RESERVE = RULES.integer("descriptors.reserve")  # descriptors a JVM uses besides its sockets (rules.properties)
 PROBE = 1000  # connections of the warm-up client, whose heap is the client's baseline
 KEPT_TARGET = 0.999  # share of the heartbeat schedule a client must keep (issue 8)
 CORE_RATE_INTERVALS = ["5s", "2s", "1s", "500ms", "250ms", "100ms", "50ms", "25ms", "10ms"]

@@ -2,7 +2,7 @@ package lab.c1m.client;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import lab.c1m.common.Quantities;
+import lab.c1m.common.notation.Quantities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import lab.c1m.common.ConnectionErrors;
-import lab.c1m.common.SharedAddresses;
+import lab.c1m.common.failure.ConnectionErrors;
+import lab.c1m.common.netty.SharedAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
-import lab.c1m.common.PeriodicReporter;
-import lab.c1m.common.Quantities;
+import lab.c1m.common.notation.Quantities;
+import lab.c1m.common.report.PeriodicReporter;
 import org.HdrHistogram.Histogram;
 
 /**

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
-import lab.c1m.common.FailureKind;
-import lab.c1m.common.OpenCounter;
+import lab.c1m.common.failure.FailureKind;
+import lab.c1m.common.netty.OpenCounter;
 
 /**
  * Counters that event loops update and the reporter reads. Heartbeats are counted as the schedule asked for

@@ -7,10 +7,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import lab.c1m.common.FailureKind;
-import lab.c1m.common.ProcessMemory;
-import lab.c1m.common.RuntimeFacts;
-import lab.c1m.common.Times;
+import lab.c1m.common.failure.FailureKind;
+import lab.c1m.common.report.ProcessMemory;
+import lab.c1m.common.report.RuntimeFacts;
+import lab.c1m.common.report.Times;
 import org.HdrHistogram.Histogram;
 
 /** What the client reports: the summary file's content, rebuilt each second and at exit. */

@@ -3,7 +3,7 @@ package lab.c1m.client;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
-import lab.c1m.common.PortList;
+import lab.c1m.common.notation.PortList;
 
 /**
  * Where connection number i goes: ports vary fastest, then source addresses, so every (source address,

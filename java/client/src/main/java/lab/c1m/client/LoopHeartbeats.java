@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import lab.c1m.common.Quantities;
+import lab.c1m.common.capacity.Rules;
+import lab.c1m.common.notation.Quantities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 final class LoopHeartbeats {
     private static final Logger LOG = LoggerFactory.getLogger(LoopHeartbeats.class);
-    static final int DEAD_AFTER_INTERVALS = 3;
-    static final Duration DEAD_AFTER_MIN = Duration.ofSeconds(2);
+    static final long DEAD_AFTER_INTERVALS = Rules.HEARTBEAT_DEAD_INTERVALS;
+    static final Duration DEAD_AFTER_MIN = Duration.ofMillis(Rules.HEARTBEAT_DEAD_MIN_MS);
     private static final long PERIOD_MILLIS = 1;
     /**
      * Writes per pass. A loop far behind writes one batch a turn and reads its sockets between batches; a
@@ -67,9 +68,9 @@ final class LoopHeartbeats {
         return Math.max(DEAD_AFTER_INTERVALS * interval.toNanos(), DEAD_AFTER_MIN.toNanos());
     }
 
-    /** A beat written later than this after its due time is late: a tenth of the interval, at least two passes. */
+    /** A beat written later than this after its due time is late (rules.properties: heartbeat.late_*). */
     static long lateAfterNanos(Duration interval) {
-        return Math.max(interval.toNanos() / 10, TimeUnit.MILLISECONDS.toNanos(2 * PERIOD_MILLIS));
+        return Math.max((long) (interval.toNanos() * Rules.HEARTBEAT_LATE), TimeUnit.MILLISECONDS.toNanos(Rules.HEARTBEAT_LATE_MIN_MS));
     }
 
     void start() {

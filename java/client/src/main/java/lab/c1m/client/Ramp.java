@@ -9,9 +9,9 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import lab.c1m.common.FailureKind;
-import lab.c1m.common.ProgressLog;
-import lab.c1m.common.Quantities;
+import lab.c1m.common.failure.FailureKind;
+import lab.c1m.common.notation.Quantities;
+import lab.c1m.common.report.ProgressLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import lab.c1m.common.FailureKind;
-import lab.c1m.common.ProgressLog;
+import lab.c1m.common.failure.FailureKind;
+import lab.c1m.common.report.ProgressLog;
 
 /**
  * The ramp of every event loop together: each loop opens its own slots with its part of the rate and the

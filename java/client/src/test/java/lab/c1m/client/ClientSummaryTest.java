@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import lab.c1m.common.FailureKind;
-import lab.c1m.common.Json;
+import lab.c1m.common.failure.FailureKind;
+import lab.c1m.common.report.Json;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import lab.c1m.common.ExitCodes;
+import lab.c1m.common.cli.ExitCodes;
 import lab.c1m.common.testing.DoctorOutput;
 import lab.c1m.common.testing.JavaProcess;
 import org.junit.jupiter.api.Test;

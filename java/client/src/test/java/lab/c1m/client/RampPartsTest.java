@@ -11,7 +11,7 @@ import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import lab.c1m.common.PortList;
+import lab.c1m.common.notation.PortList;
 import org.junit.jupiter.api.Test;
 
 /** The pure parts of the client: pacing, backoff, where connections go, the heartbeat frame. */

@@ -4,9 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import lab.c1m.common.ConnectionErrors;
-import lab.c1m.common.ProgressLog;
-import lab.c1m.common.SharedAddresses;
+import lab.c1m.common.failure.ConnectionErrors;
+import lab.c1m.common.netty.SharedAddresses;
+import lab.c1m.common.report.ProgressLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,12 +11,12 @@ import java.net.BindException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import lab.c1m.common.CompactChannelIds;
-import lab.c1m.common.PortList;
-import lab.c1m.common.ProgressLog;
-import lab.c1m.common.SharedAddresses;
-import lab.c1m.common.SharedReadHandles;
-import lab.c1m.common.Transport;
+import lab.c1m.common.netty.CompactChannelIds;
+import lab.c1m.common.netty.SharedAddresses;
+import lab.c1m.common.netty.SharedReadHandles;
+import lab.c1m.common.netty.Transport;
+import lab.c1m.common.notation.PortList;
+import lab.c1m.common.report.ProgressLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,7 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
-import lab.c1m.common.Json;
+import lab.c1m.common.report.Json;
 
 /**
  * /metrics in Prometheus text format and /status as JSON, on the JDK's small HTTP server: one thread,

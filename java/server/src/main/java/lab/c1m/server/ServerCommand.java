@@ -2,29 +2,29 @@ package lab.c1m.server;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import lab.c1m.common.Capacity;
-import lab.c1m.common.ExitCodes;
-import lab.c1m.common.HostLimits;
-import lab.c1m.common.Logging;
-import lab.c1m.common.PortList;
-import lab.c1m.common.ProgressLog;
-import lab.c1m.common.Quantities;
-import lab.c1m.common.RuntimeFacts;
-import lab.c1m.common.StopSignal;
-import lab.c1m.common.Transport;
+import lab.c1m.common.capacity.Capacity;
+import lab.c1m.common.capacity.HostLimits;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
+import lab.c1m.common.cli.ExitCodes;
+import lab.c1m.common.cli.Logging;
 import lab.c1m.common.cli.PortListConverter;
 import lab.c1m.common.cli.RunOptions;
+import lab.c1m.common.cli.StopSignal;
 import lab.c1m.common.doctor.DoctorCommand;
+import lab.c1m.common.netty.Transport;
+import lab.c1m.common.notation.PortList;
+import lab.c1m.common.notation.Quantities;
+import lab.c1m.common.report.ProgressLog;
+import lab.c1m.common.report.RuntimeFacts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "c1m-server", mixinStandardHelpOptions = true, versionProvider = ServerCommand.Version.class,
     subcommands = DoctorCommand.class, showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
@@ -144,7 +144,7 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private void checkCapacity(HostLimits limits) {
-        long holdable = Math.max(0, limits.nofileHard() - limits.openFds() - Capacity.FD_RESERVE - ports.size());
+        long holdable = Math.max(0, limits.nofileHard() - Capacity.FD_RESERVE - ports.size());
         if (expectedConnections == 0) {
             LOG.info("This process can hold about {} connections (hard open-files limit {})", Quantities.count(holdable),
                 Quantities.count(limits.nofileHard()));

@@ -3,8 +3,8 @@ package lab.c1m.server;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import lab.c1m.common.PeriodicReporter;
-import lab.c1m.common.Quantities;
+import lab.c1m.common.notation.Quantities;
+import lab.c1m.common.report.PeriodicReporter;
 
 /** The server's timeline, summary and status lines (a status line only when connections came or went). */
 final class ServerReporter extends PeriodicReporter {

@@ -2,8 +2,8 @@ package lab.c1m.server;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
-import lab.c1m.common.OpenCounter;
-import lab.c1m.common.PortList;
+import lab.c1m.common.netty.OpenCounter;
+import lab.c1m.common.notation.PortList;
 
 /** Counters the event loops update and the reporter reads; nothing here is per connection. */
 final class ServerStats {

@@ -2,11 +2,11 @@ package lab.c1m.server;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import lab.c1m.common.HostLimits;
-import lab.c1m.common.ProcessMemory;
-import lab.c1m.common.RuntimeFacts;
-import lab.c1m.common.Times;
-import lab.c1m.common.Transport;
+import lab.c1m.common.capacity.HostLimits;
+import lab.c1m.common.netty.Transport;
+import lab.c1m.common.report.ProcessMemory;
+import lab.c1m.common.report.RuntimeFacts;
+import lab.c1m.common.report.Times;
 
 /** Samples memory each second, remembers it at the peak and builds the summary that /status and the file show. */
 final class ServerSummary {

@@ -1,13 +1,11 @@
 package lab.c1m.common.cli;
 
 import java.io.PrintWriter;
-import lab.c1m.common.ExitCodes;
-import lab.c1m.common.Logging;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * Runs a picocli command the way both jars do: bad input is one line on stderr and exit 2, a host

@@ -1,6 +1,6 @@
 package lab.c1m.common.cli;
 
-import lab.c1m.common.Quantities;
+import lab.c1m.common.notation.Quantities;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

@@ -1,7 +1,7 @@
 package lab.c1m.common.cli;
 
 import java.time.Duration;
-import lab.c1m.common.Quantities;
+import lab.c1m.common.notation.Quantities;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

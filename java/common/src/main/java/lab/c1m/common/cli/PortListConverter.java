@@ -1,6 +1,6 @@
 package lab.c1m.common.cli;
 
-import lab.c1m.common.PortList;
+import lab.c1m.common.notation.PortList;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

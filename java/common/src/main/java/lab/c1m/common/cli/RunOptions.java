@@ -2,9 +2,9 @@ package lab.c1m.common.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import lab.c1m.common.TransportKind;
-import picocli.CommandLine;
+import lab.c1m.common.netty.TransportKind;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The options both jars share: transport, threads, progress and the files a run leaves behind. */
 public final class RunOptions {

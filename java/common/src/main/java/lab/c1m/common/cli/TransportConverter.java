@@ -1,6 +1,6 @@
 package lab.c1m.common.cli;
 
-import lab.c1m.common.TransportKind;
+import lab.c1m.common.netty.TransportKind;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

@@ -2,7 +2,7 @@ package lab.c1m.common.doctor;
 
 import java.util.ArrayList;
 import java.util.List;
-import lab.c1m.common.HostLimits;
+import lab.c1m.common.capacity.HostLimits;
 
 /** Runs every check for a plan against what this host shows, in the order the table lists them. */
 public final class Doctor {

@@ -6,17 +6,17 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import lab.c1m.common.HostLimits;
-import lab.c1m.common.PortList;
+import lab.c1m.common.capacity.HostLimits;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
 import lab.c1m.common.cli.DurationConverter;
 import lab.c1m.common.cli.PortListConverter;
-import picocli.CommandLine;
+import lab.c1m.common.notation.PortList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code c1m-server doctor} and {@code c1m-client doctor}: checks, before a run, every limit that stops a

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import lab.c1m.common.ExitCodes;
-import lab.c1m.common.Json;
+import lab.c1m.common.cli.ExitCodes;
+import lab.c1m.common.report.Json;
 
 /** The doctor's findings as a table for people or a JSON object for the playbook and the report. */
 public final class DoctorReport {

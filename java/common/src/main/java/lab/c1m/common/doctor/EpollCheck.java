@@ -1,7 +1,8 @@
 package lab.c1m.common.doctor;
 
-import lab.c1m.common.Capacity;
-import lab.c1m.common.HostLimits;
+import lab.c1m.common.capacity.Capacity;
+import lab.c1m.common.capacity.HostLimits;
+
 
 /**
  * fs.epoll.max_user_watches: every socket an epoll loop watches is one watch, counted per user across all

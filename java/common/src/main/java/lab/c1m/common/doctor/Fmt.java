@@ -1,7 +1,7 @@
 package lab.c1m.common.doctor;
 
 import java.util.Locale;
-import lab.c1m.common.Quantities;
+import lab.c1m.common.notation.Quantities;
 
 /** How the doctor writes numbers: counts with separators, sizes in binary units, ASCII only. */
 final class Fmt {

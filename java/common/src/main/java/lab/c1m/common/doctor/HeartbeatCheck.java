@@ -1,7 +1,8 @@
 package lab.c1m.common.doctor;
 
 import java.time.Duration;
-import lab.c1m.common.Quantities;
+import lab.c1m.common.capacity.Rules;
+import lab.c1m.common.notation.Quantities;
 
 /**
  * The heartbeat rate a client's share asks for (connections / interval) against what its CPUs sustain
@@ -13,9 +14,9 @@ final class HeartbeatCheck {
      * Heartbeats a second one client CPU writes and reads back while keeping 99.9% of its schedule, measured
      * with {@code java/bench/benchmark.py --core-rate} (docs/performance.md, "Heartbeat capacity").
      */
-    static final long PER_CPU_PER_SECOND = 39_400;
+    static final long PER_CPU_PER_SECOND = Rules.HEARTBEATS_PER_CPU_PER_SECOND;
     /** Up to this share of that capacity is comfortable: the rest is for the ramp, the reads and the GC. */
-    static final double COMFORTABLE = 0.5;
+    static final double COMFORTABLE = Rules.HEARTBEAT_COMFORTABLE;
 
     private HeartbeatCheck() {
     }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Stream;
-import lab.c1m.common.HostLimits;
+import lab.c1m.common.capacity.HostLimits;
 
 /**
  * What the doctor reads besides {@link HostLimits}: listen queues, TCP memory, conntrack, memory, the

@@ -1,6 +1,7 @@
 package lab.c1m.common.doctor;
 
 import java.util.List;
+import lab.c1m.common.capacity.Rules;
 
 /**
  * Listen queues on the server: net.core.somaxconn caps every port's accept queue, net.ipv4.tcp_max_syn_backlog
@@ -10,7 +11,7 @@ import java.util.List;
  */
 final class ListenQueueCheck {
     /** Connects per second assumed without --rate: what the jars ramp at on loopback (docs/performance.md: 11,232/s). */
-    static final long MEASURED_RATE = 11_000;
+    static final long MEASURED_RATE = Rules.ACCEPTS_PER_SECOND;
     /** How long the accept loop may stall: a full GC of a million connections' heap takes about a second. */
     static final int STALL_SECONDS = 1;
 

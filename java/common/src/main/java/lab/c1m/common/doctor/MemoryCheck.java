@@ -1,38 +1,40 @@
 package lab.c1m.common.doctor;
 
 import java.util.List;
+import lab.c1m.common.capacity.Needs;
+import lab.c1m.common.capacity.Rules;
 
 /**
  * Memory: what the share costs the kernel and the JVM against what this host has left, and the heap the
  * service will run with against what its connections need. Per-connection costs were measured
- * (docs/performance.md) and are kept here, in one place.
+ * (docs/performance.md) and are kept in rules.properties (Rules), shared with the roles and the report.
  */
 final class MemoryCheck {
     /** Kernel memory per TCP socket (socket, inode, dentry, file, epoll item), measured in a Linux 6.x VM. */
-    static final long KERNEL_BYTES_PER_SOCKET = 3_800;
+    static final long KERNEL_BYTES_PER_SOCKET = Rules.KERNEL_SOCKET_BYTES;
     /** One nf_conntrack entry. */
-    static final long CONNTRACK_BYTES_PER_ENTRY = 256;
+    static final long CONNTRACK_BYTES_PER_ENTRY = Rules.CONNTRACK_ENTRY_BYTES;
     /** Retained heap per connection with heartbeats on JDK 17: server 948 B, client 969 B, rounded up. */
-    static final long HEAP_BYTES_PER_CONNECTION = 1_000;
+    static final long HEAP_BYTES_PER_CONNECTION = Rules.HEAP_LIVE_BYTES_PER_CONNECTION;
     /** Heap sizing rule of docs/performance.md: the live set plus 30%, plus a young generation. */
-    static final double HEAP_HEADROOM = 1.3;
-    static final long YOUNG_GENERATION = 128 * Fmt.MIB;
+    static final double HEAP_HEADROOM = Rules.HEAP_HEADROOM;
+    static final long YOUNG_GENERATION = Rules.HEAP_YOUNG_MIB * Fmt.MIB;
     /** Native memory a connection adds beyond the heap (server 79 B, client 154 B measured). */
-    static final long NATIVE_BYTES_PER_CONNECTION = 160;
+    static final long NATIVE_BYTES_PER_CONNECTION = Rules.JVM_NATIVE_BYTES_PER_CONNECTION;
     /** What a JVM takes besides its heap before any connection (about 80 MiB measured on 2 CPUs), rounded up. */
-    static final long JVM_BASELINE = 128 * Fmt.MIB;
+    static final long JVM_BASELINE = Rules.JVM_BASELINE_MIB * Fmt.MIB;
     /** The kernel's cost per socket varied from 3.8 to 4.2 KB between hosts: ask for 10% more to be OK. */
-    static final double ESTIMATE_MARGIN = 0.10;
+    static final double ESTIMATE_MARGIN = Rules.MEMORY_MARGIN;
 
     private MemoryCheck() {
     }
 
     static long liveHeap(Plan plan) {
-        return plan.connections() * HEAP_BYTES_PER_CONNECTION;
+        return Needs.liveHeapBytes(plan.connections());
     }
 
     static long recommendedHeap(Plan plan) {
-        return (long) Math.ceil(liveHeap(plan) * HEAP_HEADROOM) + YOUNG_GENERATION;
+        return Needs.heapBytes(plan.connections());
     }
 
     static List<Check> run(HostFacts facts, Plan plan) {

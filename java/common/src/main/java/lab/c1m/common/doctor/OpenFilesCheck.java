@@ -2,8 +2,8 @@ package lab.c1m.common.doctor;
 
 import java.util.ArrayList;
 import java.util.List;
-import lab.c1m.common.Capacity;
-import lab.c1m.common.HostLimits;
+import lab.c1m.common.capacity.Capacity;
+import lab.c1m.common.capacity.HostLimits;
 
 /**
  * Open files, the seed's first wall ("Too many open files"): the service's hard and soft nofile limits,
@@ -16,8 +16,8 @@ final class OpenFilesCheck {
     static List<Check> run(HostLimits limits, HostFacts facts, Plan plan) {
         long need = Capacity.descriptorsFor(limits, plan.sockets());
         long wanted = Capacity.roundUp(need);
-        String needed = ">= " + Fmt.count(need) + " = " + plan.socketsText() + " + " + Math.max(0, limits.openFds())
-            + " open now + " + Capacity.FD_RESERVE + " reserve (JVM, epoll, logs)";
+        String needed = ">= " + Fmt.count(need) + " = " + plan.socketsText() + " + " + Capacity.FD_RESERVE
+            + " reserve (JVM, epoll, logs)";
         List<Check> checks = new ArrayList<>();
         checks.add(hard(limits, plan, need, wanted, needed));
         checks.add(soft(limits, facts, plan, need, wanted, needed));

@@ -3,8 +3,8 @@ package lab.c1m.common.doctor;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import lab.c1m.common.PortList;
-import lab.c1m.common.Quantities;
+import lab.c1m.common.notation.PortList;
+import lab.c1m.common.notation.Quantities;
 
 /**
  * What this host is about to do: its role, its share of the connections and how the service will run.

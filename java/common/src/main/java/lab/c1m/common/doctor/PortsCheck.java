@@ -2,9 +2,10 @@ package lab.c1m.common.doctor;
 
 import java.util.ArrayList;
 import java.util.List;
-import lab.c1m.common.Capacity;
-import lab.c1m.common.HostLimits;
-import lab.c1m.common.PortList;
+import lab.c1m.common.capacity.Capacity;
+import lab.c1m.common.capacity.HostLimits;
+import lab.c1m.common.capacity.Rules;
+import lab.c1m.common.notation.PortList;
 
 /**
  * Ports, the seed's second wall ("Cannot assign requested address"). Client: the 5-tuple, server ports x
@@ -16,7 +17,7 @@ final class PortsCheck {
     static final int DEFAULT_LOW = 32768;
     static final int DEFAULT_HIGH = 60999;
     /** Below this share of the usable ports the 5-tuple is comfortable; above it, a quick rerun may not fit. */
-    static final double COMFORTABLE = 0.9;
+    static final double COMFORTABLE = Rules.TIGHT;
 
     private PortsCheck() {
     }

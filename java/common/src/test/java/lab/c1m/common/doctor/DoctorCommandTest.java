@@ -10,12 +10,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import lab.c1m.common.ExitCodes;
 import lab.c1m.common.cli.Cli;
+import lab.c1m.common.cli.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The command in-process on recorded hosts: options, table, JSON, exit codes. */
 class DoctorCommandTest {

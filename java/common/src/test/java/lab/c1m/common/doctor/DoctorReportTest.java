@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import lab.c1m.common.ExitCodes;
+import lab.c1m.common.cli.ExitCodes;
 import org.junit.jupiter.api.Test;
 
 class DoctorReportTest {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import lab.c1m.common.PortList;
+import lab.c1m.common.notation.PortList;
 import org.junit.jupiter.api.Test;
 
 /** The heartbeat rate a client's share asks for against what its CPUs keep: a warning with the fix, never a failure. */
@@ -35,7 +35,7 @@ class HeartbeatCheckTest {
 
     @Test
     void theDoctorChecksHeartbeatsOnlyOnAClientThatSendsThem() {
-        var limits = lab.c1m.common.HostLimits.read();
+        var limits = lab.c1m.common.capacity.HostLimits.read();
         var facts = HostFacts.read(java.nio.file.Path.of("/"));
         List<String> names = Doctor.examine(limits, facts, client(1000, SECOND, 1)).stream().map(Check::name).toList();
         assertTrue(names.contains("heartbeat rate"), names.toString());

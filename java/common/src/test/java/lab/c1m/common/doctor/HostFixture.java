@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import lab.c1m.common.HostLimits;
-import lab.c1m.common.PortList;
+import lab.c1m.common.capacity.HostLimits;
+import lab.c1m.common.notation.PortList;
 
 /**
  * A recorded host as /proc and /sys files under a temp folder. The defaults are a tuned 8 GB server VM

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import lab.c1m.common.PortList;
+import lab.c1m.common.notation.PortList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,8 +44,8 @@ class OpenFilesCheckTest {
         Check c = host.check(root, server(1_000_000), "open files (hard)");
         assertEquals(Status.FAIL, c.status());
         assertEquals("20,000 (this process)", c.found());
-        // 1,000,000 connections + 20 listening + 7 open now + 64 reserve.
-        assertTrue(c.needed().startsWith(">= 1,000,091 = 1,000,000 connections + 20 listening + 7 open now + 64 reserve"),
+        // 1,000,000 connections + 20 listening + the 256 reserve of rules.properties.
+        assertTrue(c.needed().startsWith(">= 1,000,276 = 1,000,000 connections + 20 listening + 256 reserve"),
             c.needed());
         assertTrue(c.fix().contains("LimitNOFILE=1100000"), c.fix());
     }
@@ -174,7 +174,7 @@ class OpenFilesCheckTest {
         HostFixture host = new HostFixture();
         host.openFds = 0;
         Plan many = new Plan(Plan.Role.SERVER, 1000, PortList.parse("9000-9099"), 1, 0, -1, -1, -1, true);
-        assertTrue(host.check(root, many, "open files (hard)").needed().startsWith(">= 1,164 = 1,000 connections + 100 listening"));
-        assertTrue(host.check(root, client(1000), "open files (hard)").needed().startsWith(">= 1,064 = 1,000 connections + 0"));
+        assertTrue(host.check(root, many, "open files (hard)").needed().startsWith(">= 1,356 = 1,000 connections + 100 listening"));
+        assertTrue(host.check(root, client(1000), "open files (hard)").needed().startsWith(">= 1,256 = 1,000 connections + 256 reserve"));
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import lab.c1m.common.PortList;
+import lab.c1m.common.notation.PortList;
 import org.junit.jupiter.api.Test;
 
 class PlanTest {

@@ -1,0 +1,92 @@
+package lab.c1m.common.capacity;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
+/**
+ * The numbers the jars, the Ansible filters and the report share, from rules.properties: the one table,
+ * also read by report/c1mlab/rules.py. A missing or malformed key fails at class load, naming the key.
+ */
+public final class Rules {
+    static final String RESOURCE = "/lab/c1m/common/rules.properties";
+    private static final Properties TABLE = load();
+
+    /** Descriptors a process needs besides its sockets (jars, event loops' epoll/eventfd/timerfd, logs). */
+    public static final long DESCRIPTOR_RESERVE = integer("descriptors.reserve");
+    public static final long KERNEL_SOCKET_BYTES = integer("kernel.socket_bytes");
+    public static final long CONNTRACK_ENTRY_BYTES = integer("conntrack.entry_bytes");
+    public static final double MEMORY_MARGIN = fraction("memory.margin_fraction");
+    public static final long HEAP_LIVE_BYTES_PER_CONNECTION = integer("heap.live_bytes_per_connection");
+    public static final double HEAP_HEADROOM = fraction("heap.headroom_factor");
+    public static final long HEAP_YOUNG_MIB = integer("heap.young_mib");
+    public static final long JVM_NATIVE_BYTES_PER_CONNECTION = integer("jvm.native_bytes_per_connection");
+    public static final long JVM_BASELINE_MIB = integer("jvm.baseline_mib");
+    public static final double FIVE_TUPLE_SLOW = fraction("five_tuple.slow_fraction");
+    public static final double FIVE_TUPLE_WALL = fraction("five_tuple.wall_fraction");
+    public static final double TIGHT = fraction("capacity.tight_fraction");
+    public static final double CONNTRACK_FULL = fraction("conntrack.full_fraction");
+    public static final long HEARTBEAT_DEAD_INTERVALS = integer("heartbeat.dead_intervals");
+    public static final long HEARTBEAT_DEAD_MIN_MS = integer("heartbeat.dead_min_ms");
+    public static final double HEARTBEAT_LATE = fraction("heartbeat.late_fraction");
+    public static final long HEARTBEAT_LATE_MIN_MS = integer("heartbeat.late_min_ms");
+    public static final long HEARTBEATS_PER_CPU_PER_SECOND = integer("heartbeat.per_cpu_per_second");
+    public static final double HEARTBEAT_COMFORTABLE = fraction("heartbeat.comfortable_fraction");
+    public static final long ACCEPTS_PER_SECOND = integer("accept.measured_per_second");
+
+    private Rules() {
+    }
+
+    private static Properties load() {
+        Properties table = new Properties();
+        try (InputStream in = Rules.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing from the jar");
+            }
+            table.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+        }
+        return table;
+    }
+
+    static String text(Properties table, String key) {
+        String value = table.getProperty(key);
+        if (value == null) {
+            throw new IllegalStateException("rules.properties has no " + key);
+        }
+        return value.trim();
+    }
+
+    static long integer(Properties table, String key) {
+        String value = text(table, key);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("rules.properties: " + key + "=" + value + " is not a whole number");
+        }
+    }
+
+    static double fraction(Properties table, String key) {
+        String value = text(table, key);
+        double d;
+        try {
+            d = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("rules.properties: " + key + "=" + value + " is not a number");
+        }
+        if (d < 0 || Double.isNaN(d)) {
+            throw new IllegalStateException("rules.properties: " + key + "=" + value + " is negative");
+        }
+        return d;
+    }
+
+    private static long integer(String key) {
+        return integer(TABLE, key);
+    }
+
+    private static double fraction(String key) {
+        return fraction(TABLE, key);
+    }
+}

@@ -1,0 +1,90 @@
+package lab.c1m.common.report;
+
+import java.io.BufferedWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Once a second, on its own thread: a memory sample, a timeline row and a fresh summary file; every status
+ * interval, a status line when the subclass has one. Closing writes the last row and the final summary.
+ */
+public abstract class PeriodicReporter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PeriodicReporter.class);
+
+    private final Path summaryFile;
+    private final BufferedWriter timeline;
+    private final long statusEverySeconds;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "c1m-reporter");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Enough for /proc/self/status and the summary's temporary file at the open-files wall. */
+    private final DescriptorReserve reserve = new DescriptorReserve(4);
+    private long ticks;
+
+    protected PeriodicReporter(Path summaryFile, Path timelineFile, String timelineHeader, Duration statusInterval) {
+        this.summaryFile = summaryFile;
+        this.timeline = ReportFiles.openTimeline(timelineFile, timelineHeader);
+        this.statusEverySeconds = Math.max(1, statusInterval.toSeconds());
+    }
+
+    /** Takes this second's memory figures. */
+    protected abstract void sample();
+
+    /** This second's timeline row, without the time column. */
+    protected abstract String timelineRow();
+
+    protected abstract Map<String, Object> summary();
+
+    /** A status line, or null when nothing moved since the last one. */
+    protected abstract String status();
+
+    public void start() {
+        timer.scheduleAtFixedRate(this::tickSafely, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.warn("Reporting failed this second: {}", e.getMessage());
+        }
+    }
+
+    private synchronized void tick() {
+        reserve.release();
+        try {
+            sample();
+            ReportFiles.appendRow(timeline, Times.now() + "," + timelineRow());
+            ReportFiles.writeSummary(summaryFile, summary());
+        } finally {
+            reserve.refill();
+        }
+        if (++ticks % statusEverySeconds == 0) {
+            String line = status();
+            if (line != null) {
+                LOG.info("Status: {}", line);
+            }
+        }
+    }
+
+    /** Stops the timer and writes the last row and the final summary. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tickSafely();
+        ReportFiles.close(timeline);
+    }
+}

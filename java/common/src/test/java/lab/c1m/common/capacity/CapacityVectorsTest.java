@@ -1,0 +1,81 @@
+package lab.c1m.common.capacity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import lab.c1m.common.testing.JsonTree;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cross-language test: tests/vectors/capacity.json holds what report/c1mlab/capacity.py computes from
+ * rules.properties (report/tests/test_capacity.py checks the same file); Needs must give the same figures.
+ */
+class CapacityVectorsTest {
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> cases(String name) throws Exception {
+        Map<String, Object> all = (Map<String, Object>) JsonTree.read(JsonTree.repository().resolve("tests/vectors/capacity.json"));
+        List<Map<String, Object>> list = (List<Map<String, Object>>) all.get(name);
+        if (list == null || list.isEmpty()) {
+            throw new AssertionError("capacity.json has no " + name + " cases");
+        }
+        return list;
+    }
+
+    private static long n(Map<String, Object> m, String key) {
+        return ((Number) m.get(key)).longValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> out(Map<String, Object> c) {
+        return (Map<String, Object>) c.get("out");
+    }
+
+    @Test
+    void descriptorsAndHeap() throws Exception {
+        for (var c : cases("descriptors_needed")) {
+            assertEquals(n(c, "out"), Needs.descriptors(n(c, "sockets")), c.toString());
+        }
+        for (var c : cases("heap")) {
+            assertEquals(n(c, "bytes"), Needs.heapBytes(n(c, "connections")), c.toString());
+            assertEquals(n(c, "mb"), Needs.heapMegabytes(n(c, "connections")), c.toString());
+        }
+    }
+
+    @Test
+    void memory() throws Exception {
+        for (var c : cases("memory_estimate")) {
+            var m = Needs.memory(n(c, "sockets"), n(c, "connections"), n(c, "tracked"));
+            var o = out(c);
+            assertEquals(List.of(n(o, "kernel"), n(o, "conntrack"), n(o, "heap"), n(o, "native"), n(o, "total"), n(o, "comfortable")),
+                List.of(m.kernel(), m.conntrack(), m.heap(), m.nativeBytes(), m.total(), m.comfortable()), c.toString());
+        }
+    }
+
+    @Test
+    void fiveTuple() throws Exception {
+        for (var c : cases("five_tuple")) {
+            var f = Needs.fiveTuple(n(c, "range"), n(c, "server_ports"), n(c, "source_addresses"), n(c, "connections"));
+            var o = out(c);
+            assertEquals(List.of(n(o, "combinations"), n(o, "per_combination"), n(o, "slow_at"), n(o, "wall_at"),
+                    n(o, "slow_capacity"), n(o, "wall_capacity"), o.get("status")),
+                List.of(f.combinations(), f.perCombination(), f.slowAt(), f.wallAt(), f.slowCapacity(), f.wallCapacity(),
+                    f.status().name().toLowerCase(java.util.Locale.ROOT)), c.toString());
+        }
+    }
+
+    @Test
+    void conntrackAndHeartbeats() throws Exception {
+        for (var c : cases("conntrack_full")) {
+            assertEquals(c.get("out"), Needs.conntrackFull(n(c, "count"), n(c, "max")), c.toString());
+        }
+        for (var c : cases("heartbeat_load")) {
+            var h = Needs.heartbeats(n(c, "connections"), n(c, "heartbeat_seconds"), (int) n(c, "cpus"));
+            var o = out(c);
+            assertEquals(((Number) o.get("per_second")).doubleValue(), h.perSecond(), 1e-9, c.toString());
+            assertEquals(((Number) o.get("per_cpu")).doubleValue(), h.perCpu(), 1e-9, c.toString());
+            assertEquals(n(o, "capacity_per_cpu"), h.capacityPerCpu(), c.toString());
+            assertEquals(o.get("comfortable"), h.comfortable(), c.toString());
+        }
+    }
+}
