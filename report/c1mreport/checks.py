@@ -4,9 +4,13 @@ Status per setting: "short" (the target cannot be reached with it), "tight" (rea
 where the run slows down or the next step up breaks), "ok", or "n/a" (not collected / not relevant).
 """
 
+from c1mlab import capacity, notation
+from c1mlab.rules import RULES
+
 from .parsers import PAGE_SIZE
 
-FD_HEADROOM = 1024  # files the JVM itself keeps open (jars, epoll, eventfds, logs) besides connections
+# Using more than this share of a capacity is tight (rules.properties, as the doctor's).
+TIGHT_FRACTION = RULES.fraction("capacity.tight_fraction")
 SYN_BACKLOG_ADVICE = 4096  # thousands of connects in flight from the clients at once
 
 
@@ -55,17 +59,18 @@ def _at_least(setting, value, needed, why, tight_below=None, advisory=False):
     return _check(setting, value, needed, "ok", why)
 
 
-def port_capacity(host, run_ports):
-    """(theoretical, practical) connections a client can open to the server, from its port range."""
+def port_capacity(host, run_ports, needed=0):
+    """The 5-tuple of a client (c1mlab.capacity.five_tuple): its port range x source addresses x server
+    ports, with the connections it can open before connect() slows (practical) and before EADDRNOTAVAIL."""
     low_high = _numbers(host.sysctl.get("net.ipv4.ip_local_port_range"))
-    if len(low_high) != 2:
+    if len(low_high) != 2 or low_high[1] < low_high[0]:
         return None
     local_ports = low_high[1] - low_high[0] + 1
-    sources = len((host.summary or {}).get("source_ips") or []) or 1
+    sources = notation.lenient(notation.source_count, (host.summary or {}).get("source_ips"), 1)
     server_ports = len(run_ports) or len((host.summary or {}).get("ports") or []) or 1
-    theoretical = local_ports * sources * server_ports
+    tuple_ = capacity.five_tuple(local_ports, server_ports, sources, needed)
     return {"local_ports": local_ports, "source_ips": sources, "server_ports": server_ports,
-            "theoretical": theoretical, "practical": theoretical // 2}
+            "theoretical": tuple_["wall_capacity"], "practical": tuple_["slow_capacity"], "status": tuple_["status"]}
 
 
 def connections_needed(host, settings):
@@ -80,7 +85,7 @@ def connections_needed(host, settings):
 
 def host_checks(host, settings):
     needed = connections_needed(host, settings)
-    files_needed = needed + FD_HEADROOM
+    files_needed = capacity.descriptors_needed(needed)
     sysctl = host.sysctl
     checks = []
 
@@ -97,18 +102,17 @@ def host_checks(host, settings):
                             "one epoll registration per connection; short -> epoll_ctl fails (ENOSPC)"))
 
     if host.role == "client":
-        capacity = port_capacity(host, settings.get("ports_list") or [])
+        ports = port_capacity(host, settings.get("ports_list") or [], needed)
         value = sysctl.get("net.ipv4.ip_local_port_range")
-        if capacity is None:
+        if ports is None:
             checks.append(_check("net.ipv4.ip_local_port_range", value, needed, "n/a", "not collected"))
         else:
             why = ("%d local ports x %d source IP(s) x %d server port(s) = %d connections, about %d in practice "
                    "(half: connect() crawls beyond that); short -> EADDRNOTAVAIL"
-                   % (capacity["local_ports"], capacity["source_ips"], capacity["server_ports"],
-                      capacity["theoretical"], capacity["practical"]))
+                   % (ports["local_ports"], ports["source_ips"], ports["server_ports"],
+                      ports["theoretical"], ports["practical"]))
             # Past the practical half the ramp crawls and then fails, so that already falls short.
-            status = ("short" if capacity["practical"] < needed else
-                      "tight" if capacity["practical"] * 0.8 < needed else "ok")
+            status = {"wall": "short", "slow": "short"}.get(ports["status"], ports["status"])
             checks.append(_check("net.ipv4.ip_local_port_range", value, needed, status, why))
     else:
         checks.append(_at_least("net.core.somaxconn", sysctl.get("net.core.somaxconn"), SYN_BACKLOG_ADVICE,
@@ -120,8 +124,10 @@ def host_checks(host, settings):
     conntrack_max = sysctl.get("net.netfilter.nf_conntrack_max")
     if host.conntrack or conntrack_max is not None:
         limit = (host.conntrack or {}).get("max") or _int(conntrack_max)
-        check = _at_least("net.netfilter.nf_conntrack_max", limit, needed + FD_HEADROOM,
-                          "every tracked connection takes an entry; full -> new connects silently dropped (ETIMEDOUT)")
+        # One entry a connection; past the tight share of the table the next step up fills it.
+        check = _at_least("net.netfilter.nf_conntrack_max", limit, needed,
+                          "every tracked connection takes an entry; full -> new connects silently dropped (ETIMEDOUT)",
+                          tight_below=needed / TIGHT_FRACTION if needed else None)
         buckets = (host.conntrack or {}).get("buckets") or _int(sysctl.get("net.netfilter.nf_conntrack_buckets"))
         if check["status"] == "ok" and buckets and limit and limit / buckets > 8:
             check["status"] = "tight"
