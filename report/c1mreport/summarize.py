@@ -7,7 +7,7 @@ and `problems` says why, rather than a guess.
 import re
 from datetime import datetime, timezone
 
-from c1mlab import failures
+from c1mlab import failures, verdict
 
 from . import SUMMARY_SCHEMA, formatting as fmt, series
 from .checks import all_checks, port_capacity, connections_needed
@@ -322,12 +322,10 @@ def result_section(run, start):
     server_peak = server_summary.get("peak_open")
     if server_peak is None and run.server and run.server.timeline:
         server_peak = max((r.get("open") or 0) for r in run.server.timeline)
-    expected_clients = {c["host"] for c in run.settings.get("clients", []) if c["host"]}
-    all_clients_reported = expected_clients <= set(established) if expected_clients else bool(clients)
-    if clients:
-        reached = all(reached_each.values()) and all_clients_reported
-    else:
-        reached = bool(target and server_peak and server_peak >= target)
+    # Every client the run started (run.json), None where it wrote no summary: c1mlab.verdict decides.
+    started = {c["host"]: None for c in run.settings.get("clients", []) if c["host"]}
+    started.update((c.name, c.summary) for c in clients)
+    reached = verdict.reached(started, target, server_peak)
     marks, marks_source = milestones(run, start, target)
     lost = {c.name: c.summary.get("lost") or 0 for c in clients}
     dead = {c.name: c.summary.get("dead") or 0 for c in clients}

@@ -401,12 +401,12 @@ class Heartbeats(unittest.TestCase):
 
 class FailureWords(unittest.TestCase):
     def test_the_playbook_explains_every_kind_in_the_labs_terms_from_the_shared_table(self):
-        self.assertEqual(sorted(c1m.FAILURE_HELP), ["EADDRNOTAVAIL", "ECONNREFUSED", "ECONNRESET", "EMFILE",
+        self.assertEqual(sorted(c1m.evidence.HELP), ["EADDRNOTAVAIL", "ECONNREFUSED", "ECONNRESET", "EMFILE",
                                                     "ENFILE", "ENOBUFS", "ETIMEDOUT", "OTHER"])
-        self.assertIn("c1m_server_limit_nofile", c1m.FAILURE_HELP["EMFILE"][2])
-        self.assertIn("c1m_kernel_conntrack_max", c1m.CONNTRACK_FULL[1])
+        self.assertIn("c1m_server_limit_nofile", c1m.evidence.HELP["EMFILE"][2])
+        self.assertIn("c1m_kernel_conntrack_max", c1m.evidence.CONNTRACK_FULL[1])
         explained = c1m.c1m_failure_explained("ENFILE")
-        self.assertEqual((explained["title"], explained["fix"]), c1m.FAILURE_HELP["ENFILE"][::2])
+        self.assertEqual((explained["title"], explained["fix"]), c1m.evidence.HELP["ENFILE"][::2])
 
 
 class HelperJson(unittest.TestCase):

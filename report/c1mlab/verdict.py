@@ -1,0 +1,69 @@
+"""The verdict: whether a run reached its target ("reached", one definition for the playbook and the
+report), its outcome, and whether a scenario hit its wall.
+"""
+
+from .failures import TEXTS
+
+
+def reached(client_summaries, target, server_peak=None):
+    """Whether the run reached its target: every client the run started reported reaching its share and
+    their peak open connections add up to the target. With no client summary at all, the server's peak
+    is the only witness.
+
+    client_summaries: {client: its summary, or None when it wrote none}; target: the run's connections.
+    """
+    summaries = dict(client_summaries or {})
+    target = int(target or 0)
+    if not any(summaries.values()):
+        return target > 0 and int(server_peak or 0) >= target
+    peak = sum(int((s or {}).get("peak_open") or 0) for s in summaries.values())
+    return all(bool((s or {}).get("reached")) for s in summaries.values()) and peak >= target
+
+
+def outcome(was_reached, exit_codes, lost, dead):
+    """"reached" (and held: every client exited 0, none lost or dead), "reached_with_losses" or "not_reached".
+    Late or missed heartbeats (the client's lag) play no part."""
+    if not was_reached:
+        return "not_reached"
+    clean = all(code == 0 for code in (exit_codes or {}).values())
+    return "reached" if clean and not lost and not dead else "reached_with_losses"
+
+
+def scenario_result(info, failures_seen, doctor_rows, outcome, detail=""):
+    """Whether a scenario hit its wall, and the doctor's finding for it before the run.
+
+    info: the scenario's c1m_scenario_info (expect: failure kinds; stall_counts: a stall is the wall
+    too; doctor_checks: the doctor's check names that name the limit); failures_seen: from
+    c1m_failures_seen; doctor_rows: from c1m_doctor_findings.
+    """
+    info = info or {}
+    expect = list(info.get("expect") or [])
+    seen = [f["kind"] for f in failures_seen or []]
+    hit = [k for k in expect if k in seen]
+    stalled = bool(info.get("stall_counts")) and str(detail or "").startswith("stalled")
+    if info.get("stall_counts") and str(detail or "").startswith("stalled"):
+        hit.append("stall")
+    checks = list(info.get("doctor_checks") or [])
+    doctor = [r for r in doctor_rows or [] if r.get("name") in checks and r.get("status") == "FAIL"]
+    wall_hit = bool(hit) and outcome != "reached"
+    explained = [f for f in failures_seen or [] if f["kind"] in hit]
+    lines = []
+    if not expect:
+        text = "baseline: every limit tuned; no wall expected"
+    elif wall_hit:
+        text = "%s: hit its wall as expected: %s" % (info.get("name"), ", ".join(
+            ("%s (%s)" % (k, TEXTS.get(k, TEXTS["OTHER"])["title"])) if k != "stall" else
+            "a stall (no new connection)" for k in hit))
+    else:
+        text = "%s: did NOT hit its wall (expected %s; seen: %s; outcome %s)" % (
+            info.get("name"), " or ".join(expect + (["a stall"] if info.get("stall_counts") else [])),
+            ", ".join(seen) or "no failure", outcome)
+    for row in doctor:
+        lines.append("doctor on %s before the run: %s %s - found %s, needs %s" % (
+            row["host"], row["name"], row["status"], row["found"], row["needed"]))
+    return {"name": info.get("name"), "wall_hit": wall_hit if expect else None, "expected": expect,
+            "stall_counts": bool(info.get("stall_counts")), "stalled": stalled, "seen": seen, "hit": hit,
+            "text": text, "doctor_findings": doctor, "doctor_lines": lines,
+            "doctor_agrees": bool(doctor) if expect else None,
+            "fix": info.get("fix"), "failures": explained}
+
