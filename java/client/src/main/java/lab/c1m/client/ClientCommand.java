@@ -20,6 +20,7 @@ import lab.c1m.common.doctor.DoctorCommand;
 import lab.c1m.common.netty.Transport;
 import lab.c1m.common.notation.PortList;
 import lab.c1m.common.notation.Quantities;
+import lab.c1m.common.notation.SourceAddresses;
 import lab.c1m.common.report.ReportFiles;
 import lab.c1m.common.report.RuntimeFacts;
 import org.slf4j.Logger;

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import lab.c1m.common.notation.PortList;
+import lab.c1m.common.notation.SourceAddresses;
 import org.junit.jupiter.api.Test;
 
 /** The pure parts of the client: pacing, backoff, where connections go, the heartbeat frame. */

@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.c1m.common.notation.PortList;
 import lab.c1m.common.notation.Quantities;
+import lab.c1m.common.notation.SourceAddresses;
 
 /**
  * What this host is about to do: its role, its share of the connections and how the service will run.
@@ -44,7 +45,6 @@ public record Plan(
 
     private static final Pattern HEAP = Pattern.compile("(\\d+)([kmgt]?)");
     private static final Pattern SIMPLE_COUNT = Pattern.compile("\\d+(?:\\.\\d+)?[km]?");
-    private static final int SMALLEST_PREFIX = 16;
 
     public enum Role {
         SERVER,
@@ -153,29 +153,6 @@ public record Plan(
             }
             return (int) n;
         }
-        long total = 0;
-        for (String part : t.split(",")) {
-            String p = part.trim();
-            if (p.isEmpty()) {
-                continue;
-            }
-            if (!p.matches("[0-9a-fA-F:.]+(/\\d{1,3})?")) {
-                throw new IllegalArgumentException("'" + p + "' is not an IP address or an IPv4 network");
-            }
-            if (p.contains("/")) {
-                int prefix = Integer.parseInt(p.substring(p.indexOf('/') + 1));
-                if (p.contains(":") || prefix < SMALLEST_PREFIX || prefix > 32) {
-                    throw new IllegalArgumentException("'" + p + "': only IPv4 networks from /" + SMALLEST_PREFIX + " to /32");
-                }
-                long size = 1L << (32 - prefix);
-                total += size > 2 ? size - 2 : size;
-            } else {
-                total++;
-            }
-        }
-        if (total < 1) {
-            throw new IllegalArgumentException("no addresses in '" + text + "': give a number, a list or a CIDR");
-        }
-        return (int) total;
+        return SourceAddresses.parse(t).size();
     }
 }

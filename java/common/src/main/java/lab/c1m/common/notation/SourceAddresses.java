@@ -1,4 +1,4 @@
-package lab.c1m.client;
+package lab.c1m.common.notation;
 
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -7,15 +7,18 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Local addresses to connect from, given as a list ({@code 10.0.0.2,10.0.0.3}) or an IPv4 CIDR ({@code 10.0.0.0/30}). */
-final class SourceAddresses {
+/**
+ * The one reader of the lab's source-address notation (the client's --source-ips, the doctor's count of them;
+ * report/c1mlab/notation.py reads the same, tests/vectors/notation.json holds the cases). Local addresses to connect from, given as a list ({@code 10.0.0.2,10.0.0.3}) or an IPv4 CIDR ({@code 10.0.0.0/30}).
+ */
+public final class SourceAddresses {
     /** A /16 is 65k addresses: more than any lab needs, and a typo like /6 should not allocate millions. */
     private static final int SMALLEST_PREFIX = 16;
 
     private SourceAddresses() {
     }
 
-    static List<InetAddress> parse(String text) {
+    public static List<InetAddress> parse(String text) {
         List<InetAddress> addresses = new ArrayList<>();
         for (String part : text.split(",")) {
             String p = part.trim();
@@ -76,7 +79,7 @@ final class SourceAddresses {
     }
 
     /** The first address that is not configured on this host, or null when all are. */
-    static InetAddress firstNotLocal(List<InetAddress> addresses) {
+    public static InetAddress firstNotLocal(List<InetAddress> addresses) {
         for (InetAddress a : addresses) {
             try {
                 if (!a.isLoopbackAddress() && NetworkInterface.getByInetAddress(a) == null) {
