@@ -65,6 +65,10 @@ final class EchoHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // The kernel gave up on a peer that vanished without a FIN or a reset: this close reaps it.
+        if (VanishedPeer.closed(cause)) {
+            stats.reaped();
+        }
         ConnectionErrors.close(ctx, cause, LOG);
     }
 }

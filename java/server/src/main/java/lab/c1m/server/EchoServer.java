@@ -38,12 +38,13 @@ final class EchoServer implements AutoCloseable {
     private final SharedAddresses addresses;
     /** Lean mode: accepted channels get compact ids and share their loop's read handle (epoll). */
     private final boolean lean;
+    private final Keepalive keepalive;
     private final List<Channel> listeners = new ArrayList<>();
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
 
     EchoServer(Transport transport, String bindAddress, PortList ports, int backlog, int threads, ServerStats stats,
-               ProgressLog progress, boolean lean) {
+               ProgressLog progress, boolean lean, Keepalive keepalive) {
         this.transport = transport;
         this.bindAddress = bindAddress;
         this.ports = ports;
@@ -53,6 +54,7 @@ final class EchoServer implements AutoCloseable {
         this.progress = progress;
         this.addresses = lean && transport.isEpoll() && SharedAddresses.available() ? SharedAddresses.forServer() : null;
         this.lean = lean;
+        this.keepalive = keepalive;
     }
 
     /** Listens on every port or, if one cannot be bound, closes what was bound and says which and why. */
@@ -71,8 +73,8 @@ final class EchoServer implements AutoCloseable {
                 throw new BindFailedException(bindAddress, port, e);
             }
         }
-        LOG.info("Listening on {} ports {} ({}{}), backlog {}, {} I/O threads", bindAddress, ports, transport.kind(),
-            leanParts(), backlog, threads);
+        LOG.info("Listening on {} ports {} ({}{}), backlog {}, {} I/O threads, {}", bindAddress, ports, transport.kind(),
+            leanParts(), backlog, threads, keepalive.describe());
     }
 
     /** Everything but the child handler, which start() adds per port; tests bind it with their own. */
@@ -89,6 +91,7 @@ final class EchoServer implements AutoCloseable {
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.RCVBUF_ALLOCATOR, reads)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024));
+        keepalive.apply(bootstrap, transport.kind());
         if (lean && CompactChannelIds.available()) {
             // On the listening channel's pipeline: sees each accepted channel before it is registered.
             bootstrap.handler(CompactChannelIds.acceptor());

@@ -55,6 +55,9 @@ final class MetricsEndpoint implements AutoCloseable {
         metric(sb, "c1m_server_peak_open_connections", "gauge", "Most connections open at once.", stats.peakOpen());
         metric(sb, "c1m_server_accepted_total", "counter", "Connections accepted.", stats.accepted());
         metric(sb, "c1m_server_closed_total", "counter", "Connections closed.", stats.closed());
+        metric(sb, "c1m_server_reaped_total", "counter",
+            "Connections closed by a keepalive or retransmission timeout (ETIMEDOUT): the peer had vanished.",
+            stats.reapedTotal());
         metric(sb, "c1m_server_bytes_echoed_total", "counter", "Bytes received and echoed back.", stats.bytesEchoed());
         metric(sb, "process_resident_memory_bytes", "gauge", "Resident set size of the server process.", summary.rss());
         metric(sb, "jvm_memory_heap_used_bytes", "gauge", "Java heap in use.", summary.heapUsed());

@@ -1,11 +1,13 @@
 package lab.c1m.server;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import lab.c1m.common.capacity.Capacity;
 import lab.c1m.common.capacity.HostLimits;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
+import lab.c1m.common.cli.DurationConverter;
 import lab.c1m.common.cli.ExitCodes;
 import lab.c1m.common.cli.Logging;
 import lab.c1m.common.cli.PortListConverter;
@@ -66,6 +68,20 @@ public final class ServerCommand implements Callable<Integer> {
 
 
 
+    @Option(names = "--keepalive", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "60s",
+        description = "TCP keepalive on every accepted connection: after this long idle the kernel probes the peer and"
+            + " closes the connection (counted as reaped) when --keepalive-probes go unanswered; 0 = off.")
+    Duration keepalive;
+
+    @Option(names = "--keepalive-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+        defaultValue = "10s", description = "Time between keepalive probes (whole seconds).")
+    Duration keepaliveInterval;
+
+    @Option(names = "--keepalive-probes", paramLabel = "N", defaultValue = "6",
+        description = "Unanswered probes before the connection is closed: a vanished peer is reaped within"
+            + " --keepalive + N x --keepalive-interval (2 min by default).")
+    int keepaliveProbes;
+
     @Option(names = "--metrics-port", defaultValue = "9020",
         description = "HTTP port for /metrics (Prometheus) and /status (JSON); 0 = off.")
     int metricsPort;
@@ -93,7 +109,7 @@ public final class ServerCommand implements Callable<Integer> {
         ServerStats stats = new ServerStats(ports);
         ProgressLog progress = new ProgressLog(LoggerFactory.getLogger("progress"), "Accepted", run.progressEvery);
         int ioThreads = run.ioThreads();
-        EchoServer server = new EchoServer(selected, bind, ports, backlog, ioThreads, stats, progress, lean);
+        EchoServer server = new EchoServer(selected, bind, ports, backlog, ioThreads, stats, progress, lean, keepalive());
         try {
             server.start();
         } catch (EchoServer.BindFailedException e) {
@@ -135,12 +151,26 @@ public final class ServerCommand implements Callable<Integer> {
         if (backlog < 1) {
             throw Cli.usage(cmd, "--backlog must be at least 1, got " + backlog);
         }
+        if (!keepalive.isZero() && keepalive.toMillis() < 1000) {
+            throw Cli.usage(cmd, "--keepalive must be 0 (off) or at least 1s (the kernel counts whole seconds), got "
+                + Quantities.formatDuration(keepalive));
+        }
+        if (keepaliveInterval.toMillis() < 1000) {
+            throw Cli.usage(cmd, "--keepalive-interval must be at least 1s, got " + Quantities.formatDuration(keepaliveInterval));
+        }
+        if (keepaliveProbes < 1 || keepaliveProbes > 127) {
+            throw Cli.usage(cmd, "--keepalive-probes must be 1-127 (the kernel's TCP_KEEPCNT), got " + keepaliveProbes);
+        }
         if (metricsPort < 0 || metricsPort > 65535) {
             throw Cli.usage(cmd, "--metrics-port must be 0 (off) or a port 1-65535, got " + metricsPort);
         }
         if (metricsPort > 0 && ports.asList().contains(metricsPort)) {
             throw Cli.usage(cmd, "--metrics-port " + metricsPort + " is also in --ports " + ports + ": choose another");
         }
+    }
+
+    private Keepalive keepalive() {
+        return keepalive.isZero() ? Keepalive.OFF : new Keepalive(keepalive, keepaliveInterval, keepaliveProbes);
     }
 
     private void checkCapacity(HostLimits limits) {

@@ -14,7 +14,7 @@ final class ServerReporter extends PeriodicReporter {
     private long lastClosed = -1;
 
     ServerReporter(ServerStats stats, ServerSummary summary, Path summaryFile, Path timelineFile, Duration statusInterval) {
-        super(summaryFile, timelineFile, "time,open,accepted,closed,rss_bytes,heap_used_bytes", statusInterval);
+        super(summaryFile, timelineFile, "time,open,accepted,closed,rss_bytes,heap_used_bytes,reaped", statusInterval);
         this.stats = stats;
         this.summary = summary;
     }
@@ -26,7 +26,7 @@ final class ServerReporter extends PeriodicReporter {
 
     @Override
     protected String timelineRow() {
-        return stats.open() + "," + stats.accepted() + "," + stats.closed() + "," + summary.rss() + "," + summary.heapUsed();
+        return stats.open() + "," + stats.accepted() + "," + stats.closed() + "," + summary.rss() + "," + summary.heapUsed() + "," + stats.reapedTotal();
     }
 
     @Override

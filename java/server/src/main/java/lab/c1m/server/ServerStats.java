@@ -10,6 +10,7 @@ final class ServerStats {
     private final PortList ports;
     private final OpenCounter connections = new OpenCounter();
     private final LongAdder bytesEchoed = new LongAdder();
+    private final LongAdder reaped = new LongAdder();
     private final AtomicLongArray openPerPort;
 
     ServerStats(PortList ports) {
@@ -30,6 +31,15 @@ final class ServerStats {
 
     void echoed(int bytes) {
         bytesEchoed.add(bytes);
+    }
+
+    /** A connection the kernel closed with ETIMEDOUT: its peer stopped answering keepalive probes or retransmissions. */
+    void reaped() {
+        reaped.increment();
+    }
+
+    long reapedTotal() {
+        return reaped.sum();
     }
 
     long accepted() {

@@ -67,6 +67,7 @@ final class ServerSummary {
         m.put("peak_open", stats.peakOpen());
         m.put("accepted", stats.accepted());
         m.put("closed", stats.closed());
+        m.put("reaped", stats.reapedTotal());
         m.put("bytes_echoed", stats.bytesEchoed());
         m.put("rss_bytes", rss);
         m.put("heap_used_bytes", heapUsed);

@@ -89,7 +89,7 @@ class ServerProcessTest {
             assertEquals("epoll", field(summary, "transport"));
             assertFalse(field(summary, "first_connection_at").equals("null"));
             List<String> timeline = Files.readAllLines(dir.resolve("server.csv"));
-            assertEquals("time,open,accepted,closed,rss_bytes,heap_used_bytes", timeline.get(0));
+            assertEquals("time,open,accepted,closed,rss_bytes,heap_used_bytes,reaped", timeline.get(0));
             assertTrue(timeline.size() >= 2, "one row a second");
             assertTrue(Files.readString(dir.resolve("server.log")).contains("Listening on 127.0.0.1"));
         }
@@ -194,6 +194,8 @@ class ServerProcessTest {
             {"--status-interval", "soon"},
             {"--expected-connections", "-5"},
             {"--metrics-port", "9000"},
+            {"--keepalive", "500ms"},
+            {"--keepalive-probes", "0"},
             {"--no-such-flag"},
         };
         for (String[] args : cases) {
