@@ -5,12 +5,9 @@ where the run slows down or the next step up breaks), "ok", or "n/a" (not collec
 """
 
 from c1mlab import capacity, notation
-from c1mlab.rules import RULES
 
 from .parsers import PAGE_SIZE
 
-# Using more than this share of a capacity is tight (rules.properties, as the doctor's).
-TIGHT_FRACTION = RULES.fraction("capacity.tight_fraction")
 SYN_BACKLOG_ADVICE = 4096  # thousands of connects in flight from the clients at once
 
 
@@ -47,15 +44,13 @@ def _check(setting, value, needed, status, why):
     return {"setting": setting, "value": value, "needed": needed, "status": status, "why": why}
 
 
-def _at_least(setting, value, needed, why, tight_below=None, advisory=False):
+def _at_least(setting, value, needed, why, advisory=False):
     """advisory: falling below `needed` slows a run down rather than capping it, so it is only tight."""
     number = _int(value) if value != "unlimited" else float("inf")
     if value is None or number is None:
         return _check(setting, value, needed, "n/a", "not collected on this host")
     if number < needed:
         return _check(setting, value, needed, "tight" if advisory else "short", why)
-    if tight_below and number < tight_below:
-        return _check(setting, value, needed, "tight", why)
     return _check(setting, value, needed, "ok", why)
 
 
@@ -125,9 +120,11 @@ def host_checks(host, settings):
     if host.conntrack or conntrack_max is not None:
         limit = (host.conntrack or {}).get("max") or _int(conntrack_max)
         # One entry a connection; past the tight share of the table the next step up fills it.
-        check = _at_least("net.netfilter.nf_conntrack_max", limit, needed,
-                          "every tracked connection takes an entry; full -> new connects silently dropped (ETIMEDOUT)",
-                          tight_below=needed / TIGHT_FRACTION if needed else None)
+        why = "every tracked connection takes an entry; full -> new connects silently dropped (ETIMEDOUT)"
+        if limit is None:
+            check = _check("net.netfilter.nf_conntrack_max", limit, needed, "n/a", "not collected on this host")
+        else:
+            check = _check("net.netfilter.nf_conntrack_max", limit, needed, capacity.share_status(needed, limit), why)
         buckets = (host.conntrack or {}).get("buckets") or _int(sysctl.get("net.netfilter.nf_conntrack_buckets"))
         if check["status"] == "ok" and buckets and limit and limit / buckets > 8:
             check["status"] = "tight"

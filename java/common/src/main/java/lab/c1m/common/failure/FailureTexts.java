@@ -9,7 +9,7 @@ import java.util.Properties;
 
 /**
  * What each failure kind means and how to fix it, from failure-kinds.properties: the one table the
- * jars, the playbooks (ansible/filter_plugins/c1m.py) and the report (report/c1mreport/failures.py) share.
+ * jars, the playbooks (ansible/filter_plugins/c1m.py) and the report (report/c1mlab/failures.py) share.
  */
 public final class FailureTexts {
     static final String RESOURCE = "/lab/c1m/common/failure-kinds.properties";
