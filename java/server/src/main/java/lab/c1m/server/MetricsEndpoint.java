@@ -1,52 +1,83 @@
 package lab.c1m.server;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import lab.c1m.common.report.Json;
 
 /**
- * /metrics in Prometheus text format and /status as JSON, on the JDK's small HTTP server: one thread,
- * away from the event loops, so a scrape never delays an echo.
+ * /metrics in Prometheus text format and /status as JSON, on Netty's HTTP codec and an event loop of its
+ * own (one thread, apart from the echo loops, so a scrape never delays an echo). Nothing a peer does can
+ * hold it: reads never block the loop, a request must arrive whole within {@link #REQUEST_DEADLINE} of the
+ * connect (or of the last answer), and at most {@link #MAX_CONNECTIONS} connections are served at once.
  */
 final class MetricsEndpoint implements AutoCloseable {
-    private final HttpServer http;
+    /** A request (line, headers and any body) must be complete this soon, however slowly it trickles in. */
+    static final Duration REQUEST_DEADLINE = Duration.ofSeconds(5);
+    /** More at once is not a scraper: they are closed at once, so they cannot take the echo server's descriptors. */
+    static final int MAX_CONNECTIONS = 64;
+    private static final int MAX_REQUEST_BYTES = 16 * 1024;
+
+    private final InetSocketAddress address;
     private final ServerStats stats;
     private final ServerSummary summary;
+    private final AtomicInteger connections = new AtomicInteger();
+    private EventLoopGroup group;
+    private Channel listener;
 
-    MetricsEndpoint(String bindAddress, int port, ServerStats stats, ServerSummary summary) throws IOException {
+    MetricsEndpoint(String bindAddress, int port, ServerStats stats, ServerSummary summary) {
+        this.address = new InetSocketAddress(bindAddress, port);
         this.stats = stats;
         this.summary = summary;
-        this.http = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
-        http.createContext("/metrics", ex -> respond(ex, "text/plain; version=0.0.4; charset=utf-8", prometheus()));
-        http.createContext("/status", ex -> respond(ex, "application/json", Json.write(summary.toMap())));
-        http.createContext("/", ex -> respond(ex, "text/plain; charset=utf-8", "c1m-server: see /metrics and /status\n"));
-        http.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "c1m-metrics");
-            t.setDaemon(true);
-            return t;
-        }));
     }
 
-    void start() {
-        http.start();
+    void start() throws IOException {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        MetricsRoutes routes = new MetricsRoutes(this::prometheus, () -> Json.write(summary.toMap()));
+        ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 128)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childHandler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    if (connections.incrementAndGet() > MAX_CONNECTIONS) {
+                        connections.decrementAndGet();
+                        ch.close();
+                        return;
+                    }
+                    ch.closeFuture().addListener(f -> connections.decrementAndGet());
+                    ch.pipeline()
+                        .addLast(new RequestDeadline(REQUEST_DEADLINE.toMillis()))
+                        .addLast(new HttpServerCodec(4096, 8192, 8192))
+                        .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                        .addLast(routes);
+                }
+            });
+        try {
+            listener = bootstrap.bind(address).sync().channel();
+        } catch (Exception e) {
+            close();
+            throw new IOException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+        }
     }
 
     int port() {
-        return http.getAddress().getPort();
-    }
-
-    private static void respond(HttpExchange exchange, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(200, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
     String prometheus() {
@@ -79,6 +110,11 @@ final class MetricsEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
-        http.stop(0);
+        if (listener != null) {
+            listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
     }
 }

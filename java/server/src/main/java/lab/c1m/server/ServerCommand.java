@@ -86,6 +86,11 @@ public final class ServerCommand implements Callable<Integer> {
         description = "HTTP port for /metrics (Prometheus) and /status (JSON); 0 = off.")
     int metricsPort;
 
+    @Option(names = "--metrics-bind", paramLabel = "ADDRESS",
+        description = "Address of the metrics port. Default: --bind's, so a server bound to a private address does"
+            + " not publish its metrics on every interface.")
+    String metricsBind;
+
     @Option(names = "--expected-connections", paramLabel = "N", converter = CountConverter.class, defaultValue = "0",
         description = "Refuse to start (exit 3) if this host cannot hold this many connections; 0 = no check.")
     long expectedConnections;
@@ -120,13 +125,13 @@ public final class ServerCommand implements Callable<Integer> {
         MetricsEndpoint metrics = null;
         if (metricsPort > 0) {
             try {
-                metrics = new MetricsEndpoint(bind, metricsPort, stats, summary);
+                metrics = new MetricsEndpoint(metricsAddress(), metricsPort, stats, summary);
                 metrics.start();
-                LOG.info("Metrics on http://{}:{}/metrics and /status", bind, metrics.port());
+                LOG.info("Metrics on http://{}:{}/metrics and /status", metricsAddress(), metrics.port());
             } catch (java.io.IOException e) {
                 server.close();
-                LOG.error("cannot serve metrics on {}:{}: {} (choose another --metrics-port, or 0 for none)", bind,
-                    metricsPort, e.getMessage());
+                LOG.error("cannot serve metrics on {}:{}: {} (choose another --metrics-port, or 0 for none)",
+                    metricsAddress(), metricsPort, e.getMessage());
                 return ExitCodes.NOT_REACHED;
             }
         }
@@ -167,6 +172,10 @@ public final class ServerCommand implements Callable<Integer> {
         if (metricsPort > 0 && ports.asList().contains(metricsPort)) {
             throw Cli.usage(cmd, "--metrics-port " + metricsPort + " is also in --ports " + ports + ": choose another");
         }
+    }
+
+    private String metricsAddress() {
+        return metricsBind != null ? metricsBind : bind;
     }
 
     private Keepalive keepalive() {

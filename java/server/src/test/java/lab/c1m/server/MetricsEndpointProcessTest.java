@@ -1,0 +1,128 @@
+package lab.c1m.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import lab.c1m.common.testing.Eventually;
+import lab.c1m.common.testing.JavaProcess;
+import lab.c1m.common.testing.Ports;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The metrics port against slow and hostile peers, with the server in its own JVM as the lab runs it. */
+class MetricsEndpointProcessTest {
+    private static final String MAIN = ServerCommand.class.getName();
+
+    @TempDir
+    Path dir;
+
+    /** One request on a fresh connection; returns the whole answer (status line, headers, body). */
+    static String http(String host, int port, String method, String path) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 2000);
+            s.setSoTimeout(2000);
+            s.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + (method.equals("POST") || method.equals("PUT") ? "Content-Length: 2\r\n\r\nhi" : "\r\n"))
+                .getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private JavaProcess server(int base, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--ports", Integer.toString(base),
+            "--metrics-port", Integer.toString(base + 1)));
+        args.addAll(List.of(extra));
+        return JavaProcess.start(dir, MAIN, args.toArray(String[]::new));
+    }
+
+    @Test
+    void fiftySlowlorisPeersNeitherStallMetricsNorStayConnected() throws Exception {
+        int base = Ports.freeRun(2);
+        int metrics = base + 1;
+        try (JavaProcess server = server(base)) {
+            Eventually.holds(20, () -> server.stdout().contains("Metrics on http://127.0.0.1:" + metrics), server::stdout);
+            List<Socket> slow = new ArrayList<>();
+            try {
+                for (int i = 0; i < 50; i++) {
+                    Socket s = new Socket("127.0.0.1", metrics);
+                    s.getOutputStream().write('G');
+                    s.getOutputStream().flush();
+                    slow.add(s);
+                }
+                // Every probe answers within a second while fifty half-requests sit there.
+                for (int i = 0; i < 5; i++) {
+                    long start = System.nanoTime();
+                    String answer = http("127.0.0.1", metrics, "GET", "/metrics");
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    assertTrue(answer.startsWith("HTTP/1.1 200 OK"), answer);
+                    assertTrue(answer.contains("c1m_server_open_connections 0"), answer);
+                    assertTrue(millis < 1000, "/metrics took " + millis + " ms");
+                    assertTrue(http("127.0.0.1", metrics, "GET", "/status").contains("\"role\": \"server\""));
+                }
+                // The half-requests are closed at their deadline (5 s), not held for ever.
+                for (Socket s : slow) {
+                    s.setSoTimeout((int) MetricsEndpoint.REQUEST_DEADLINE.toMillis() + 5000);
+                    InputStream in = s.getInputStream();
+                    assertEquals(-1, in.read(), "closed by the server without an answer");
+                }
+            } finally {
+                for (Socket s : slow) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void unknownPathsAre404OtherMethods405AndGarbage400() throws Exception {
+        int base = Ports.freeRun(2);
+        int metrics = base + 1;
+        try (JavaProcess server = server(base)) {
+            Eventually.holds(20, () -> server.stdout().contains("Metrics on"), server::stdout);
+            assertTrue(http("127.0.0.1", metrics, "GET", "/metricsXYZ").startsWith("HTTP/1.1 404 Not Found"));
+            assertTrue(http("127.0.0.1", metrics, "GET", "/status/x").startsWith("HTTP/1.1 404 Not Found"));
+            assertTrue(http("127.0.0.1", metrics, "GET", "/metrics?x=1").startsWith("HTTP/1.1 200 OK"));
+            for (String method : new String[] {"POST", "PUT", "DELETE", "PATCH"}) {
+                String answer = http("127.0.0.1", metrics, method, "/metrics");
+                assertTrue(answer.startsWith("HTTP/1.1 405 Method Not Allowed"), method + ": " + answer);
+                assertTrue(answer.contains("allow: GET, HEAD"), answer);
+            }
+            String head = http("127.0.0.1", metrics, "HEAD", "/metrics");
+            assertTrue(head.startsWith("HTTP/1.1 200 OK") && !head.contains("c1m_server_open_connections"), head);
+            try (Socket s = new Socket("127.0.0.1", metrics)) {
+                s.setSoTimeout(3000);
+                s.getOutputStream().write("\u0001\u0002 garbage\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                assertTrue(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .startsWith("HTTP/1.1 400 Bad Request"));
+            }
+        }
+    }
+
+    @Test
+    void listensOnBindsAddressUnlessMetricsBindSaysOtherwise() throws Exception {
+        int base = Ports.freeRun(2);
+        int metrics = base + 1;
+        // 127.0.0.2 is this host too, but not the address the server was bound to.
+        try (JavaProcess server = server(base)) {
+            Eventually.holds(20, () -> server.stdout().contains("Metrics on"), server::stdout);
+            assertTrue(http("127.0.0.1", metrics, "GET", "/metrics").startsWith("HTTP/1.1 200"));
+            assertThrows(ConnectException.class, () -> http("127.0.0.2", metrics, "GET", "/metrics"));
+            server.terminate();
+            server.waitFor(30);
+        }
+        try (JavaProcess server = server(base, "--metrics-bind", "0.0.0.0")) {
+            Eventually.holds(20, () -> server.stdout().contains("Metrics on http://0.0.0.0:" + metrics), server::stdout);
+            assertTrue(http("127.0.0.2", metrics, "GET", "/metrics").startsWith("HTTP/1.1 200"));
+        }
+    }
+}
