@@ -5,12 +5,11 @@ or worse where the direction is clear (more connections, less time, memory, late
 """
 
 import fnmatch
-import html
 import os
 
 from . import formatting as fmt
 from .headline import ROWS, verdict
-from .render import md_table
+from .render import jinja_environment, md_table
 from .rundir import load_run
 from .summarize import build_summary
 
@@ -178,29 +177,9 @@ def render_markdown(comparison):
 
 
 def render_html(comparison):
-    e = html.escape
+    """The comparison as one HTML page (templates/compare.html.j2)."""
     ids = comparison["run_ids"]
-    def table(header, rows, classes=None):
-        head = "<tr>" + "".join("<th>%s</th>" % e(h) for h in header) + "</tr>"
-        body = []
-        for row in rows:
-            cells = []
-            for value in row:
-                text = e(str(value))
-                css = " class=better" if "better)" in text else " class=worse" if "worse)" in text else ""
-                cells.append("<td%s>%s</td>" % (css, text))
-            body.append("<tr>" + "".join(cells) + "</tr>")
-        return "<table>%s%s</table>" % (head, "".join(body))
-    hosts = ("<p class=warn><b>These runs were made on different hosts</b>, so part of any difference is the "
-             "machines:</p><ul>%s</ul>" % "".join("<li>%s</li>" % e(l) for l in comparison["hosts_differ"])
-             if comparison["hosts_differ"] else "<p>Same hosts in every run.</p>")
-    settings = (table(["setting"] + ids, [[n] + v for n, v in comparison["settings_differ"]])
-                if comparison["settings_differ"] else "<p>None: every setting collected is the same.</p>")
-    return """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>c1m runs compared</title>
-<style>body{font:14px/1.45 system-ui,"DejaVu Sans",sans-serif;max-width:1180px;margin:20px auto;padding:0 24px;color:#1d2330}
-table{border-collapse:collapse;width:100%%;margin:8px 0 20px}th,td{border:1px solid #e5e7eb;padding:5px 8px;text-align:left}
-th{background:#f0f1f4}td.better{background:#e9f7ef}td.worse{background:#fdecea}.warn{color:#b9770e}</style></head>
-<body><h1>c1m runs compared</h1><p>Baseline: <code>%s</code>; changes are against it.</p>%s%s
-%s<h2>Headline</h2>%s<h2>Settings that differ</h2>%s</body></html>
-""" % (e(ids[0]), table(["run", "verdict"], [[i, "%s: %s" % v] for i, v in zip(ids, comparison["verdicts"])]),
-       hosts, "".join("<p class=warn>%s</p>" % e(c) for c in comparison["caveats"]), table(["metric"] + ids, [[m["label"]] + m["cells"] for m in comparison["metrics"]]), settings)
+    return jinja_environment().get_template("compare.html.j2").render(
+        c=comparison, verdict_rows=[[i, "%s: %s" % v] for i, v in zip(ids, comparison["verdicts"])],
+        metric_rows=[[m["label"]] + m["cells"] for m in comparison["metrics"]],
+        setting_rows=[[n] + v for n, v in comparison["settings_differ"]])

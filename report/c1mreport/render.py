@@ -16,7 +16,7 @@ VENDOR = os.path.join(os.path.dirname(HERE), "vendor")
 UPLOT_VERSION = "1.6.32"
 
 
-def _jinja_environment():
+def jinja_environment():
     try:
         import jinja2
     except ImportError:
@@ -58,7 +58,7 @@ def _log_tails(run, summary):
 
 
 def render_html(run, summary, charts):
-    env = _jinja_environment()
+    env = jinja_environment()
     check_lookup = {h["host"]: {c["setting"]: c for c in h["checks"]} for h in summary["checks"]}
     setting_names = []
     for host in summary["checks"]:

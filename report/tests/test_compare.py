@@ -8,7 +8,7 @@ import unittest
 
 from helpers import CLI, ScratchRun, fixture
 
-from c1mreport.compare import compare_runs, render_text
+from c1mreport.compare import compare_runs, render_html, render_text
 
 
 class Compare(unittest.TestCase):
@@ -41,6 +41,13 @@ class Compare(unittest.TestCase):
         self.assertIn("Headline", self.text)
         self.assertIn("Settings that differ", self.text)
         self.assertIn("20261121-113000-stalled-eaddrnotavail", self.text)
+
+    def test_the_page_comes_from_the_template_escaped(self):
+        comparison = dict(self.comparison, settings_differ=[("run: label", ["<b>a</b>", "b & c"])])
+        page = render_html(comparison)
+        self.assertIn("<td>&lt;b&gt;a&lt;/b&gt;</td><td>b &amp; c</td>", page)
+        self.assertIn("<td class=better>867,480 (+5683.2%, better)</td>", page)
+        self.assertIn("<p>Same hosts in every run.</p>", page)
 
     def test_runs_from_different_hosts_are_flagged(self):
         scratch = ScratchRun("lost-connections")
