@@ -2,11 +2,13 @@ package lab.c1m.client;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import lab.c1m.common.capacity.Capacity;
+import lab.c1m.common.capacity.HostFacts;
 import lab.c1m.common.capacity.HostLimits;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
@@ -16,7 +18,10 @@ import lab.c1m.common.cli.Logging;
 import lab.c1m.common.cli.PortListConverter;
 import lab.c1m.common.cli.RunOptions;
 import lab.c1m.common.cli.StopSignal;
+import lab.c1m.common.doctor.Check;
 import lab.c1m.common.doctor.DoctorCommand;
+import lab.c1m.common.doctor.Plan;
+import lab.c1m.common.doctor.StartupCheck;
 import lab.c1m.common.netty.Transport;
 import lab.c1m.common.notation.PortList;
 import lab.c1m.common.notation.Quantities;
@@ -202,22 +207,20 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     private void checkCapacity(HostLimits limits, int sourceCount) {
-        List<Capacity.Shortfall> shortfalls = new ArrayList<>(Capacity.openFiles(limits, connections));
-        shortfalls.addAll(Capacity.ephemeralPorts(limits, connections, ports.size(), sourceCount));
-        if (!shortfalls.isEmpty() && skipPreflight) {
+        Plan plan = StartupCheck.plan(Plan.Role.CLIENT, connections, ports, sourceCount, heartbeat.toNanos());
+        List<Check> found = StartupCheck.run(HostFacts.read(Path.of("/")), plan);
+        List<Check> failed = StartupCheck.failed(found);
+        if (!failed.isEmpty() && skipPreflight) {
             LOG.warn("Preflight skipped (--skip-preflight): this host cannot hold {} connections; running into the limit:",
                 Quantities.count(connections));
-            shortfalls.forEach(s -> LOG.warn("  {}", s.message()));
+            failed.forEach(c -> LOG.warn("  {}", StartupCheck.line(c)));
             return;
         }
-        if (!shortfalls.isEmpty()) {
-            StringBuilder sb = new StringBuilder("c1m-client: this host cannot hold " + Quantities.count(connections)
-                + " connections:");
-            shortfalls.forEach(s -> sb.append(System.lineSeparator()).append("  ").append(s.message()));
-            sb.append(System.lineSeparator()).append("  Every limit, each with its fix: java -jar c1m-client.jar doctor --connections ")
-                .append(connections).append(" --ports ").append(ports).append(" --source-ips ").append(sourceCount);
-            throw new Cli.HostCannotHoldException(sb.toString());
+        if (!failed.isEmpty()) {
+            throw new Cli.HostCannotHoldException(StartupCheck.refusal("c1m-client", connections, failed,
+                "--connections " + connections + " --ports " + ports + " --source-ips " + sourceCount));
         }
+        found.forEach(c -> LOG.warn("Preflight: {}", StartupCheck.line(c)));
         LOG.info("Preflight: {} connections fit (hard open-files limit {}, {} usable ephemeral ports per destination)",
             Quantities.count(connections), Quantities.count(limits.nofileHard()),
             Quantities.count(Capacity.practicalPortsPerDestination(limits)));

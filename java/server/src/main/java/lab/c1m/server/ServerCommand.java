@@ -1,9 +1,11 @@
 package lab.c1m.server;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import lab.c1m.common.capacity.Capacity;
+import lab.c1m.common.capacity.HostFacts;
 import lab.c1m.common.capacity.HostLimits;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
@@ -13,7 +15,10 @@ import lab.c1m.common.cli.Logging;
 import lab.c1m.common.cli.PortListConverter;
 import lab.c1m.common.cli.RunOptions;
 import lab.c1m.common.cli.StopSignal;
+import lab.c1m.common.doctor.Check;
 import lab.c1m.common.doctor.DoctorCommand;
+import lab.c1m.common.doctor.Plan;
+import lab.c1m.common.doctor.StartupCheck;
 import lab.c1m.common.netty.Transport;
 import lab.c1m.common.notation.PortList;
 import lab.c1m.common.notation.Quantities;
@@ -189,15 +194,14 @@ public final class ServerCommand implements Callable<Integer> {
                 Quantities.count(limits.nofileHard()));
             return;
         }
-        List<Capacity.Shortfall> shortfalls = Capacity.openFiles(limits, expectedConnections + ports.size());
-        if (!shortfalls.isEmpty()) {
-            StringBuilder sb = new StringBuilder("c1m-server: this host cannot hold " + Quantities.count(expectedConnections)
-                + " connections:");
-            shortfalls.forEach(s -> sb.append(System.lineSeparator()).append("  ").append(s.message()));
-            sb.append(System.lineSeparator()).append("  Every limit, each with its fix: java -jar c1m-server.jar doctor --connections ")
-                .append(expectedConnections).append(" --ports ").append(ports);
-            throw new Cli.HostCannotHoldException(sb.toString());
+        Plan plan = StartupCheck.plan(Plan.Role.SERVER, expectedConnections, ports, 1, 0);
+        List<Check> found = StartupCheck.run(HostFacts.read(Path.of("/")), plan);
+        List<Check> failed = StartupCheck.failed(found);
+        if (!failed.isEmpty()) {
+            throw new Cli.HostCannotHoldException(StartupCheck.refusal("c1m-server", expectedConnections, failed,
+                "--connections " + expectedConnections + " --ports " + ports));
         }
+        found.forEach(c -> LOG.warn("Preflight: {}", StartupCheck.line(c)));
         LOG.info("Preflight: this host can hold the {} expected connections (hard open-files limit {})",
             Quantities.count(expectedConnections), Quantities.count(limits.nofileHard()));
     }

@@ -5,8 +5,8 @@ import java.util.List;
 import lab.c1m.common.notation.Quantities;
 
 /**
- * The minimum preflight both jars run before opening anything: can this host hold what was asked?
- * Each shortfall names the limit, its value, what is needed and the command that fixes it.
+ * The fixes the doctor's open-files and 5-tuple checks name (the jars run those checks at start, see
+ * StartupCheck), and the 5-tuple shortfall: each names the limit, its value, what is needed and the command.
  */
 public final class Capacity {
     /** File descriptors the JVM and Netty need besides the sockets (rules.properties: descriptors.reserve). */
@@ -19,34 +19,6 @@ public final class Capacity {
         public String message() {
             return limit + " is " + Quantities.count(value) + " but " + Quantities.count(needed) + " are needed. Fix: " + fix;
         }
-    }
-
-    /** File descriptors needed for that many sockets on top of what the process has open now. */
-    public static long descriptorsFor(HostLimits host, long sockets) {
-        return Needs.descriptors(sockets);
-    }
-
-    /** Open-file limits against the sockets this process will hold. */
-    public static List<Shortfall> openFiles(HostLimits host, long sockets) {
-        List<Shortfall> found = new ArrayList<>();
-        long needed = descriptorsFor(host, sockets);
-        long wanted = roundUp(needed);
-        if (host.nrOpen() > 0 && host.nrOpen() < needed) {
-            found.add(new Shortfall("fs.nr_open (the most open files any process may have)", host.nrOpen(), needed,
-                nrOpenFix(host, wanted)));
-        }
-        if (host.nofileHard() >= 0 && host.nofileHard() < needed) {
-            found.add(new Shortfall("the hard open-files limit (ulimit -Hn, LimitNOFILE)", host.nofileHard(), needed,
-                hardLimitFix(host, wanted)));
-        } else if (host.nofileSoft() >= 0 && host.nofileSoft() < needed) {
-            // The JVM raises the soft limit to the hard one unless -XX:-MaxFDLimit; if it is still low, say how.
-            found.add(new Shortfall("the soft open-files limit (ulimit -Sn)", host.nofileSoft(), needed, softLimitFix(wanted)));
-        }
-        if (host.fileMax() > 0 && host.fileMax() < needed) {
-            found.add(new Shortfall("fs.file-max (open files on the whole host)", host.fileMax(), needed,
-                fileMaxFix(host, roundUp(needed * 2))));
-        }
-        return found;
     }
 
     /** How to give a process {@code wanted} open files, depending on whether it may raise its own hard limit. */

@@ -2,6 +2,7 @@ package lab.c1m.common.doctor;
 
 import java.util.List;
 import lab.c1m.common.capacity.Capacity;
+import lab.c1m.common.capacity.HostFacts;
 
 /**
  * Connection tracking, the seed's silent wall: when nf_conntrack's table is full, new connections' SYNs

@@ -2,6 +2,7 @@ package lab.c1m.common.doctor;
 
 import java.util.ArrayList;
 import java.util.List;
+import lab.c1m.common.capacity.HostFacts;
 import lab.c1m.common.capacity.HostLimits;
 
 /** Runs every check for a plan against what this host shows, in the order the table lists them. */
@@ -9,7 +10,8 @@ public final class Doctor {
     private Doctor() {
     }
 
-    public static List<Check> examine(HostLimits limits, HostFacts facts, Plan plan) {
+    public static List<Check> examine(HostFacts facts, Plan plan) {
+        HostLimits limits = facts.limits();
         List<Check> checks = new ArrayList<>(OpenFilesCheck.run(limits, facts, plan));
         checks.addAll(PortsCheck.run(limits, facts, plan));
         checks.addAll(ConntrackCheck.run(facts, plan));

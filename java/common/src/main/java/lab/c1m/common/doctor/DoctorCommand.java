@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import lab.c1m.common.capacity.HostFacts;
 import lab.c1m.common.capacity.HostLimits;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
@@ -95,9 +96,7 @@ public final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Plan plan = plan();
-        HostLimits limits = HostLimits.read(procRoot);
-        HostFacts facts = HostFacts.read(procRoot);
-        DoctorReport report = new DoctorReport(plan, Doctor.examine(limits, facts, plan));
+        DoctorReport report = new DoctorReport(plan, Doctor.examine(HostFacts.read(procRoot), plan));
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.json() : report.table());
         out.flush();

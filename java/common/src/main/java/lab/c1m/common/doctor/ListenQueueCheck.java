@@ -1,6 +1,7 @@
 package lab.c1m.common.doctor;
 
 import java.util.List;
+import lab.c1m.common.capacity.HostFacts;
 import lab.c1m.common.capacity.Rules;
 
 /**

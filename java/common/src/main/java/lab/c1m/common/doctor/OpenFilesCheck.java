@@ -3,7 +3,9 @@ package lab.c1m.common.doctor;
 import java.util.ArrayList;
 import java.util.List;
 import lab.c1m.common.capacity.Capacity;
+import lab.c1m.common.capacity.HostFacts;
 import lab.c1m.common.capacity.HostLimits;
+import lab.c1m.common.capacity.Needs;
 
 /**
  * Open files, the seed's first wall ("Too many open files"): the service's hard and soft nofile limits,
@@ -14,7 +16,7 @@ final class OpenFilesCheck {
     }
 
     static List<Check> run(HostLimits limits, HostFacts facts, Plan plan) {
-        long need = Capacity.descriptorsFor(limits, plan.sockets());
+        long need = Needs.descriptors(plan.sockets());
         long wanted = Capacity.roundUp(need);
         String needed = ">= " + Fmt.count(need) + " = " + plan.socketsText() + " + " + Capacity.FD_RESERVE
             + " reserve (JVM, epoll, logs)";

@@ -3,6 +3,7 @@ package lab.c1m.common.doctor;
 import java.util.ArrayList;
 import java.util.List;
 import lab.c1m.common.capacity.Capacity;
+import lab.c1m.common.capacity.HostFacts;
 import lab.c1m.common.capacity.HostLimits;
 import lab.c1m.common.capacity.Rules;
 import lab.c1m.common.notation.PortList;

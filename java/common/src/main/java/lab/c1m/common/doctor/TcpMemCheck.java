@@ -1,5 +1,7 @@
 package lab.c1m.common.doctor;
 
+import lab.c1m.common.capacity.HostFacts;
+
 /**
  * net.ipv4.tcp_mem, "low pressure max" in pages for all TCP sockets of the host together. An idle socket
  * holds no buffer, but one with a heartbeat in flight holds at least a page; the rule is one page per

@@ -13,44 +13,6 @@ class CapacityTest {
     }
 
     @Test
-    void aTunedClientHoldsItsThird() {
-        HostLimits tuned = host(1_100_000, 1_100_000, 2_000_000, 4_000_000, 1024, 65535, true, null);
-        assertEquals(List.of(), Capacity.openFiles(tuned, 333_334));
-        assertEquals(List.of(), Capacity.ephemeralPorts(tuned, 333_334, 20, 1));
-    }
-
-    @Test
-    void theHardLimitIsNamedWithItsValueTheNeedAndTheFix() {
-        HostLimits capped = host(20_000, 20_000, 1_048_576, 2_000_000, 1024, 65535, false, "lxc");
-        List<Capacity.Shortfall> s = Capacity.openFiles(capped, 333_334);
-        assertEquals(1, s.size());
-        String m = s.get(0).message();
-        assertTrue(m.contains("hard open-files limit"), m);
-        assertTrue(m.contains("20,000"), m);
-        assertTrue(m.contains("333,590"), "sockets + the reserve of rules.properties: " + m);
-        assertTrue(m.contains("LimitNOFILE=400000"), m);
-        assertTrue(m.contains("cannot raise its own hard limit"), m);
-        assertTrue(m.contains("lxc.prlimit.nofile"), m);
-    }
-
-    @Test
-    void aLowSoftLimitUnderAHighHardOneIsItsOwnFinding() {
-        HostLimits soft = host(1024, 1_100_000, 2_000_000, 4_000_000, 1024, 65535, true, null);
-        List<Capacity.Shortfall> s = Capacity.openFiles(soft, 5000);
-        assertEquals(1, s.size());
-        assertTrue(s.get(0).message().contains("soft open-files limit"), s.get(0).message());
-    }
-
-    @Test
-    void nrOpenAndFileMaxAreCheckedBesideTheProcessLimit() {
-        HostLimits low = host(1_100_000, 1_100_000, 1_000_000, 500_000, 1024, 65535, true, null);
-        List<Capacity.Shortfall> s = Capacity.openFiles(low, 1_000_000);
-        assertEquals(2, s.size(), s.toString());
-        assertTrue(s.get(0).message().startsWith("fs.nr_open"), s.get(0).message());
-        assertTrue(s.get(1).message().startsWith("fs.file-max"), s.get(1).message());
-    }
-
-    @Test
     void theFiveTupleUsesHalfThePortRange() {
         // Default range 32768-60999 has 28,232 ports; half is 14,116 per (source, server, port).
         HostLimits untuned = host(1_100_000, 1_100_000, 2_000_000, 4_000_000, 32768, 60999, true, null);

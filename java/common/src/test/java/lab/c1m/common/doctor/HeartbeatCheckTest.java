@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import lab.c1m.common.capacity.HostFacts;
 import lab.c1m.common.notation.PortList;
 import org.junit.jupiter.api.Test;
 
@@ -35,10 +36,9 @@ class HeartbeatCheckTest {
 
     @Test
     void theDoctorChecksHeartbeatsOnlyOnAClientThatSendsThem() {
-        var limits = lab.c1m.common.capacity.HostLimits.read();
-        var facts = HostFacts.read(java.nio.file.Path.of("/"));
-        List<String> names = Doctor.examine(limits, facts, client(1000, SECOND, 1)).stream().map(Check::name).toList();
+        var facts = lab.c1m.common.capacity.HostFacts.read(java.nio.file.Path.of("/"));
+        List<String> names = Doctor.examine(facts, client(1000, SECOND, 1)).stream().map(Check::name).toList();
         assertTrue(names.contains("heartbeat rate"), names.toString());
-        assertTrue(Doctor.examine(limits, facts, client(1000, 0, 1)).stream().noneMatch(k -> k.name().equals("heartbeat rate")));
+        assertTrue(Doctor.examine(facts, client(1000, 0, 1)).stream().noneMatch(k -> k.name().equals("heartbeat rate")));
     }
 }

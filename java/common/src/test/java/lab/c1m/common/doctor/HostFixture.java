@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import lab.c1m.common.capacity.HostFacts;
 import lab.c1m.common.capacity.HostLimits;
 import lab.c1m.common.notation.PortList;
 
@@ -118,7 +119,7 @@ final class HostFixture {
     /** Writes the fixture and runs every check for the plan. */
     List<Check> examine(Path root, Plan plan) throws IOException {
         write(root);
-        return Doctor.examine(HostLimits.read(root), HostFacts.read(root), plan);
+        return Doctor.examine(HostFacts.read(root), plan);
     }
 
     /** The one check of that name, for the plan, on this fixture. */

@@ -1,4 +1,4 @@
-package lab.c1m.common.doctor;
+package lab.c1m.common.capacity;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,14 +9,16 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Stream;
-import lab.c1m.common.capacity.HostLimits;
 
 /**
- * What the doctor reads besides {@link HostLimits}: listen queues, TCP memory, conntrack, memory, the
- * cgroup limit and the open-files limits of the parent process and of init. Read from /proc and /sys
- * under a root folder so tests can use recorded fixtures. A value that cannot be read is -1 (or null).
+ * Everything the doctor and the jars' start-up check know of this host, read once: the process's
+ * {@link HostLimits} (open files, ports, epoll, capabilities) and the rest: listen queues, TCP memory,
+ * conntrack, memory, the cgroup limit and the open-files limits of the parent process and of init. Read
+ * from /proc and /sys under a root folder so tests can use recorded fixtures. A value that cannot be read
+ * is -1 (or null).
  */
 public record HostFacts(
+    HostLimits limits,
     long somaxconn,
     long tcpMaxSynBacklog,
     long tcpSyncookies,
@@ -55,6 +57,7 @@ public record HostFacts(
         long ppid = statusField(proc.resolve("self/status"), "PPid:");
         Path parent = ppid > 0 ? proc.resolve(Long.toString(ppid)) : null;
         return new HostFacts(
+            HostLimits.read(root),
             HostLimits.number(proc.resolve("sys/net/core/somaxconn")),
             HostLimits.number(proc.resolve("sys/net/ipv4/tcp_max_syn_backlog")),
             HostLimits.number(proc.resolve("sys/net/ipv4/tcp_syncookies")),
