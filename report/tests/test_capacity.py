@@ -20,7 +20,7 @@ class RulesTableTest(unittest.TestCase):
                     "heartbeat.dead_intervals", "accept.measured_per_second"):
             self.assertGreater(rules.RULES.integer(key), 0, key)
         for key in ("memory.margin_fraction", "heap.headroom_factor", "five_tuple.slow_fraction",
-                    "five_tuple.wall_fraction", "capacity.tight_fraction", "conntrack.full_fraction",
+                    "five_tuple.wall_fraction", "capacity.tight_fraction", "hostwide.margin_fraction", "conntrack.full_fraction",
                     "heartbeat.late_fraction", "heartbeat.comfortable_fraction"):
             self.assertGreater(rules.RULES.fraction(key), 0, key)
 

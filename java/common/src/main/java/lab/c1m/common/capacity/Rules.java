@@ -27,6 +27,7 @@ public final class Rules {
     public static final double FIVE_TUPLE_WALL = fraction("five_tuple.wall_fraction");
     public static final double TIGHT = fraction("capacity.tight_fraction");
     public static final double CONNTRACK_FULL = fraction("conntrack.full_fraction");
+    public static final double HOSTWIDE_MARGIN = fraction("hostwide.margin_fraction");
     public static final long HEARTBEAT_DEAD_INTERVALS = integer("heartbeat.dead_intervals");
     public static final long HEARTBEAT_DEAD_MIN_MS = integer("heartbeat.dead_min_ms");
     public static final double HEARTBEAT_LATE = fraction("heartbeat.late_fraction");

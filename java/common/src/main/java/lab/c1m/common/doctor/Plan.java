@@ -3,6 +3,7 @@ package lab.c1m.common.doctor;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lab.c1m.common.capacity.Rules;
 import lab.c1m.common.notation.PortList;
 import lab.c1m.common.notation.Quantities;
 import lab.c1m.common.notation.SourceAddresses;
@@ -41,7 +42,7 @@ public record Plan(
     }
 
     /** Headroom asked on top of the share for host-wide tables: other processes, retried connects, TIME_WAIT. */
-    static final double MARGIN = 0.05;
+    static final double MARGIN = Rules.HOSTWIDE_MARGIN;
 
     private static final Pattern HEAP = Pattern.compile("(\\d+)([kmgt]?)");
     private static final Pattern SIMPLE_COUNT = Pattern.compile("\\d+(?:\\.\\d+)?[km]?");
