@@ -18,10 +18,7 @@ Needs a JDK (jcmd), a C compiler (cc) and the jars: java/mvnw -f java/pom.xml -D
 import argparse
 import json
 import os
-import re
 import resource
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,164 +29,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_JAR = ROOT / "server" / "target" / "c1m-server.jar"
 CLIENT_JAR = ROOT / "client" / "target" / "c1m-client.jar"
-C_SOURCE = ROOT / "bench" / "c1m-cclient.c"
-C_CLIENT = ROOT / "bench" / "target" / "c1m-cclient"  # target/ is gitignored
 # The JVM options the lab's roles use (see docs/performance.md for why).
 DEFAULT_JVM = "-XX:+UseSerialGC -Xss256k -XX:+AlwaysPreTouch -XX:-UsePerfData"
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "report"))
 from c1mlab.rules import RULES  # noqa: E402
+from figures import dig, ms, num, percent, print_connect, print_table, print_top, kept_between  # noqa: E402
+import probes  # noqa: E402
+from probes import (build_c_client, c_ramp, fail, free_port_run, kernel_tcp_pages, live_heap,  # noqa: E402
+                    read_json, rss_bytes, slab_bytes, start, stop, wait_for)
 
 FD_RESERVE = RULES.integer("descriptors.reserve")  # descriptors a JVM uses besides its sockets (rules.properties)
 PROBE = 1000  # connections of the warm-up client, whose heap is the client's baseline
 KEPT_TARGET = 0.999  # share of the heartbeat schedule a client must keep (issue 8)
 CORE_RATE_INTERVALS = ["5s", "2s", "1s", "500ms", "250ms", "100ms", "50ms", "25ms", "10ms"]
-
-
-def fail(message):
-    print(f"benchmark: {message}", file=sys.stderr)
-    sys.exit(2)
-
-
-def free_port_run(count):
-    for base in range(21000, 30000, 37):
-        ok = True
-        for p in range(base, base + count):
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", p))
-                except OSError:
-                    ok = False
-                    break
-        if ok:
-            return base
-    fail("no free run of ports between 21000 and 30000")
-
-
-def rss_bytes(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
-
-
-def live_heap(pid, top):
-    """Bytes of live objects after the full GC that GC.class_histogram triggers, and the top classes."""
-    for attempt in range(3):  # the attach can time out on a loaded machine
-        r = subprocess.run([JCMD, str(pid), "GC.class_histogram"], capture_output=True, text=True)
-        if r.returncode == 0:
-            break
-        time.sleep(1)
-    else:
-        fail(f"jcmd {pid} GC.class_histogram failed: {(r.stdout + r.stderr).strip()[-300:]}")
-    out = r.stdout
-    total = 0
-    classes = []
-    for line in out.splitlines():
-        m = re.match(r"\s*(\d+):\s+(\d+)\s+(\d+)\s+(\S+)", line)
-        if m:
-            classes.append((int(m.group(3)), int(m.group(2)), m.group(4)))
-        t = re.match(r"Total\s+(\d+)\s+(\d+)", line)
-        if t:
-            total = int(t.group(2))
-    return total, classes[:top], {c[2]: (c[0], c[1]) for c in classes}
-
-
-def kernel_tcp_pages():
-    """Pages of TCP socket memory in use on the host (the 'mem' field of /proc/net/sockstat)."""
-    try:
-        text = Path("/proc/net/sockstat").read_text()
-    except OSError:
-        return None
-    m = re.search(r"TCP: inuse (\d+) .* mem (\d+)", text)
-    return int(m.group(2)) if m else None
-
-
-def slab_bytes():
-    """Bytes in the socket slabs, where /proc/slabinfo is readable (root on a real kernel)."""
-    try:
-        lines = Path("/proc/slabinfo").read_text().splitlines()
-    except OSError:
-        return None
-    total = 0
-    for line in lines:
-        f = line.split()
-        if f and f[0] in ("TCP", "TCPv6", "sock_inode_cache", "dentry", "filp", "eventpoll_epi", "eventpoll_pwq",
-                          "request_sock_TCP", "nf_conntrack", "skbuff_head_cache", "kmalloc-256", "kmalloc-192"):
-            total += int(f[1]) * int(f[3])
-    return total or None
-
-
-def wait_for(predicate, seconds, what):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if predicate():
-                return
-        except (OSError, ValueError, KeyError):
-            pass
-        time.sleep(0.2)
-    fail(f"timed out after {seconds} s waiting for {what}")
-
-
-def read_json(path):
-    return json.loads(Path(path).read_text())
-
-
-JAVA = "java"
-JCMD = "jcmd"
-
-
-def start(jar, jvm, args, log, cpu=None):
-    cmd = [JAVA, *jvm.split(), "-jar", str(jar), *args]
-    if cpu is not None:
-        cmd = ["taskset", "-c", str(cpu), *cmd]
-    return subprocess.Popen(cmd, stdout=open(log, "w"), stderr=subprocess.STDOUT)
-
-
-def build_c_client():
-    C_CLIENT.parent.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run(["cc", "-O2", "-o", str(C_CLIENT), str(C_SOURCE)], capture_output=True, text=True)
-    if r.returncode != 0:
-        fail(f"cc -O2 {C_SOURCE} failed:\n{r.stderr}")
-
-
-def c_ramp(n, ports):
-    """One C client run: opens n connections (20,000 in flight), closes them; its JSON line."""
-    r = subprocess.run([str(C_CLIENT), "-n", str(n), "-p", ports], capture_output=True, text=True, timeout=120)
-    if not r.stdout.strip():
-        fail(f"the C client printed nothing: {r.stderr.strip()}")
-    return json.loads(r.stdout)
-
-
-def dig(d, path):
-    """The value at a dotted path of the summary, or None where the jar does not write it (yet)."""
-    for key in path.split("."):
-        if not isinstance(d, dict) or key not in d:
-            return None
-        d = d[key]
-    return d
-
-
-def ms(v):
-    return "n/a" if v is None else f"{v} ms"
-
-
-def num(v):
-    return "n/a" if v is None else f"{v:,}"
-
-
-def percent(v):
-    return "n/a" if v is None else f"{v * 100:.2f}%"
-
-
-def stop(proc, timeout=60):
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    return proc.returncode
 
 
 def main():
@@ -218,18 +70,18 @@ def main():
                    help="find the heartbeat rate one client core sustains keeping >= 99.9%% of its schedule "
                         "(client on CPU 0, server on CPU 1; --hold-seconds per interval)")
     a = p.parse_args()
-    global JAVA, JCMD, SERVER_JAR, CLIENT_JAR
+    global SERVER_JAR, CLIENT_JAR
     if a.jars:
         SERVER_JAR, CLIENT_JAR = Path(a.jars) / SERVER_JAR.name, Path(a.jars) / CLIENT_JAR.name
     if a.java_home:
-        JAVA, JCMD = str(Path(a.java_home) / "bin" / "java"), str(Path(a.java_home) / "bin" / "jcmd")
+        probes.JAVA, probes.JCMD = str(Path(a.java_home) / "bin" / "java"), str(Path(a.java_home) / "bin" / "jcmd")
     n = a.connections or cap
     if n > cap:
         fail(f"{n:,} connections need more than the open-files hard limit {hard:,} allows per process; at most {cap:,}")
     for jar in (SERVER_JAR, CLIENT_JAR):
         if not jar.exists():
             fail(f"{jar} is missing: build it with java/mvnw -f java/pom.xml -DskipTests package")
-    if subprocess.run(["which", JCMD], capture_output=True).returncode != 0:
+    if subprocess.run(["which", probes.JCMD], capture_output=True).returncode != 0:
         fail("jcmd is missing: install a JDK (openjdk-17-jdk-headless)")
     if a.core_rate:
         if (os.cpu_count() or 1) < 2 or subprocess.run(["which", "taskset"], capture_output=True).returncode != 0:
@@ -354,57 +206,6 @@ def main():
     return 0 if server_open == n and final["lost"] == 0 else 1
 
 
-def print_table(r):
-    rows = [
-        ("connections held (server count)", f"{r['held']:,} of {r['connections']:,}"),
-        ("ramp time", f"{r['ramp_seconds']} s"),
-        ("connect rate", f"{r['connect_rate_per_s']:,}/s"),
-        ("C client ramp time (same count, same server)", f"{r['c_ramp_seconds']} s ({r['c_connections']:,} established)"),
-        ("Java/C connect speed (C time / Java time)", f"{r['java_c_connect_speed']} (target >= 0.8)"),
-        ("server retained heap per connection", f"{r['server_heap_bytes_per_conn']:,} B"),
-        ("server RSS per connection", f"{r['server_rss_bytes_per_conn']:,} B"),
-        ("client retained heap per connection", f"{r['client_heap_bytes_per_conn']:,} B"),
-        ("client RSS per connection", f"{r['client_rss_bytes_per_conn']:,} B"),
-        ("kernel TCP buffer memory per socket", "n/a" if r["kernel_tcp_bytes_per_socket"] is None
-         else f"{r['kernel_tcp_bytes_per_socket']:,} B"),
-        ("kernel slab memory per socket", "n/a (no /proc/slabinfo)" if r["slab_bytes_per_socket"] is None
-         else f"{r['slab_bytes_per_socket']:,} B"),
-        ("heartbeats due / sent / echoed", f"{num(r['heartbeats_due'])} / {r['heartbeats_sent']:,} / "
-                                           f"{r['heartbeats_received']:,} (every {r['heartbeat']})"),
-        ("heartbeats late / missed", f"{num(r['heartbeats_late'])} / {num(r['heartbeats_missed'])}"),
-        ("heartbeat schedule kept (whole run / hold)",
-         percent(r["schedule_kept"]) + " / " + percent(r["hold_schedule_kept"])),
-        ("heartbeat RTT from written p50 / p90 / p99 / max",
-         " / ".join(ms(r[f"rtt_{q}_ms"]) for q in ("p50", "p90", "p99", "max"))),
-        ("heartbeat RTT from due p50 / p90 / p99 / max",
-         " / ".join(ms(r[f"rtt_from_due_{q}_ms"]) for q in ("p50", "p90", "p99", "max"))),
-        ("heartbeat schedule lag p50 / p99 / max", " / ".join(ms(r[f"lag_{q}_ms"]) for q in ("p50", "p99", "max"))),
-        ("lost / dead / heartbeat stalls", f"{r['lost']} / {r['dead']} / {num(r['heartbeat_stalls'])}"),
-    ]
-    width = max(len(k) for k, _ in rows)
-    print(f"\n| {'measure'.ljust(width)} | value |")
-    print(f"|{'-' * (width + 2)}|-------|")
-    for k, v in rows:
-        print(f"| {k.ljust(width)} | {v} |")
-    print(f"\nJava {r['java']}, Netty {r['netty']}, {r['transport']}, {r['cpus']} CPUs; server JVM: {r['server_jvm']}")
-
-
-def print_connect(n, c_run, java):
-    c_s, j_s = c_run["ramp_seconds"], java["ramp_seconds"]
-    print(f"\n{n:,} connections, same server: C client {c_s:.3f} s ({c_run['established']:,} established), "
-          f"Java client {j_s:.3f} s ({java['established']:,} established)")
-    print(f"Java/C connect speed (C time / Java time): {c_s / j_s:.2f} (target >= 0.8)")
-
-
-def kept_between(s0, s1):
-    """Share of the heartbeats due between two summaries that went out on time (neither late nor missed)."""
-    fields = [[dig(s, f"heartbeat.{k}") for k in ("due", "late", "missed")] for s in (s0, s1)]
-    if any(v is None for f in fields for v in f) or fields[1][0] == fields[0][0]:
-        return None
-    (due0, late0, missed0), (due1, late1, missed1) = fields
-    return ((due1 - late1 - missed1) - (due0 - late0 - missed0)) / (due1 - due0)
-
-
 def core_rate(a, n):
     """Shortens the heartbeat interval until one client core no longer keeps 99.9% of the schedule.
 
@@ -469,13 +270,6 @@ def core_rate(a, n):
     print(f"one client core sustains {best:,.0f} heartbeats/s keeping >= {KEPT_TARGET:.1%} of the schedule" if best
           else f"no interval kept >= {KEPT_TARGET:.1%} of the schedule")
     return 0 if best else 1
-
-
-def print_top(role, top, before, n):
-    print(f"\nTop classes of the {role} heap: bytes and objects per connection, over {n:,} connections beyond the baseline:")
-    for size, count, name in top:
-        b_size, b_count = before.get(name, (0, 0))
-        print(f"  {(size - b_size) / n:8.1f} B  {(count - b_count) / n:6.2f}  {name}")
 
 
 if __name__ == "__main__":
