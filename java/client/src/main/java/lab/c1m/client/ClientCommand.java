@@ -100,6 +100,13 @@ public final class ClientCommand implements Callable<Integer> {
         description = "Each connection sends a stamped frame this often and times its echo; 0 = no heartbeats.")
     Duration heartbeat;
 
+    @Option(names = "--reconnect",
+        description = "Re-open each connection the peer closes or resets, for as long as the hold lasts: first after a"
+            + " random spread of up to 1 s, then with jittered exponential backoff (100 ms doubling, capped at 5 s),"
+            + " paced by --rate and --max-inflight. Lost connections still count as lost (exit 1); the summary says"
+            + " how many came back and how fast (reconnected, recovery_seconds).")
+    boolean reconnect;
+
     @Option(names = "--skip-preflight",
         description = "Start even when this host cannot hold --connections (each shortfall is logged as a warning) and"
             + " run into the limit: for runs that hit a wall on purpose, such as the lab's scenarios.")
@@ -134,12 +141,13 @@ public final class ClientCommand implements Callable<Integer> {
         sources.forEach(a -> sourceNames.add(a.getHostAddress()));
         ClientStats stats = new ClientStats();
         ClientSummary summary = new ClientSummary(stats, target, heartbeat, ClientSummary.settings(server,
-            ports.asList(), sourceNames, selected.kind().label(), rate, hold, heartbeat));
+            ports.asList(), sourceNames, selected.kind().label(), rate, hold, heartbeat, reconnect));
         ClientReporter reporter = new ClientReporter(stats, summary, target, run.summaryFile, run.timelineFile, run.statusInterval);
         reporter.start();
 
         LoadClient.Settings settings = new LoadClient.Settings(selected, new ConnectionPlan(serverAddress, ports, sources),
-            new Ramp.Settings(target, rate, (int) maxInflight, retries, maxFailures, connectTimeout.toNanos()), hold, heartbeat,
+            new Ramp.Settings(target, rate, (int) maxInflight, retries, maxFailures, connectTimeout.toNanos(), reconnect),
+            hold, heartbeat,
             run.ioThreads(), run.progressEvery);
         LoadClient.Verdict verdict = new LoadClient(settings, stats, summary).run(stop);
         summary.finished(verdict.exitCode(), verdict.reason());

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import lab.c1m.common.failure.ConnectionErrors;
 import lab.c1m.common.netty.SharedAddresses;
 import org.slf4j.Logger;
@@ -31,6 +32,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Bytes of a frame split across reads: rare on an idle connection, so a map beats a buffer per connection. */
     private final Map<Channel, ByteBuf> partialFrames = new ConcurrentHashMap<>();
     private final AtomicBoolean garbageLogged = new AtomicBoolean();
+    /** Told of each connection the peer closed, on the channel's loop (--reconnect); null: nobody. */
+    private volatile Consumer<Channel> onLost;
 
     ClientHandler(ClientStats stats, ConnectionTable table, BooleanSupplier closingByUs, SharedAddresses addresses) {
         this.stats = stats;
@@ -52,7 +55,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (partial != null) {
             partial.release();
         }
-        stats.closed(!closingByUs.getAsBoolean());
+        boolean lost = !closingByUs.getAsBoolean();
+        stats.closed(lost);
+        Consumer<Channel> told = onLost;
+        if (lost && told != null) {
+            told.accept(ctx.channel());
+        }
+    }
+
+    /** Who re-opens connections the peer closed. */
+    void onLost(Consumer<Channel> whoReconnects) {
+        onLost = whoReconnects;
     }
 
     @Override

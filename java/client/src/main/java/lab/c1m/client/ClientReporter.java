@@ -25,7 +25,8 @@ final class ClientReporter extends PeriodicReporter {
     ClientReporter(ClientStats stats, ClientSummary summary, int target, Path summaryFile, Path timelineFile,
                    Duration statusInterval) {
         super(summaryFile, timelineFile, "time,open,established,failed,lost,rss_bytes,heap_used_bytes,dead,hb_due,hb_sent,"
-            + "hb_late,hb_missed,hb_received,rtt_p50_ms,rtt_p99_ms,rtt_due_p50_ms,rtt_due_p99_ms,lag_p50_ms,lag_p99_ms",
+            + "hb_late,hb_missed,hb_received,rtt_p50_ms,rtt_p99_ms,rtt_due_p50_ms,rtt_due_p99_ms,lag_p50_ms,lag_p99_ms,"
+            + "reconnected,reconnect_errors,down",
             statusInterval);
         this.stats = stats;
         this.summary = summary;
@@ -43,11 +44,12 @@ final class ClientReporter extends PeriodicReporter {
             + summary.rss() + "," + summary.heapUsed() + "," + stats.dead() + "," + stats.heartbeatsDue() + ","
             + stats.heartbeatsSent() + "," + stats.heartbeatsLate() + "," + stats.heartbeatsMissed() + ","
             + stats.heartbeatsReceived();
+        String faults = "," + stats.reconnectedTotal() + "," + stats.reconnectErrorsTotal() + "," + stats.outages().down();
         if (++rows % WINDOW_ROWS != 0) {
-            return row + ",,,,,,";
+            return row + ",,,,,," + faults;
         }
         return row + percentiles(stats.roundTrips().takeWindow()) + percentiles(stats.roundTripsFromDue().takeWindow())
-            + percentiles(stats.scheduleLag().takeWindow());
+            + percentiles(stats.scheduleLag().takeWindow()) + faults;
     }
 
     private static String percentiles(Histogram h) {
@@ -71,6 +73,16 @@ final class ClientReporter extends PeriodicReporter {
         return s;
     }
 
+    /** ", 4,990 reconnected (12 failed attempts), 10 down" once anything was lost or went silent. */
+    private String reconnects() {
+        if (stats.lost() == 0 && stats.outages().count() == 0) {
+            return "";
+        }
+        return ", " + Quantities.count(stats.reconnectedTotal()) + " reconnected ("
+            + Quantities.count(stats.reconnectErrorsTotal()) + " failed attempts), " + Quantities.count(stats.outages().down())
+            + " down";
+    }
+
     @Override
     protected Map<String, Object> summary() {
         return summary.toMap();
@@ -82,7 +94,7 @@ final class ClientReporter extends PeriodicReporter {
             .map(e -> e.getKey() + " " + Quantities.count(e.getValue())).collect(Collectors.joining(", "));
         String counts = Quantities.count(stats.open()) + " of " + Quantities.count(target) + " open (peak "
             + Quantities.count(stats.peakOpen()) + "), " + Quantities.count(stats.lost()) + " lost, "
-            + Quantities.count(stats.dead()) + " dead, connect errors: " + (failures.isEmpty() ? "none" : failures)
+            + Quantities.count(stats.dead()) + " dead" + reconnects() + ", connect errors: " + (failures.isEmpty() ? "none" : failures)
             + ", heartbeats " + Quantities.count(stats.heartbeatsSent()) + " sent / "
             + Quantities.count(stats.heartbeatsReceived()) + " echoed" + schedule();
         if (counts.equals(lastCounts)) {

@@ -21,6 +21,9 @@ final class ClientStats {
     private final AtomicLong dead = new AtomicLong();
     private final AtomicLong stalls = new AtomicLong();
     private final AtomicLong recovered = new AtomicLong();
+    private final AtomicLong reconnected = new AtomicLong();
+    private final AtomicLongArray reconnectErrors = new AtomicLongArray(FailureKind.values().length);
+    private final Outages outages = new Outages();
     private final LongAdder heartbeatsDue = new LongAdder();
     private final LongAdder heartbeatsSent = new LongAdder();
     private final LongAdder heartbeatsLate = new LongAdder();
@@ -38,7 +41,20 @@ final class ClientStats {
         connections.closed();
         if (lostConnection) {
             lost.incrementAndGet();
+            outages.lost(System.nanoTime());
         }
+    }
+
+    /** A lost connection was opened again (--reconnect): open again, not established a second time. */
+    void reconnected() {
+        reconnected.incrementAndGet();
+        connections.opened();
+        outages.reconnected(System.nanoTime());
+    }
+
+    /** One failed attempt to re-open a lost connection; it is tried again until the hold ends. */
+    void reconnectFailed(FailureKind kind) {
+        reconnectErrors.incrementAndGet(kind.ordinal());
     }
 
     /** Counts one failed attempt; {@code final} when no retry follows, so the connection is given up. */
@@ -49,20 +65,24 @@ final class ClientStats {
         }
     }
 
-    void markedDead() {
+    /** A connection judged dead, silent since {@code silentSinceNanos} (its oldest unanswered heartbeat). */
+    void markedDead(long silentSinceNanos) {
         dead.incrementAndGet();
         stalls.incrementAndGet();
+        outages.dead(silentSinceNanos);
     }
 
     /** A connection counted dead answered again (e.g. a server that was paused, or an accept queue that drained). */
     void recovered() {
         dead.decrementAndGet();
         recovered.incrementAndGet();
+        outages.recovered(System.nanoTime());
     }
 
     /** A connection counted dead closed: it is lost now (counted by {@link #closed}), no longer dead. */
     void deadClosed() {
         dead.decrementAndGet();
+        outages.deadClosed(System.nanoTime());
     }
 
     /** A heartbeat written {@code lagNanos} after it was due; {@code late} when that is past the tolerance. */
@@ -87,8 +107,34 @@ final class ClientStats {
         roundTripsFromDue.record(fromDueMicros);
     }
 
+    /** Connections that completed their first connect; reconnects are counted apart. */
     long established() {
-        return connections.openedTotal();
+        return connections.openedTotal() - reconnected.get();
+    }
+
+    long reconnectedTotal() {
+        return reconnected.get();
+    }
+
+    /** Connections lost and not (yet) open again. */
+    long unrecovered() {
+        return lost.get() - reconnected.get();
+    }
+
+    Map<FailureKind, Long> reconnectErrors() {
+        return byKind(reconnectErrors);
+    }
+
+    long reconnectErrorsTotal() {
+        long sum = 0;
+        for (int i = 0; i < reconnectErrors.length(); i++) {
+            sum += reconnectErrors.get(i);
+        }
+        return sum;
+    }
+
+    Outages outages() {
+        return outages;
     }
 
     long open() {

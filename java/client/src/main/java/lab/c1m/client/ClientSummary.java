@@ -19,6 +19,7 @@ final class ClientSummary {
     private final Map<String, Object> settings;
     private final int target;
     private final Duration heartbeat;
+    private final Duration hold;
     private final String startedAt = Times.now();
     /** When the first connect was started: the ramp's time excludes the JVM's and the event loops' start. */
     private volatile long rampStartNanos;
@@ -32,12 +33,16 @@ final class ClientSummary {
     private volatile String exitReason;
     private volatile long rss;
     private volatile long heapUsed;
+    private volatile Duration held;
+    private volatile String holdEndedEarly;
 
     ClientSummary(ClientStats stats, int target, Duration heartbeat, Map<String, Object> settings) {
         this.stats = stats;
         this.target = target;
         this.heartbeat = heartbeat;
         this.settings = settings;
+        Object holdMs = settings.get("hold_ms");
+        this.hold = holdMs instanceof Number n ? Duration.ofMillis(n.longValue()) : Duration.ZERO;
     }
 
     void sample() {
@@ -59,6 +64,12 @@ final class ClientSummary {
 
     void rampEnded() {
         rampEndNanos = System.nanoTime();
+    }
+
+    /** The hold is over: how long it lasted, and why it ended before --hold (null: it did not). */
+    void held(Duration duration, String endedEarly) {
+        held = duration;
+        holdEndedEarly = endedEarly;
     }
 
     void state(String s) {
@@ -107,6 +118,21 @@ final class ClientSummary {
         m.put("lost", stats.lost());
         m.put("dead", stats.dead());
         m.put("heartbeat_stalls", stats.stalls());
+        m.put("reconnected", stats.reconnectedTotal());
+        m.put("unrecovered", stats.unrecovered());
+        Map<String, Object> reconnectErrors = new LinkedHashMap<>();
+        stats.reconnectErrors().forEach((k, v) -> reconnectErrors.put(k.name(), v));
+        m.put("reconnect_errors", reconnectErrors);
+        m.put("reconnect_errors_total", stats.reconnectErrorsTotal());
+        Outages outages = stats.outages();
+        m.put("recovery_seconds", outages.recoverySeconds());
+        m.put("down", outages.down());
+        m.put("outage_count", outages.count());
+        m.put("outages", outages.toList(System.nanoTime()));
+        Duration h = held;
+        m.put("held_seconds", h == null ? null : h.toMillis() / 1000.0);
+        m.put("hold_completed", h == null ? null : holdEndedEarly == null && (hold.isZero() || h.compareTo(hold) >= 0));
+        m.put("hold_ended_early", holdEndedEarly);
         double ramp = rampSeconds();
         m.put("ramp_seconds", ramp);
         m.put("connect_rate_per_s", ramp > 0 ? stats.established() / ramp : 0.0);
@@ -190,7 +216,7 @@ final class ClientSummary {
     }
 
     static Map<String, Object> settings(String server, List<Integer> ports, List<String> sources, String transport,
-                                        long rate, Duration hold, Duration heartbeat) {
+                                        long rate, Duration hold, Duration heartbeat, boolean reconnect) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("server", server);
         s.put("ports", ports);
@@ -199,6 +225,7 @@ final class ClientSummary {
         s.put("rate", rate);
         s.put("hold_ms", hold.toMillis());
         s.put("heartbeat_ms", heartbeat.toMillis());
+        s.put("reconnect", reconnect);
         return s;
     }
 }

@@ -54,9 +54,9 @@ final class LoadClient {
         ConnectionTable table = new ConnectionTable(target, System.nanoTime());
         EventLoopGroup group = settings.transport().newGroup(settings.threads());
         boolean epoll = settings.transport().isEpoll();
-        Bootstrap bootstrap = bootstrap(settings.transport(), group)
-            .handler(new ClientHandler(stats, table, () -> closing,
-                epoll && SharedAddresses.available() ? SharedAddresses.forClient() : null));
+        ClientHandler handler = new ClientHandler(stats, table, () -> closing,
+            epoll && SharedAddresses.available() ? SharedAddresses.forClient() : null);
+        Bootstrap bootstrap = bootstrap(settings.transport(), group).handler(handler);
         if (epoll && settings.plan().bindsSources()) {
             // Lets many connections share a bound source address: the port is chosen at connect() per destination.
             // Without source addresses nothing is bound, and the option would only cost a system call a connect.
@@ -68,6 +68,10 @@ final class LoadClient {
         ProgressLog progress = new ProgressLog(LoggerFactory.getLogger("progress"), "Established", settings.progressEvery());
         List<LoopSlots> shares = LoopSlots.split(loops.size(), target);
         Ramps ramps = new Ramps(bootstrap, loops, shares, settings.plan(), table, stats, settings.ramp(), progress);
+        boolean reconnect = settings.ramp().reconnect();
+        if (reconnect) {
+            handler.onLost(ramps::lost);
+        }
         List<LoopHeartbeats> heartbeats = heartbeats(loops, shares, table, target);
         heartbeats.forEach(LoopHeartbeats::start);
         LOG.info("Opening {} connections to {} ({} destination combinations) on {} event loops, rate {}, at most {} in flight",
@@ -91,9 +95,11 @@ final class LoadClient {
             stoppedEarly == null ? "" : " (stopped early: " + stoppedEarly + ")");
 
         Duration held = Duration.ZERO;
-        if (stats.open() > 0 && !stop.requested()) {
-            held = hold(stop);
+        if ((stats.open() > 0 || reconnect && stats.peakOpen() > 0) && !stop.requested()) {
+            held = hold(stop, reconnect);
         }
+        summary.held(held, holdEndedEarly);
+        ramps.stopReconnecting();
         closing = true;
         heartbeats.forEach(LoopHeartbeats::stop);
         long openAtEnd = stats.open();
@@ -119,7 +125,7 @@ final class LoadClient {
         List<LoopHeartbeats> all = new ArrayList<>();
         for (int i = 0; i < loops.size(); i++) {
             all.add(new LoopHeartbeats(loops.get(i), shares.get(i), table, stats, interval,
-                origin + slotGap * i, behind, deadLogged));
+                origin + slotGap * i, behind, deadLogged, !settings.ramp().reconnect()));
         }
         return all;
     }
@@ -140,8 +146,14 @@ final class LoadClient {
             .option(ChannelOption.RCVBUF_ALLOCATOR, reads);
     }
 
-    /** Holds the connections for --hold (0: until signalled), ending early if every connection is gone. */
-    private Duration hold(StopSignal stop) throws InterruptedException {
+    /** Why the hold ended before --hold, or null when it ran its course (or was signalled). */
+    private String holdEndedEarly;
+
+    /**
+     * Holds the connections for --hold (0: until signalled). Without reconnects the hold ends early once every
+     * connection is gone (nothing can come back); with them it runs its course while they are re-opened.
+     */
+    private Duration hold(StopSignal stop, boolean reconnect) throws InterruptedException {
         summary.state("holding");
         stats.holdStarted();
         Duration hold = settings.hold();
@@ -154,8 +166,10 @@ final class LoadClient {
             if (stop.await(waitMillis)) {
                 break;
             }
-            if (stats.open() == 0) {
-                LOG.warn("Every connection is gone: ending the hold");
+            if (stats.open() == 0 && !reconnect) {
+                holdEndedEarly = "every connection was closed by the peer (no --reconnect)";
+                LOG.warn("Every connection is gone: ending the hold after {} of {}",
+                    Quantities.seconds(System.nanoTime() - start), Quantities.formatDuration(hold));
                 break;
             }
         }
@@ -178,7 +192,7 @@ final class LoadClient {
             }
         }
         if (stats.lost() > 0) {
-            append(why, Quantities.count(stats.lost()) + " connections closed by the peer (lost)");
+            append(why, Quantities.count(stats.lost()) + " connections closed by the peer (lost)" + reconnects());
         }
         if (stats.dead() > 0) {
             append(why, Quantities.count(stats.dead()) + " connections dead at the end (a written heartbeat unanswered for "
@@ -187,13 +201,36 @@ final class LoadClient {
         boolean holdCut = summary.reached() && !settings.hold().isZero() && held.compareTo(settings.hold()) < 0;
         if (holdCut && stop.requested()) {
             append(why, "hold cut short by " + stop.reason() + " after " + Quantities.seconds(held.toNanos()));
+        } else if (holdEndedEarly != null) {
+            append(why, "hold ended after " + Quantities.seconds(held.toNanos()) + " of "
+                + Quantities.formatDuration(settings.hold()) + ": " + holdEndedEarly);
         }
         int code = why.length() == 0 ? ExitCodes.OK : ExitCodes.NOT_REACHED;
         String reason = code == ExitCodes.OK
             ? "target of " + Quantities.count(target) + " reached and held " + Quantities.seconds(held.toNanos())
                 + ", nothing lost"
             : why.toString();
+        // An outage that healed loses nothing and keeps exit 0, but is never a clean run: the reason names it.
+        Outages outages = stats.outages();
+        if (outages.count() > 0) {
+            reason += "; " + Quantities.count(outages.count()) + " outage(s): " + outages.describe(System.nanoTime());
+        }
         return new Verdict(code, reason);
+    }
+
+    /** ", all 5,000 reconnected, the last 3.2 s after the first loss" or how many are still not back. */
+    private String reconnects() {
+        if (!settings.ramp().reconnect()) {
+            return "";
+        }
+        long back = stats.reconnectedTotal();
+        long missing = stats.unrecovered();
+        Double recovery = stats.outages().recoverySeconds();
+        if (missing == 0) {
+            return ", every one reconnected (" + Quantities.count(back) + ")"
+                + (recovery == null ? "" : String.format(java.util.Locale.ROOT, ", all back %.1f s after the first loss", recovery));
+        }
+        return ", " + Quantities.count(back) + " reconnected, " + Quantities.count(missing) + " not back at the end";
     }
 
     private static void append(StringBuilder sb, String part) {

@@ -43,6 +43,8 @@ final class LoopHeartbeats {
     private final AtomicBoolean deadLogged;
     private final int deadAfterTicks;
     private final long lateAfterNanos;
+    /** False with --reconnect: the loop's ramp empties a closed connection's slot, and re-opens it. */
+    private final boolean clearsClosed;
     private ScheduledFuture<?> timer;
     private long next;
 
@@ -51,7 +53,7 @@ final class LoopHeartbeats {
      *                    their beats interleave
      */
     LoopHeartbeats(EventLoop loop, LoopSlots slots, ConnectionTable table, ClientStats stats, Duration interval,
-                   long originNanos, BehindWarning behind, AtomicBoolean deadLogged) {
+                   long originNanos, BehindWarning behind, AtomicBoolean deadLogged, boolean clearsClosed) {
         this.loop = loop;
         this.slots = slots;
         this.table = table;
@@ -61,6 +63,7 @@ final class LoopHeartbeats {
         this.deadLogged = deadLogged;
         this.deadAfterTicks = (int) (deadAfterNanos(interval) / ConnectionTable.TICK_NANOS);
         this.lateAfterNanos = lateAfterNanos(interval);
+        this.clearsClosed = clearsClosed;
     }
 
     /** How long a written heartbeat may go unanswered before its connection counts as dead. */
@@ -120,15 +123,16 @@ final class LoopHeartbeats {
             return; // not connected (yet, or for good): nothing is due
         }
         if (!ch.isActive()) {
-            if (table.clear(slot)) {
+            if (clearsClosed && table.clear(slot)) {
                 stats.deadClosed();
             }
             return;
         }
         long now = System.nanoTime();
         int tick = table.tick(now);
-        if (table.silentTicks(slot, tick) > deadAfterTicks && table.markDead(slot)) {
-            stats.markedDead();
+        int silent = table.silentTicks(slot, tick);
+        if (silent > deadAfterTicks && table.markDead(slot)) {
+            stats.markedDead(now - silent * ConnectionTable.TICK_NANOS);
             if (deadLogged.compareAndSet(false, true)) {
                 LOG.warn("Connection {} got no echo of a heartbeat written {} ago: counted as dead (the first; the summary"
                     + " counts all). The server stopped answering: paused, overloaded, or a middlebox dropped the flow", ch,

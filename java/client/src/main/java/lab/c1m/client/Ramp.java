@@ -7,6 +7,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.PriorityQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import lab.c1m.common.failure.FailureKind;
@@ -20,17 +21,26 @@ import org.slf4j.LoggerFactory;
  * {@code rate} new connects a second and {@code maxInflight} pending, retrying failures with backoff. The
  * channels it opens are registered on its own loop, so every step of a connect, and the slot's table entry,
  * stay on one thread. {@link Ramps} runs one per loop and sums them up.
+ *
+ * <p>With {@code reconnect}, the ramp goes on through the hold: a connection of its slots that the peer
+ * closed is opened again on this same loop, first after a random spread of up to a second, then with
+ * backoff for as long as the hold lasts, within the same rate and in-flight window as the ramp (so a
+ * restarted server sees each client's connects paced, not all at once).
  */
 final class Ramp {
     private static final Logger LOG = LoggerFactory.getLogger(Ramp.class);
     private static final long TICK_MILLIS = 10;
 
     record Settings(int target, long ratePerSecond, int maxInflight, int retries, long maxFailures,
-                    long connectTimeoutNanos) {
+                    long connectTimeoutNanos, boolean reconnect) {
+        Settings(int target, long ratePerSecond, int maxInflight, int retries, long maxFailures, long connectTimeoutNanos) {
+            this(target, ratePerSecond, maxInflight, retries, maxFailures, connectTimeoutNanos, false);
+        }
+
         /** This loop's part of the rate and of the in-flight window. */
         Settings share(int loop, int loops) {
             return new Settings(target, part(ratePerSecond, loop, loops), (int) Math.max(1, part(maxInflight, loop, loops)),
-                retries, maxFailures, connectTimeoutNanos);
+                retries, maxFailures, connectTimeoutNanos, reconnect);
         }
 
         private static long part(long total, int index, int parts) {
@@ -49,6 +59,9 @@ final class Ramp {
 
         /** True for the first failure of this kind on any loop. */
         boolean firstOf(FailureKind kind);
+
+        /** True for the first failure of this kind re-opening a lost connection, on any loop. */
+        boolean firstReconnectOf(FailureKind kind);
 
         /** Stops every loop's ramp. */
         void stopAll(String reason);
@@ -70,6 +83,12 @@ final class Ramp {
     private final byte[] attempts;
     private final ArrayDeque<Integer> retryQueue = new ArrayDeque<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** Lost slots waiting for their reconnect: (due, in ms since the ramp began) << 32 | index. */
+    private final PriorityQueue<Long> reconnectsWaiting = new PriorityQueue<>();
+    private final ArrayDeque<Integer> reconnectsDue = new ArrayDeque<>();
+    private long originNanos;
+    private boolean reconnecting;
+    private boolean lostSeen;
     private RateLimiter limiter;
     private ScheduledFuture<?> ticker;
     private int nextIndex;
@@ -92,11 +111,13 @@ final class Ramp {
         this.progress = progress;
         this.group = group;
         this.attempts = new byte[slots.count()];
+        this.reconnecting = settings.reconnect();
     }
 
     void start() {
         loop.execute(() -> {
-            limiter = new RateLimiter(settings.ratePerSecond(), System.nanoTime());
+            originNanos = System.nanoTime();
+            limiter = new RateLimiter(settings.ratePerSecond(), originNanos);
             ticker = loop.scheduleAtFixedRate(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
             checkDone();
         });
@@ -111,6 +132,23 @@ final class Ramp {
         }
     }
 
+    /** A connection of this loop was closed by the peer; the next tick finds which and re-opens it. On this loop. */
+    void lost() {
+        lostSeen = true;
+    }
+
+    /** No more reconnects (the client is closing its connections); any thread. */
+    void stopReconnecting() {
+        loop.execute(() -> {
+            reconnecting = false;
+            reconnectsWaiting.clear();
+            reconnectsDue.clear();
+            if (done && ticker != null) {
+                ticker.cancel(false);
+            }
+        });
+    }
+
     private void stopNow() {
         if (!stopped) {
             stopped = true;
@@ -120,20 +158,62 @@ final class Ramp {
     }
 
     private void tick() {
-        expireTimedOutConnects(System.nanoTime());
-        if (stopped) {
-            return;
+        long now = System.nanoTime();
+        expireTimedOutConnects(now);
+        if (reconnecting) {
+            if (lostSeen) {
+                lostSeen = false;
+                collectLost(now);
+            }
+            while (!reconnectsWaiting.isEmpty() && (reconnectsWaiting.peek() >>> 32) <= millisSinceOrigin(now)) {
+                reconnectsDue.add((int) (reconnectsWaiting.poll() & 0xffff_ffffL));
+            }
         }
-        int fresh = slots.count() - nextIndex;
-        int wanted = Math.min(settings.maxInflight() - inflight, fresh + retryQueue.size());
+        int ramp = stopped ? 0 : slots.count() - nextIndex + retryQueue.size();
+        int wanted = Math.min(settings.maxInflight() - inflight, reconnectsDue.size() + ramp);
         if (wanted <= 0) {
             return;
         }
-        int granted = limiter.take(wanted, System.nanoTime());
-        for (int i = 0; i < granted && !stopped; i++) {
+        int granted = limiter.take(wanted, now);
+        for (int i = 0; i < granted; i++) {
+            Integer again = reconnectsDue.poll();
+            if (again != null) {
+                connect(again, true);
+                continue;
+            }
+            if (stopped) {
+                break;
+            }
             Integer retry = retryQueue.poll();
-            connect(retry != null ? retry : nextIndex++);
+            connect(retry != null ? retry : nextIndex++, false);
         }
+    }
+
+    /**
+     * Finds this loop's slots whose connection the peer closed and queues each for a reconnect. A scan of the
+     * loop's slots, only on a tick after a loss: no per-connection memory to say which slot a channel is.
+     */
+    private void collectLost(long now) {
+        for (int index = 0; index < slots.count(); index++) {
+            int slot = slots.slot(index);
+            var ch = table.get(slot);
+            if (ch != null && !ch.isActive()) {
+                if (table.clear(slot)) {
+                    stats.deadClosed();
+                }
+                attempts[index] = 0;
+                reconnectLater(index, now);
+            }
+        }
+    }
+
+    private void reconnectLater(int index, long now) {
+        long due = millisSinceOrigin(now) + Backoff.reconnectDelayMillis(attempts[index]);
+        reconnectsWaiting.add(due << 32 | index);
+    }
+
+    private long millisSinceOrigin(long now) {
+        return (now - originNanos) / 1_000_000;
     }
 
     /**
@@ -153,24 +233,28 @@ final class Ramp {
         }
     }
 
-    private void connect(int index) {
+    private void connect(int index, boolean again) {
         inflight++;
-        attempts[index]++;
+        if (attempts[index] < Byte.MAX_VALUE) {
+            attempts[index]++;
+        }
         int slot = slots.slot(index);
         InetSocketAddress local = plan.local(slot);
         ChannelFuture f = local == null ? bootstrap.connect(plan.remote(slot)) : bootstrap.connect(plan.remote(slot), local);
         if (f.isDone()) {
-            connected(index, f);
+            connected(index, f, again);
             return;
         }
         pending.add(new Pending(f, System.nanoTime() + settings.connectTimeoutNanos()));
         // The channel is on this loop, so its listener runs here: no hand-off.
-        f.addListener((ChannelFuture done) -> connected(index, done));
+        f.addListener((ChannelFuture done) -> connected(index, done, again));
     }
 
-    private void connected(int index, ChannelFuture f) {
+    private void connected(int index, ChannelFuture f, boolean again) {
         inflight--;
-        if (f.isSuccess()) {
+        if (again) {
+            reconnected(index, f);
+        } else if (f.isSuccess()) {
             table.put(slots.slot(index), f.channel());
             resolved++;
             progress.reached(stats.connected(), stats.open());
@@ -178,6 +262,26 @@ final class Ramp {
             failed(index, f.cause());
         }
         checkDone();
+    }
+
+    /** A reconnect ended: the slot is open again, or it is tried again later (until the hold ends). */
+    private void reconnected(int index, ChannelFuture f) {
+        if (f.isSuccess()) {
+            table.put(slots.slot(index), f.channel());
+            stats.reconnected();
+            return;
+        }
+        if (!reconnecting) {
+            return; // the client is closing: the loop refusing a connect now is not the server's failure
+        }
+        Throwable cause = f.cause();
+        FailureKind kind = FailureKind.classify(cause);
+        stats.reconnectFailed(kind);
+        if (group.firstReconnectOf(kind)) {
+            LOG.warn("First {} reconnecting to {}: {}. {}. Trying again with backoff (up to {} s) until the hold ends",
+                kind, plan.remote(slots.slot(index)), cause.getMessage(), kind.meaning(), Backoff.CAP_MILLIS / 1000);
+        }
+        reconnectLater(index, System.nanoTime());
     }
 
     private void failed(int index, Throwable cause) {
@@ -211,7 +315,7 @@ final class Ramp {
         boolean finished = resolved == slots.count() || (stopped && inflight == 0 && waitingRetries == 0);
         if (finished && !done) {
             done = true;
-            if (ticker != null) {
+            if (ticker != null && !reconnecting) {
                 ticker.cancel(false);
             }
             group.done();

@@ -19,7 +19,7 @@ class ClientSummaryTest {
     private static ClientSummary summary(ClientStats stats, int target) {
         return new ClientSummary(stats, target, Duration.ofSeconds(1),
             ClientSummary.settings("10.0.0.1", List.of(9000, 9001), List.of(), "epoll", 0, Duration.ofSeconds(30),
-                Duration.ofSeconds(1)));
+                Duration.ofSeconds(1), false));
     }
 
     @Test
@@ -101,8 +101,8 @@ class ClientSummaryTest {
     @Test
     void aDeadConnectionThatRecoversOrClosesIsNoLongerDead() {
         ClientStats stats = new ClientStats();
-        stats.markedDead();
-        stats.markedDead();
+        stats.markedDead(System.nanoTime());
+        stats.markedDead(System.nanoTime());
         stats.recovered();
         stats.deadClosed();
         Map<String, Object> m = summary(stats, 1).toMap();

@@ -81,25 +81,38 @@ class HeartbeatProcessTest {
     }
 
     @Test
-    void aServerThatStopsAnsweringMakesItsConnectionsDeadAndTheyRecover() throws Exception {
+    void aServerFrozenEightSecondsIsAnOutageItsConnectionsDeadAndTheyRecover() throws Exception {
         int base = Ports.freeRun(5);
         Path summary = dir.resolve("client.json");
         try (JavaProcess s = startServer(List.of(), base, 4);
              JavaProcess c = JavaProcess.start(dir, CLIENT, "--server", "127.0.0.1", "--ports", base + "-" + (base + 3),
-                 "--connections", "2000", "--hold", "12s", "--heartbeat", "200ms", "--summary", summary.toString(),
+                 "--connections", "2000", "--hold", "16s", "--heartbeat", "200ms", "--summary", summary.toString(),
                  "--progress-every", "0")) {
             Eventually.holds(60, () -> Files.exists(summary) && field(summary, "state").equals("holding"), c::stdout);
             Thread.sleep(1_000);
             s.signal("STOP");
             // 2 s of silence (at least 3 intervals) make a connection dead; it is seen at its next beat.
             Eventually.holds(10, () -> number(summary, "dead") == 2000, () -> excerpt(summary, "dead"));
+            assertEquals(1, number(summary, "outage_count"), excerpt(summary, "outages"));
+            assertEquals("true", field(summary, "ongoing"), excerpt(summary, "outages"));
+            Thread.sleep(5_500);
             s.signal("CONT");
             Eventually.holds(10, () -> number(summary, "dead") == 0, () -> excerpt(summary, "dead"));
-            assertEquals(ExitCodes.OK, c.waitFor(60), c.stdout());
+            assertEquals(ExitCodes.OK, c.waitFor(60), "an outage that healed loses nothing: " + c.stdout());
             assertEquals(2000, number(summary, "heartbeat_stalls"), excerpt(summary, "heartbeat_stalls"));
             assertEquals(2000, number(summary, "recovered"), excerpt(summary, "heartbeat"));
             assertEquals(0, number(summary, "lost"));
             assertTrue(c.stdout().contains("counted as dead"), c.stdout());
+            // The outage is on record: one episode, every connection, from the first unanswered heartbeat to the last echo.
+            String outage = excerpt(summary, "outages");
+            assertEquals(1, number(summary, "outage_count"), outage);
+            assertEquals(2000, number(summary, "connections"), outage);
+            assertEquals("false", field(summary, "ongoing"), outage);
+            assertEquals("null", field(summary, "recovery_seconds"), "nothing was lost, nothing reconnected: " + outage);
+            double seconds = Double.parseDouble(field(summary, "seconds"));
+            assertTrue(seconds > 7 && seconds < 10.5, "frozen about 8 s, silent " + seconds + " s: " + outage);
+            String reason = field(summary, "exit_reason");
+            assertTrue(reason.contains("1 outage(s): 2,000 connection(s) silent"), reason);
             s.terminate();
             s.waitFor(30);
         }
