@@ -4,8 +4,7 @@ the run's figures from the fetched summaries (the playbook's one-screen summary;
 
 import json
 
-from . import hdrhistogram, notation, verdict
-from .failures import KIND_ORDER
+from . import figures, notation
 
 
 
@@ -55,104 +54,78 @@ def status_record(status):
     return status or {}
 
 
-_ROUND_TRIP_KEYS = (("p50_ms", 50.0), ("p99_ms", 99.0), ("max_ms", 100.0))
-
-
-def _round_trips(beats, part):
-    """p50 / p99 / max of one round trip over the clients: merged from their HdrHistograms ("merged"), else
-    the worst client's figure as a bound ("worst client"); None when no client reports it.
-
-    beats: [(host, the summary's heartbeat)]; part: None (from written) or "from_due".
-    """
-    figures = [(host, (beat.get(part) if part else beat) or {}) for host, beat in beats]
-    figures = [(host, f) for host, f in figures if f.get("p50_ms") is not None or f.get("histogram")]
-    if not figures:
+def _bounds(section):
+    """p50 / p99 / max of one round trip (figures.round_trips) for the one-screen summary: merged from the
+    clients' HdrHistograms ("merged"), else the worst client's figure as a bound ("worst client"); None
+    when no client reports it."""
+    if not section:
         return None
-    merged = hdrhistogram.Histogram(1, 60_000_000, 3)
-    try:
-        for _, f in figures:
-            merged.add(hdrhistogram.decode_base64(f["histogram"]))
-    except (KeyError, TypeError, ValueError):
-        merged = None
-    if merged is not None and merged.total_count:
-        out = {key: merged.value_at_percentile(p) / 1000.0 for key, p in _ROUND_TRIP_KEYS}
-        out.update(max_ms=merged.max_value / 1000.0, count=merged.total_count, source="merged")
+    if section.get("merged"):
+        out = dict((key, section["merged"][key]) for key in ("p50_ms", "p99_ms", "max_ms"))
+        out.update(count=section["merged"]["count"], source="merged")
         return out
+    bound = section.get("upper_bound") or {}
+    if all(bound.get(key) is None for key in ("p50_ms", "p99_ms", "max_ms")):
+        return None
+    out = dict((key, bound.get(key)) for key in ("p50_ms", "p99_ms", "max_ms"))
+    out.update(count=sum(number(f.get("count")) for f in section["per_client"].values()), source="worst client")
+    return out
+
+
+def _by_host(client_summaries):
+    """{host: summary}, sorted by host; a list of summaries is keyed by their hostname (made unique: loopback
+    clients share one)."""
+    if isinstance(client_summaries, dict):
+        return dict(sorted(client_summaries.items()))
     out = {}
-    for key, _ in _ROUND_TRIP_KEYS:
-        values = [f[key] for _, f in figures if f.get(key) is not None]
-        out[key] = max(values) if values else None
-    out.update(count=sum(number(f.get("count")) for _, f in figures), source="worst client")
+    for i, summary in enumerate(client_summaries or []):
+        name = (summary or {}).get("hostname") or "client%d" % i
+        out[name if name not in out else "%s#%d" % (name, i)] = summary
     return out
 
 
 def heartbeats(client_summaries):
-    """The clients' heartbeats together: counts summed, the schedule kept (sum of sent minus late over the
-    sum of due), and both round trips (from written, from due) merged from the clients' histograms.
+    """The clients' heartbeats for the playbook's lines (figures.heartbeat): counts summed, the schedule kept
+    and both round trips (from written, from due) as p50 / p99 / max.
 
     client_summaries: {host: summary or None} or a list of summaries. A client jar older than the schedule
     has no due / late / missed / from_due: then `recorded` is false and those figures are None.
     """
-    items = sorted(client_summaries.items()) if isinstance(client_summaries, dict) else \
-        [((s or {}).get("hostname") or "client%d" % i, s) for i, s in enumerate(client_summaries or [])]
-    beats = [(host, (summary or {}).get("heartbeat") or {}) for host, summary in items if summary]
-    scheduled = [(host, b) for host, b in beats if b.get("due") is not None]
-    interval = max([number(b.get("interval_ms")) for _, b in beats] or [0])
-    result = {"enabled": interval > 0, "interval_ms": interval or None, "recorded": bool(scheduled),
-              "sent": sum(number(b.get("sent")) for _, b in beats),
-              "received": sum(number(b.get("received")) for _, b in beats),
+    beats = figures.heartbeat(_by_host(client_summaries))
+    plan = beats["schedule"]
+    result = {"enabled": beats["enabled"], "interval_ms": beats["interval_ms"], "recorded": plan["recorded"],
+              "sent": beats["sent"] or 0, "received": beats["received"] or 0,
               "due": None, "late": None, "missed": None, "schedule_kept": None, "behind": [],
               "rtt": None, "rtt_due": None}
-    if not interval:
+    if not beats["enabled"]:
         return result
-    if scheduled:
-        due = sum(number(b.get("due")) for _, b in scheduled)
-        kept = sum(max(0, number(b.get("sent")) - number(b.get("late"))) for _, b in scheduled)
-        result.update(due=due, late=sum(number(b.get("late")) for _, b in scheduled),
-                      missed=sum(number(b.get("missed")) for _, b in scheduled),
-                      schedule_kept=round(kept / float(due), 6) if due else None,
-                      behind=[h for h, b in scheduled if number(b.get("late")) + number(b.get("missed"))])
-    result["rtt"] = _round_trips(beats, None)
-    result["rtt_due"] = _round_trips(scheduled, "from_due") if scheduled else None
+    if plan["recorded"]:
+        result.update((key, plan[key]) for key in ("due", "late", "missed", "schedule_kept", "behind"))
+    result["rtt"] = _bounds(beats["written"])
+    result["rtt_due"] = _bounds(beats["from_due"])
     return result
 
 
 def run_summary(client_summaries, server_summary, target):
-    """One-screen figures of a finished run from the fetched summaries.
+    """One-screen figures of a finished run (figures.run_figures, flattened for the playbook's lines).
 
     client_summaries: {host: summary or None}; server_summary: summary or None.
     """
-    target = notation.count(target)
-    failures = dict((kind, 0) for kind in KIND_ORDER)
-    attempts = dict((kind, 0) for kind in KIND_ORDER)
+    clients = _by_host(client_summaries)
+    run = figures.run_figures(clients, server_summary, notation.count(target))
+    written = [s for s in clients.values() if s]
     result = {
-        "target": target, "clients_reporting": 0, "clients_reached": 0, "established": 0,
-        "peak_open_clients": 0, "failed_total": 0, "lost": 0, "dead": 0, "time_to_reach_s": None,
-        "heartbeat_p99_ms": None, "heartbeat_max_ms": None, "client_exit_codes": {},
-        "server_peak_open": None, "server_open_at_end": None,
+        "target": run["target"], "clients_reporting": len(written),
+        "clients_reached": sum(1 for reached in run["reached_per_client"].values() if reached),
+        "established": run["established_total"] or 0, "peak_open_clients": run["peak_open_total"] or 0,
+        "failed_total": run["failures"]["total"], "lost": run["lost_total"], "dead": run["dead_total"],
+        "time_to_reach_s": None, "heartbeat_p99_ms": None, "heartbeat_max_ms": None,
+        "client_exit_codes": run["exit_codes"],
+        "server_peak_open": run["server_peak_open"], "server_open_at_end": run["server_open_at_end"],
     }
-    ramp = []
-    for host, summary in sorted((client_summaries or {}).items()):
-        if not summary:
-            result["client_exit_codes"][host] = None
-            continue
-        result["clients_reporting"] += 1
-        result["clients_reached"] += 1 if summary.get("reached") else 0
-        result["established"] += number(summary.get("established"))
-        result["peak_open_clients"] += number(summary.get("peak_open"))
-        result["failed_total"] += number(summary.get("failed_total"))
-        result["lost"] += number(summary.get("lost"))
-        result["dead"] += number(summary.get("dead"))
-        for kind, count in (summary.get("failed") or {}).items():
-            failures[kind] = failures.get(kind, 0) + number(count)
-        for kind, count in (summary.get("connect_errors") or {}).items():
-            attempts[kind] = attempts.get(kind, 0) + number(count)
-        if summary.get("reached") and summary.get("ramp_seconds") is not None:
-            ramp.append(float(summary["ramp_seconds"]))
-        result["client_exit_codes"][host] = summary.get("exit_code")
     # Heartbeats: both round trips merged over the clients, the schedule kept, late and missed (the
     # client's lag: reported, never part of the outcome). dead stays the server-silent count.
-    beats = heartbeats(client_summaries or {})
+    beats = heartbeats(clients)
     result["heartbeat"] = beats
     for prefix, key in (("heartbeat_", "rtt"), ("heartbeat_due_", "rtt_due")):
         for field in ("p50_ms", "p99_ms", "max_ms"):
@@ -160,37 +133,60 @@ def run_summary(client_summaries, server_summary, target):
     for key in ("due", "late", "missed"):
         result["heartbeat_" + key] = beats[key]
     result["schedule_kept"] = beats["schedule_kept"]
-    if ramp and result["clients_reached"] == len(client_summaries or {}):
+    # The clients' own ramp time: the slowest client's, once every client reached its share.
+    ramp = [float(seconds) for host, seconds in run["ramp_seconds"].items()
+            if seconds is not None and run["reached_per_client"][host]]
+    if ramp and result["clients_reached"] == len(clients):
         result["time_to_reach_s"] = round(max(ramp), 3)
-    result["failures_by_kind"] = dict((k, v) for k, v in failures.items() if v)
-    result["connect_errors_by_kind"] = dict((k, v) for k, v in attempts.items() if v)
-    if server_summary:
-        result["server_peak_open"] = server_summary.get("peak_open")
-        result["server_open_at_end"] = server_summary.get("open")
-    result["outcome"] = verdict.outcome(verdict.reached(client_summaries, target, result["server_peak_open"]),
-                                        result["client_exit_codes"], result["lost"], result["dead"])
+    result["failures_by_kind"] = run["failures"]["by_kind"]
+    result["connect_errors_by_kind"] = run["failures"]["connect_errors_by_kind"]
+    result["outcome"] = run["outcome"]
     return result
 
 
-def doctor_findings(reports, statuses=("FAIL", "WARN")):
-    """The doctor's rows of these statuses on every host: [{host, role, name, status, found, needed, fix}].
+STATUS_ORDER = {"FAIL": 0, "WARN": 1, "OK": 2}
 
-    reports: {host: the doctor's JSON report (or None when the jar has none)}.
+
+def doctor(reports, roles=None):
+    """What each host's doctor found before the run, for the playbook and the report:
+    {host: {role, connections, ok, warn, fail, findings}} of the hosts with a report, where findings are
+    its FAIL and WARN rows ({name, status, found, needed, fix}), FAILs first. The counts are the ones the
+    doctor's report states, counted from its checks when it states none.
+
+    reports: {host: the doctor's JSON report, or None when the jar wrote none}; roles: {host: role} for a
+    report that does not name its role.
     """
+    hosts = {}
+    for host, report in (reports or {}).items():
+        if not report:
+            continue
+        checks = [c for c in report.get("checks") or [] if isinstance(c, dict)]
+        entry = {"role": report.get("role") or (roles or {}).get(host), "connections": report.get("connections")}
+        for status in ("OK", "WARN", "FAIL"):
+            stated = report.get(status.lower())
+            entry[status.lower()] = stated if isinstance(stated, int) else sum(
+                1 for c in checks if c.get("status") == status)
+        findings = sorted((c for c in checks if c.get("status") in ("FAIL", "WARN")),
+                          key=lambda c: STATUS_ORDER.get(c.get("status"), 3))
+        entry["findings"] = [{key: c.get(key) for key in ("name", "status", "found", "needed", "fix")}
+                             for c in findings]
+        hosts[host] = entry
+    return hosts
+
+
+def doctor_findings(reports, statuses=("FAIL", "WARN")):
+    """The doctor's rows of these statuses on every host, hosts in name order, FAILs first:
+    [{host, role, name, status, found, needed, fix}] (from doctor())."""
     rows = []
-    for host in sorted(reports or {}):
-        report = reports[host] or {}
-        for check in report.get("checks") or []:
-            if check.get("status") in statuses:
-                rows.append({"host": host, "role": report.get("role"), "name": check.get("name"),
-                             "status": check.get("status"), "found": check.get("found"),
-                             "needed": check.get("needed"), "fix": check.get("fix")})
+    for host, entry in sorted(doctor(reports).items()):
+        for check in entry["findings"]:
+            if check["status"] in statuses:
+                rows.append(dict({"host": host, "role": entry["role"]}, **check))
     return rows
 
 
 def doctor_counts(reports):
     """{host: {role, ok, warn, fail}} of the doctor's reports (None where a host had none)."""
-    return dict((host, ({"role": r.get("role"), "ok": r.get("ok"), "warn": r.get("warn"), "fail": r.get("fail")}
-                        if r else None)) for host, r in sorted((reports or {}).items()))
-
-
+    hosts = doctor(reports)
+    return dict((host, dict((key, hosts[host][key]) for key in ("role", "ok", "warn", "fail")) if host in hosts
+                 else None) for host in sorted(reports or {}))

@@ -9,6 +9,11 @@ def count(value):
     return "{:,}".format(int(value))
 
 
+def grouped(number):
+    """Whole numbers with thousands separators (1,234), anything else as written: for sentences."""
+    return "{:,}".format(number) if isinstance(number, int) else str(number)
+
+
 def bytes_(value):
     if value is None:
         return "–"

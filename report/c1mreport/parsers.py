@@ -30,6 +30,13 @@ def parse_time(text):
     return moment.timestamp()
 
 
+def iso_time(seconds):
+    """POSIX seconds -> ISO-8601 UTC with milliseconds ('2026-11-21T18:33:00.123Z'), or None."""
+    if seconds is None:
+        return None
+    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
 def parse_sysctl(text):
     """`sysctl -a` output -> {key: value}, whitespace inside values collapsed to one space."""
     settings = {}

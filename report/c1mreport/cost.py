@@ -1,0 +1,106 @@
+"""summary.json's cost: what a connection costs the process (RSS, heap) and the kernel (slab objects, TCP
+buffers) on each host at peak, and how full conntrack got.
+"""
+
+from c1mlab import capacity
+from c1mlab.figures import add
+
+from .parsers import PAGE_SIZE
+
+# One object in each of these slab caches a connection (socket, inode, file, dentry, epoll item).
+CONNECTION_SLAB_CACHES = ("TCP", "TCPv6", "sock_inode_cache", "filp", "dentry", "eventpoll_epi", "eventpoll_pwq")
+
+
+def ratio(numerator, denominator):
+    """numerator / denominator rounded to a whole number; None when either is unknown or zero."""
+    if numerator is None or not denominator:
+        return None
+    return int(round(numerator / denominator))
+
+
+def _tcp_sockets(host):
+    sockstat = host.sockstat or {}
+    inuse = [(sockstat.get(k) or {}).get("inuse") for k in ("TCP", "TCP6")]
+    return add(inuse)
+
+
+def kernel_cost(host, connections):
+    """Kernel memory for this host's connections at peak: slab objects plus TCP buffers.
+
+    Each connection holds one object in each cache of CONNECTION_SLAB_CACHES (socket, inode, file,
+    dentry, epoll item); objects beyond the socket count belong to the rest of the system and are
+    not charged to connections.
+    """
+    sockets = _tcp_sockets(host) or connections
+    tcp_pages = ((host.sockstat or {}).get("TCP") or {}).get("mem")
+    buffers = tcp_pages * PAGE_SIZE if tcp_pages is not None else None
+    if not sockets:
+        return {"kernel_bytes": None, "kernel_bytes_per_connection": None, "kernel_source": None}
+    slab = None
+    if host.slab:
+        slab = sum(info["objsize"] * min(info["active_objs"], sockets)
+                   for name, info in host.slab.items() if name in CONNECTION_SLAB_CACHES)
+    if slab is not None:
+        total = slab + (buffers or 0)
+        source = "slabinfo (%s) + sockstat TCP mem" % ", ".join(
+            n for n in CONNECTION_SLAB_CACHES if n in host.slab)
+    elif buffers is not None:
+        total = buffers
+        source = "sockstat TCP mem only: socket structures not counted (slabinfo.txt missing or unreadable)"
+    else:
+        return {"kernel_bytes": None, "kernel_bytes_per_connection": None,
+                "kernel_source": "no sockstat.txt or slabinfo.txt"}
+    return {"kernel_bytes": total, "kernel_bytes_per_connection": ratio(total, sockets),
+            "kernel_tcp_buffer_bytes": buffers, "kernel_sockets": sockets, "kernel_source": source}
+
+
+def process_cost(host):
+    """RSS and heap at peak, and their growth per connection (slope from the quietest row to the peak)."""
+    summary = host.summary or {}
+    rows = [r for r in host.timeline if r.get("open") is not None]
+    known = lambda value: value if value is None or value >= 0 else None  # noqa: E731 (-1: unreadable)
+    cost = {"rss_bytes_at_peak": known(summary.get("rss_bytes_at_peak")),
+            "heap_used_bytes_at_peak": known(summary.get("heap_used_bytes_at_peak")),
+            "peak_open": summary.get("peak_open")}
+    if rows:
+        peak_row = max(rows, key=lambda r: r["open"])
+        base_row = min(rows[:rows.index(peak_row) + 1], key=lambda r: r["open"])
+        cost["peak_open"] = cost["peak_open"] or peak_row["open"]
+        if cost["rss_bytes_at_peak"] is None:
+            cost["rss_bytes_at_peak"] = peak_row.get("rss_bytes")
+        if cost["heap_used_bytes_at_peak"] is None:
+            cost["heap_used_bytes_at_peak"] = peak_row.get("heap_used_bytes")
+        grown = peak_row["open"] - base_row["open"]
+        if grown > 0 and base_row.get("rss_bytes") is not None and cost["rss_bytes_at_peak"] is not None:
+            cost["rss_bytes_baseline"] = base_row["rss_bytes"]
+            cost["process_bytes_per_connection"] = ratio(cost["rss_bytes_at_peak"] - base_row["rss_bytes"], grown)
+        if grown > 0 and base_row.get("heap_used_bytes") is not None and cost["heap_used_bytes_at_peak"] is not None:
+            cost["heap_bytes_per_connection"] = ratio(
+                cost["heap_used_bytes_at_peak"] - base_row["heap_used_bytes"], grown)
+    cost.setdefault("process_bytes_per_connection", None)
+    cost.setdefault("heap_bytes_per_connection", None)
+    return cost
+
+
+def cost_section(run):
+    hosts = {}
+    for host in run.hosts:
+        cost = {"role": host.role}
+        cost.update(process_cost(host))
+        cost.update(kernel_cost(host, cost.get("peak_open")))
+        available = (host.meminfo or {}).get("MemAvailable")
+        cost["mem_available_bytes_at_peak"] = available
+        cost["mem_total_bytes"] = (host.meminfo or {}).get("MemTotal")
+        hosts[host.name] = cost
+    conntrack = {}
+    for host in run.hosts:
+        if host.conntrack:
+            entry = dict(host.conntrack)
+            entry["used_fraction"] = round(entry["count"] / entry["max"], 4) if entry["max"] else None
+            entry["full"] = capacity.conntrack_full(entry["count"], entry["max"] or 0)  # rules.properties
+            conntrack[host.name] = entry
+        elif "conntrack" in host.has:
+            conntrack[host.name] = None  # "unavailable": conntrack not loaded there
+    server = hosts.get(run.server.name) if run.server else None
+    return {"server": dict(server, host=run.server.name) if server else None,
+            "hosts": hosts, "conntrack": conntrack}

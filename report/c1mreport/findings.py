@@ -1,0 +1,100 @@
+"""summary.json's findings: what went wrong, each failure kind and lost or dead connections with its
+meaning, its fix and the evidence for it (the 5-tuple, conntrack, the hosts' logs, the doctor)."""
+
+import re
+
+from c1mlab import failures
+
+from . import formatting as fmt
+from .checks import connections_needed, port_capacity
+
+
+def doctor_evidence(doctor, names, statuses=("FAIL", "WARN")):
+    """Lines naming the doctor's findings among these checks, FAILs first."""
+    lines = []
+    for status in statuses:
+        for host, entry in doctor["hosts"].items():
+            for check in entry["findings"]:
+                if check["name"] in names and check["status"] == status:
+                    lines.append("doctor on %s before the run: %s %s - found %s, needs %s%s" % (
+                        host, check["name"], status, check["found"], check["needed"],
+                        (" - fix: %s" % check["fix"]) if check.get("fix") and check["fix"] != "-" else ""))
+    return lines
+
+
+def _log_evidence(run, kind):
+    """Lines of the hosts' logs that name the limit behind this kind (e.g. the server's accept())."""
+    patterns = {"EMFILE": "too many open files", "ENFILE": "too many open files in system",
+                "EADDRNOTAVAIL": "cannot assign requested address", "ENOBUFS": "no buffer space|cannot allocate memory",
+                "ETIMEDOUT": "table full"}
+    if kind not in patterns:
+        return []
+    lines = []
+    for host in run.hosts:
+        matching = [line for line in host.log_limit_lines if re.search(patterns[kind], line, re.IGNORECASE)]
+        if matching:
+            lines.append("%s log (%d line(s) like it): %s" % (host.name, host.log_limit_count, matching[0][:400]))
+    return lines
+
+
+def findings(run, result, cost, checks, doctor=None):
+    """What went wrong, each with its meaning and fix, the most telling first."""
+    found = []
+    doctor = doctor or {"hosts": {}}
+    fails = result["failures"]
+    for kind, count in fails["by_kind"].items():
+        entry = failures.describe(kind)
+        hosts = [h for h, counts in fails["by_host"].items() if counts.get(kind)]
+        detail = []
+        if kind == "EADDRNOTAVAIL":
+            for client in run.clients:
+                if client.name in hosts:
+                    capacity = port_capacity(client, run.settings.get("ports_list") or [])
+                    if capacity:
+                        detail.append("%s needed %s: %s local ports x %d source IP(s) x %d server port(s) = %s, "
+                                      "about %s in practice" % (
+                                          client.name, fmt.grouped(connections_needed(client, run.settings)),
+                                          fmt.grouped(capacity["local_ports"]), capacity["source_ips"],
+                                          capacity["server_ports"], fmt.grouped(capacity["theoretical"]),
+                                          fmt.grouped(capacity["practical"])))
+        if kind == "ETIMEDOUT":
+            for name, entry_ct in cost["conntrack"].items():
+                if entry_ct and entry_ct["full"]:
+                    detail.append("conntrack on %s is at its max (%s of %s): the table is full, new "
+                                  "connections are dropped" % (name, fmt.grouped(entry_ct["count"]), fmt.grouped(entry_ct["max"])))
+        first = next(((c.name, c.first_failures[kind]) for c in run.clients if kind in c.first_failures), None)
+        if first:
+            detail.append("first seen on %s: %s" % first)
+            if kind == "OTHER" and "no space left on device" in first[1].lower():
+                detail.append(failures.EPOLL_ENOSPC)
+        detail += _log_evidence(run, kind)
+        detail += doctor_evidence(doctor, failures.DOCTOR_CHECKS.get(kind, ()), ("FAIL",))
+        found.append({"kind": kind, "count": count, "hosts": hosts, "title": entry.errno_name,
+                      "meaning": entry.meaning, "fix": entry.fix, "detail": detail})
+    for kind, total, per_host, entry in (("lost", result["lost_total"], result["lost"], failures.LOST),
+                                         ("dead", result["dead_total"], result["dead"], failures.DEAD)):
+        if total:
+            detail = []
+            for host_checks in checks:
+                for check in host_checks["checks"]:
+                    if check["setting"] == "net.ipv4.tcp_mem" and check["status"] in ("short", "tight"):
+                        detail.append("%s: %s" % (host_checks["host"], check["why"]))
+            server = run.server
+            if server:
+                for line in server.log_tail:
+                    if re.search(r"out of memory|oom|reset|restart", line, re.IGNORECASE):
+                        detail.append("%s log: %s" % (server.name, line.strip()))
+            detail += doctor_evidence(doctor, failures.DOCTOR_CHECKS.get(kind, ()), ("FAIL",))
+            if kind == "dead" and found and found[-1]["kind"] == "lost" and found[-1]["detail"] == detail:
+                detail = ["the same evidence as for the lost connections above"]
+            heartbeat = result["heartbeat"]
+            schedule = heartbeat.get("schedule") or {}
+            if kind == "dead" and schedule.get("recorded"):
+                detail.insert(0, "a written heartbeat went unanswered for %s ms: %s time(s) a connection went dead, "
+                                 "%s time(s) one answered again" % (
+                                     fmt.count(schedule.get("dead_after_ms")), fmt.count(heartbeat.get("stalls") or 0),
+                                     fmt.count(schedule.get("recovered") or 0)))
+            found.append({"kind": kind, "count": total, "hosts": [h for h, n in per_host.items() if n],
+                          "title": entry.errno_name, "meaning": entry.meaning, "fix": entry.fix,
+                          "detail": detail})
+    return found
