@@ -60,10 +60,11 @@ if command -v shellcheck >/dev/null; then
   check "shellcheck" shellcheck -S warning "${scripts[@]}"
 fi
 check "python: helpers, filters and assertions compile" \
-  /usr/bin/python3 -m py_compile ansible/roles/c1m_common/files/c1m-host ansible/filter_plugins/c1m.py \
+  /usr/bin/python3 -m py_compile ansible/roles/c1m_common/files/c1m-host ansible/filter_plugins/c1m.py ansible/filter_plugins/c1m_capacity.py \
   ansible/roles/c1m_kernel/files/c1m-kernel-facts.py tests/lab/labcheck.py tests/lab/check-run.py tests/lab/check-scenario.py \
   tests/lab/check-collections.py
 check "python: filter unit tests" /usr/bin/python3 tests/lab/test_filters.py
+check "python: capacity filter unit tests" /usr/bin/python3 tests/lab/test_capacity_filters.py
 check "metrics port: the server role's default is the jar's (--metrics-port)" bash -c '
   role=$(sed -n "s/^c1m_server_metrics_port: *\([0-9]*\)$/\1/p" ansible/roles/c1m_server/defaults/main.yml)
   jar=$(grep -o "names = \"--metrics-port\", defaultValue = \"[0-9]*\"" java/server/src/main/java/lab/c1m/server/ServerCommand.java | grep -o "[0-9]*\"\$" | tr -d "\"")
