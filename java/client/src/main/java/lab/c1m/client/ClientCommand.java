@@ -26,7 +26,7 @@ import lab.c1m.common.netty.Transport;
 import lab.c1m.common.notation.PortList;
 import lab.c1m.common.notation.Quantities;
 import lab.c1m.common.notation.SourceAddresses;
-import lab.c1m.common.report.ReportFiles;
+import lab.c1m.common.report.ExitSummary;
 import lab.c1m.common.report.RuntimeFacts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +48,11 @@ import picocli.CommandLine;
         "2:Bad usage (one line names the option and the problem).",
         "3:This host cannot hold the target (one line per limit: its value, the need and the fix)."})
 public final class ClientCommand implements Callable<Integer> {
+    static {
+        // First, before logging starts: a SIGTERM during start-up then still ends in a final summary.
+        StopSignal.installEarly();
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ClientCommand.class);
 
     @Spec
@@ -128,7 +133,12 @@ public final class ClientCommand implements Callable<Integer> {
         InetAddress serverAddress = resolve();
         List<InetAddress> sources = sourceIps == null ? List.of() : parseSources();
         Logging.addFile(run.logFile);
-        checkCapacity(HostLimits.read(), Math.max(1, sources.size()));
+        try {
+            checkCapacity(HostLimits.read(), Math.max(1, sources.size()));
+        } catch (Cli.HostCannotHoldException e) {
+            ExitSummary.write(run.summaryFile, "client", ExitCodes.HOST_CANNOT_HOLD, e.getMessage());
+            throw e;
+        }
         StopSignal stop = StopSignal.install();
 
         Transport selected = Transport.select(run.transport);
@@ -165,6 +175,9 @@ public final class ClientCommand implements Callable<Integer> {
         if (server == null) {
             throw Cli.usage(cmd, "Missing required option: '--server=HOST'");
         }
+        if (server.isBlank()) {
+            throw Cli.usage(cmd, "--server must name the server (a host name or an address), got '" + server + "'");
+        }
         run.validate(cmd);
         if (connections < 1) {
             throw Cli.usage(cmd, "--connections must be at least 1");
@@ -180,14 +193,6 @@ public final class ClientCommand implements Callable<Integer> {
         }
         if (!heartbeat.isZero() && heartbeat.toMillis() < 10) {
             throw Cli.usage(cmd, "--heartbeat must be 0 (off) or at least 10ms, got " + Quantities.formatDuration(heartbeat));
-        }
-        if (run.summaryFile != null) {
-            // Fail now, not after the ramp, if the summary cannot be written.
-            try {
-                ReportFiles.writeSummary(run.summaryFile, new java.util.LinkedHashMap<>(java.util.Map.of("state", "starting")));
-            } catch (RuntimeException e) {
-                throw Cli.usage(cmd, "--summary " + run.summaryFile + ": " + e.getMessage());
-            }
         }
     }
 

@@ -142,6 +142,8 @@ final class ClientSummary {
         m.put("started_at", startedAt);
         m.put("reached_at", reached() ? Times.iso(Times.fromNanos(stats.peakNanos())) : null);
         m.put("updated_at", Times.now());
+        // Refreshed every second while running: an older one not "done" is a process that died.
+        m.put("updated_at_ms", System.currentTimeMillis());
         m.put("exit_code", exitCode);
         m.put("exit_reason", exitReason);
         m.put("jvm", jvm);

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import lab.c1m.common.capacity.Capacity;
 import lab.c1m.common.capacity.HostFacts;
 import lab.c1m.common.capacity.HostLimits;
+import lab.c1m.common.cli.BindAddress;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
 import lab.c1m.common.cli.DurationConverter;
@@ -22,6 +23,7 @@ import lab.c1m.common.doctor.StartupCheck;
 import lab.c1m.common.netty.Transport;
 import lab.c1m.common.notation.PortList;
 import lab.c1m.common.notation.Quantities;
+import lab.c1m.common.report.ExitSummary;
 import lab.c1m.common.report.ProgressLog;
 import lab.c1m.common.report.RuntimeFacts;
 import org.slf4j.Logger;
@@ -44,6 +46,11 @@ import picocli.CommandLine;
         "2:Bad usage (one line names the option and the problem).",
         "3:This host cannot hold --expected-connections (the line names the limit and the fix)."})
 public final class ServerCommand implements Callable<Integer> {
+    static {
+        // First, before logging starts: a SIGTERM during start-up then still ends in a final summary.
+        StopSignal.installEarly();
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
 
     @Spec
@@ -112,7 +119,12 @@ public final class ServerCommand implements Callable<Integer> {
         validate();
         Logging.addFile(run.logFile);
         HostLimits limits = HostLimits.read();
-        checkCapacity(limits);
+        try {
+            checkCapacity(limits);
+        } catch (Cli.HostCannotHoldException e) {
+            ExitSummary.write(run.summaryFile, "server", ExitCodes.HOST_CANNOT_HOLD, e.getMessage());
+            throw e;
+        }
         StopSignal stop = StopSignal.install();
 
         Transport selected = Transport.select(run.transport);
@@ -124,6 +136,7 @@ public final class ServerCommand implements Callable<Integer> {
             server.start();
         } catch (EchoServer.BindFailedException e) {
             LOG.error(e.getMessage());
+            ExitSummary.write(run.summaryFile, "server", ExitCodes.NOT_REACHED, e.getMessage());
             return ExitCodes.NOT_REACHED;
         }
         ServerSummary summary = new ServerSummary(stats, selected, limits);
@@ -135,8 +148,10 @@ public final class ServerCommand implements Callable<Integer> {
                 LOG.info("Metrics on http://{}:{}/metrics and /status", metricsAddress(), metrics.port());
             } catch (java.io.IOException e) {
                 server.close();
-                LOG.error("cannot serve metrics on {}:{}: {} (choose another --metrics-port, or 0 for none)",
-                    metricsAddress(), metricsPort, e.getMessage());
+                String why = "cannot serve metrics on " + metricsAddress() + ":" + metricsPort + ": " + e.getMessage()
+                    + " (choose another --metrics-port, or 0 for none)";
+                LOG.error(why);
+                ExitSummary.write(run.summaryFile, "server", ExitCodes.NOT_REACHED, why);
                 return ExitCodes.NOT_REACHED;
             }
         }
@@ -150,14 +165,23 @@ public final class ServerCommand implements Callable<Integer> {
             metrics.close();
         }
         server.close();
+        summary.stopped(ExitCodes.OK, "stopped by " + stop.reason());
         reporter.close();
-        LOG.info("Stopped; summary {}", run.summaryFile == null ? "not written (no --summary)" : run.summaryFile);
+        if (reporter.summaryWritten()) {
+            LOG.info("Stopped; {}", reporter.summaryOutcome());
+        } else {
+            LOG.error("Stopped; {}", reporter.summaryOutcome());
+        }
         return ExitCodes.OK;
     }
 
     private void validate() {
         CommandLine cmd = spec.commandLine();
         run.validate(cmd);
+        BindAddress.parse(cmd, "--bind", bind);
+        if (metricsBind != null) {
+            BindAddress.parse(cmd, "--metrics-bind", metricsBind);
+        }
         if (backlog < 1) {
             throw Cli.usage(cmd, "--backlog must be at least 1, got " + backlog);
         }
@@ -189,6 +213,16 @@ public final class ServerCommand implements Callable<Integer> {
 
     private void checkCapacity(HostLimits limits) {
         long holdable = Math.max(0, limits.nofileHard() - Capacity.FD_RESERVE - ports.size());
+        // Not even the listening sockets fit: the ports past the limit would fail to bind, one by one.
+        List<Check> listen = StartupCheck.failed(StartupCheck.run(HostFacts.read(Path.of("/")),
+            StartupCheck.plan(Plan.Role.SERVER, 0, ports, 1, 0)));
+        if (!listen.isEmpty()) {
+            StringBuilder sb = new StringBuilder("c1m-server: this host cannot even listen on " + Quantities.count(ports.size())
+                + " ports (" + ports + "), one open file each:");
+            listen.forEach(c -> sb.append(System.lineSeparator()).append("  ").append(StartupCheck.line(c)));
+            sb.append(System.lineSeparator()).append("  Or listen on fewer --ports.");
+            throw new Cli.HostCannotHoldException(sb.toString());
+        }
         if (expectedConnections == 0) {
             LOG.info("This process can hold about {} connections (hard open-files limit {})", Quantities.count(holdable),
                 Quantities.count(limits.nofileHard()));

@@ -48,9 +48,4 @@ final class ServerReporter extends PeriodicReporter {
             + Quantities.mib(summary.rss()) + ", heap used " + Quantities.mib(summary.heapUsed());
     }
 
-    @Override
-    public void close() {
-        summary.stopped();
-        super.close();
-    }
 }

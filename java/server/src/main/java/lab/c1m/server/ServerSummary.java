@@ -24,6 +24,8 @@ final class ServerSummary {
     private volatile long rssAtPeak;
     private volatile long heapAtPeak;
     private volatile String state = "running";
+    private volatile Integer exitCode;
+    private volatile String exitReason;
 
     ServerSummary(ServerStats stats, Transport transport, HostLimits limits) {
         this.stats = stats;
@@ -44,7 +46,9 @@ final class ServerSummary {
         }
     }
 
-    void stopped() {
+    void stopped(int code, String reason) {
+        exitCode = code;
+        exitReason = reason;
         state = "stopped";
     }
 
@@ -77,6 +81,10 @@ final class ServerSummary {
         m.put("first_connection_at", Times.iso(Times.fromNanos(stats.firstConnectionNanos())));
         m.put("peak_at", Times.iso(Times.fromNanos(stats.peakNanos())));
         m.put("updated_at", Times.now());
+        // Refreshed every second while running: an older one with state "running" is a process that died.
+        m.put("updated_at_ms", System.currentTimeMillis());
+        m.put("exit_code", exitCode);
+        m.put("exit_reason", exitReason);
         Map<String, Object> perPort = new LinkedHashMap<>();
         for (int i = 0; i < stats.ports().size(); i++) {
             perPort.put(Integer.toString(stats.ports().get(i)), stats.openOnPort(i));

@@ -8,11 +8,18 @@ import picocli.CommandLine;
 
 /** The options both jars share: transport, threads, progress and the files a run leaves behind. */
 public final class RunOptions {
+    /**
+     * More event loops than this is a typo, not a tuning: each loop is a thread with its own epoll set and
+     * buffers, and 100,000 of them exhaust direct memory before the first connection.
+     */
+    public static final int MAX_THREADS = 256;
+
     @Option(names = "--transport", paramLabel = "epoll|io_uring|nio", converter = TransportConverter.class,
         defaultValue = "epoll", description = "Netty transport; falls back to nio, with a warning, if unavailable.")
     public TransportKind transport;
 
-    @Option(names = "--threads", defaultValue = "0", description = "I/O threads; 0 = one per CPU.")
+    @Option(names = "--threads", defaultValue = "0", description = "I/O threads (event loops), at most "
+        + MAX_THREADS + "; 0 = one per CPU.")
     public int threads;
 
     @Option(names = "--progress-every", paramLabel = "N", converter = CountConverter.class, defaultValue = "1000",
@@ -33,12 +40,14 @@ public final class RunOptions {
     public Path logFile;
 
     public void validate(CommandLine cmd) {
-        if (threads < 0) {
-            throw Cli.usage(cmd, "--threads must be 0 (one per CPU) or more, got " + threads);
+        if (threads < 0 || threads > MAX_THREADS) {
+            throw Cli.usage(cmd, "--threads must be 0 (one per CPU) or 1 to " + MAX_THREADS + " event loops, got " + threads
+                + " (this host has " + Runtime.getRuntime().availableProcessors() + " CPUs)");
         }
         if (statusInterval.isZero()) {
             throw Cli.usage(cmd, "--status-interval must be positive, e.g. 5s");
         }
+        OutputFiles.check(cmd, this);
     }
 
     public int ioThreads() {

@@ -28,6 +28,9 @@ public abstract class PeriodicReporter implements AutoCloseable {
     /** Enough for /proc/self/status and the summary's temporary file at the open-files wall. */
     private final DescriptorReserve reserve = new DescriptorReserve(4);
     private long ticks;
+    /** Why the last summary write failed; null once one succeeded (or with no --summary). */
+    private volatile String summaryProblem;
+    private volatile boolean summaryWritten;
 
     protected PeriodicReporter(Path summaryFile, Path timelineFile, String timelineHeader, Duration statusInterval) {
         this.summaryFile = summaryFile;
@@ -63,7 +66,7 @@ public abstract class PeriodicReporter implements AutoCloseable {
         try {
             sample();
             ReportFiles.appendRow(timeline, Times.now() + "," + timelineRow());
-            ReportFiles.writeSummary(summaryFile, summary());
+            writeSummary();
         } finally {
             reserve.refill();
         }
@@ -73,6 +76,36 @@ public abstract class PeriodicReporter implements AutoCloseable {
                 LOG.info("Status: {}", line);
             }
         }
+    }
+
+    private void writeSummary() {
+        if (summaryFile == null) {
+            return;
+        }
+        try {
+            ReportFiles.writeSummary(summaryFile, summary());
+            summaryProblem = null;
+            summaryWritten = true;
+        } catch (RuntimeException e) {
+            summaryProblem = e.getMessage();
+            summaryWritten = false;
+            throw e;
+        }
+    }
+
+    /**
+     * What to say of the summary at exit: "summary FILE", "summary not written (no --summary)" or
+     * "summary NOT written: why", so a summary that could not be written is never reported as written.
+     */
+    public String summaryOutcome() {
+        if (summaryFile == null) {
+            return "summary not written (no --summary)";
+        }
+        return summaryWritten ? "summary " + summaryFile : "summary NOT written: " + summaryProblem;
+    }
+
+    public boolean summaryWritten() {
+        return summaryFile == null || summaryWritten;
     }
 
     /** Stops the timer and writes the last row and the final summary. */

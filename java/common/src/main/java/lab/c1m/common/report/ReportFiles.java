@@ -20,8 +20,8 @@ public final class ReportFiles {
             return;
         }
         try {
+            // The folder is never created: OutputFiles checked at start that it exists.
             Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
             Path tmp = dir.resolve(file.getFileName() + ".tmp");
             Files.writeString(tmp, Json.write(summary), StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -36,8 +36,6 @@ public final class ReportFiles {
             return null;
         }
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
             BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
             w.write(header);

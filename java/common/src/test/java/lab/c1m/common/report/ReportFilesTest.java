@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportFilesTest {
     @Test
     void summariesAreReplacedWholeAndLeaveNoTemporaryFile(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("deep/summary.json");
+        Path file = Files.createDirectories(dir.resolve("deep")).resolve("summary.json");
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("open", 1);
         ReportFiles.writeSummary(file, m);

@@ -1,0 +1,103 @@
+package lab.c1m.server;
+
+import static lab.c1m.common.testing.SummaryReader.field;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import lab.c1m.common.cli.ExitCodes;
+import lab.c1m.common.testing.BadInput;
+import lab.c1m.common.testing.Eventually;
+import lab.c1m.common.testing.JavaProcess;
+import lab.c1m.common.testing.Ports;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every bad input of issue 11 against the server: one line, the right exit code, nothing opened; every exit leaves a summary. */
+class ServerBadInputTest {
+    private static final String MAIN = ServerCommand.class.getName();
+
+    @TempDir
+    Path dir;
+
+    private String refused(String... args) throws Exception {
+        return BadInput.refused(dir, MAIN, ExitCodes.USAGE, "c1m-server: ", args);
+    }
+
+    @Test
+    void unwritableOutputsAddressesAndThreadsAreUsageErrors() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+        String port = Integer.toString(Ports.freeRun(2));
+        assertEquals("c1m-server: --log-file /proc/forbidden: cannot be written (its folder takes no new files)",
+            refused("--ports", port, "--log-file", "/proc/forbidden"));
+        assertTrue(refused("--ports", port, "--timeline", "/proc/forbidden").startsWith("c1m-server: --timeline /proc/forbidden"));
+        assertEquals("c1m-server: --summary " + file + "/s.json: " + file + " is a file, not a folder",
+            refused("--ports", port, "--summary", file + "/s.json"));
+        Path missing = dir.resolve("missing/deeper");
+        assertTrue(refused("--ports", port, "--summary", missing + "/s.json").contains("does not exist (it is not created"));
+        assertFalse(Files.exists(dir.resolve("missing")), "no folder is created");
+        assertEquals("c1m-server: --summary " + dir + ": is a folder, not a file", refused("--summary", dir.toString()));
+        assertEquals("c1m-server: --bind '300.1.1.1' is neither an IP address nor a known host name",
+            refused("--ports", port, "--bind", "300.1.1.1"));
+        assertTrue(refused("--ports", port, "--bind", "192.0.2.254").contains("is not an address of this host"));
+        assertTrue(refused("--ports", port, "--bind", "").contains("--bind must be an address of this host"));
+        assertTrue(refused("--ports", port, "--metrics-bind", "300.1.1.1").startsWith("c1m-server: --metrics-bind '300.1.1.1'"));
+        assertTrue(refused("--ports", port, "--threads", "100000").startsWith("c1m-server: --threads must be 0 (one per CPU) or"
+            + " 1 to 256 event loops, got 100000"));
+    }
+
+    @Test
+    void portsTheOpenFilesLimitCannotListenOnAreExitThreeWithASummary() throws Exception {
+        Path summary = dir.resolve("server.json");
+        // 2,000 listening ports under a hard limit of 1,024 open files (the host's own limit is 20,000 here).
+        try (JavaProcess p = JavaProcess.start(dir, List.of("prlimit", "--nofile=1024:1024"), List.of(), MAIN,
+                "--ports", "20000-21999", "--metrics-port", "0", "--summary", summary.toString())) {
+            assertEquals(ExitCodes.HOST_CANNOT_HOLD, p.waitFor(60), p.stdout() + p.stderr());
+            assertTrue(p.stderr().startsWith("c1m-server: this host cannot even listen on 2,000 ports (20000-21999)"),
+                p.stderr());
+            assertTrue(p.stderr().contains("open files (hard): 1,024 (this process); needs >= 2,256"), p.stderr());
+            assertFalse(p.stdout().contains("Listening"), "nothing was opened");
+            assertEquals("3", field(summary, "exit_code"));
+            assertTrue(field(summary, "exit_reason").contains("cannot even listen on 2,000 ports"));
+            assertEquals("stopped", field(summary, "state"));
+        }
+    }
+
+    @Test
+    void aSigtermDuringStartUpStillLeavesTheFinalSummary() throws Exception {
+        Path summary = dir.resolve("server.json");
+        try (JavaProcess p = JavaProcess.start(dir, MAIN, "--ports", Integer.toString(Ports.freeRun(2)), "--metrics-port",
+                "0", "--summary", summary.toString())) {
+            // The signal lands while the server starts: after its first line (the open-files check), before it
+            // binds and before its reporter writes anything. (A quarter second after exec works on an idle host;
+            // on a loaded one the JVM itself may not have reached main by then, and before main the JVM's own
+            // handler exits 143 with nothing to write: no process can do better.)
+            Eventually.holds(30, () -> !p.stdout().isEmpty(), p::stdout);
+            p.terminate();
+            assertEquals(ExitCodes.OK, p.waitFor(60), p.stdout() + p.stderr());
+            assertEquals("0", field(summary, "exit_code"));
+            assertEquals("stopped by SIGTERM", field(summary, "exit_reason"));
+            assertEquals("stopped", field(summary, "state"));
+        }
+    }
+
+    @Test
+    void aSummaryThatCouldNotBeWrittenIsNeverReportedAsWritten() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("out"));
+        Path summary = folder.resolve("server.json");
+        try (JavaProcess p = JavaProcess.start(dir, MAIN, "--ports", Integer.toString(Ports.freeRun(2)), "--metrics-port",
+                "0", "--summary", summary.toString())) {
+            Eventually.holds(20, () -> Files.exists(summary), p::stdout);
+            Files.delete(summary);
+            Files.delete(folder);
+            Eventually.holds(20, () -> p.stdout().contains("Reporting failed this second"), p::stdout);
+            p.terminate();
+            assertEquals(ExitCodes.OK, p.waitFor(60));
+            assertTrue(p.stdout().contains("Stopped; summary NOT written: cannot write summary " + summary), p.stdout());
+            assertFalse(p.stdout().contains("Stopped; summary " + summary), p.stdout());
+        }
+    }
+}
