@@ -55,23 +55,25 @@ public final class Capacity {
         return (long) (host.portRangeSize() * Rules.FIVE_TUPLE_SLOW);
     }
 
-    /** The 5-tuple: server ports x source addresses x practical ephemeral ports against the connections. */
+    /**
+     * The 5-tuple's wall: a shortfall only past the whole ephemeral range per (source address, server address,
+     * server port), where connect() fails with EADDRNOTAVAIL ({@link Needs#fiveTuple} WALL). Past half of it
+     * (SLOW) the connections still fit; the doctor's 5-tuple row warns of the slowdown.
+     */
     public static List<Shortfall> ephemeralPorts(HostLimits host, long connections, int serverPorts, int sourceAddresses) {
         List<Shortfall> found = new ArrayList<>();
         if (host.portRangeSize() <= 0) {
             return found;
         }
-        long combinations = (long) serverPorts * sourceAddresses;
-        long perCombination = (connections + combinations - 1) / combinations;
-        long practical = practicalPortsPerDestination(host);
-        if (perCombination > practical) {
-            long capacity = practical * combinations;
-            long portsNeeded = (connections + (long) sourceAddresses * practical - 1) / ((long) sourceAddresses * practical);
+        Needs.FiveTuple tuple = Needs.fiveTuple(host.portRangeSize(), serverPorts, sourceAddresses, connections);
+        if (tuple.status() == Needs.PortStatus.WALL) {
+            long portsNeeded = (connections + (long) sourceAddresses * tuple.slowAt() - 1)
+                / ((long) sourceAddresses * Math.max(1, tuple.slowAt()));
             found.add(new Shortfall(
                 "the 5-tuple capacity (" + serverPorts + " server port(s) x " + sourceAddresses + " source address(es) x "
-                    + Quantities.count(practical) + " usable ports, half of ip_local_port_range " + host.portRangeLow() + "-"
+                    + Quantities.count(tuple.wallAt()) + " ports, the whole ip_local_port_range " + host.portRangeLow() + "-"
                     + host.portRangeHigh() + ")",
-                capacity, connections,
+                tuple.wallCapacity(), connections,
                 portsFix(portsNeeded)));
         }
         return found;

@@ -5,6 +5,7 @@ import java.util.List;
 import lab.c1m.common.capacity.Capacity;
 import lab.c1m.common.capacity.HostFacts;
 import lab.c1m.common.capacity.HostLimits;
+import lab.c1m.common.capacity.Needs;
 import lab.c1m.common.capacity.Rules;
 import lab.c1m.common.notation.PortList;
 
@@ -19,6 +20,10 @@ final class PortsCheck {
     static final int DEFAULT_HIGH = 60999;
     /** Below this share of the usable ports the 5-tuple is comfortable; above it, a quick rerun may not fit. */
     static final double COMFORTABLE = Rules.TIGHT;
+    /** Past half the range: it fits, but that is where connect() fell off a cliff on Linux 6.1 (issue 11). */
+    static final String SLOW_WARNING = "past half the range per (source address, server address, server port) the"
+        + " connects still fit, but on Linux 6.1 connect() slowed there from ~1,000/s to a few a second (the kernel"
+        + " scans the range for each free port; on 6.18, 15,000 to one port opened in 2.2 s): the ramp may crawl. ";
 
     private PortsCheck() {
     }
@@ -45,26 +50,23 @@ final class PortsCheck {
         }
         int ports = plan.ports().size();
         int sources = plan.sourceAddresses();
-        long combinations = (long) ports * sources;
-        long practical = Capacity.practicalPortsPerDestination(limits);
-        long capacity = practical * combinations;
-        long perCombination = Fmt.ceilDiv(plan.connections(), combinations);
-        String found = Fmt.count(capacity) + " = " + ports + " server port(s) x " + sources + " source address(es) x "
-            + Fmt.count(practical) + " (half of ip_local_port_range " + range(limits) + ")";
-        String needed = ">= " + Fmt.count(plan.connections()) + " (this client's share): " + Fmt.count(perCombination)
-            + " per (source address, server address, server port); rule: at most half the range each, past that"
-            + " connect() scans the whole range for every new port";
-        List<Capacity.Shortfall> shortfall = Capacity.ephemeralPorts(limits, plan.connections(), ports, sources);
-        if (!shortfall.isEmpty()) {
-            return Check.fail(name, found, needed, shortfall.get(0).fix()
+        Needs.FiveTuple tuple = Needs.fiveTuple(limits.portRangeSize(), ports, sources, plan.connections());
+        String found = Fmt.count(tuple.slowCapacity()) + " = " + ports + " server port(s) x " + sources
+            + " source address(es) x " + Fmt.count(tuple.slowAt()) + " (half of ip_local_port_range " + range(limits) + ")";
+        String needed = ">= " + Fmt.count(plan.connections()) + " (this client's share): " + Fmt.count(tuple.perCombination())
+            + " per (source address, server address, server port); rule: up to half the range each is comfortable,"
+            + " past half connect() slowed to a few a second on Linux 6.1, past the whole range ("
+            + Fmt.count(tuple.wallCapacity()) + " here) the ports are gone";
+        long portsForComfort = Fmt.ceilDiv(plan.connections(), (long) sources * Math.max(1, tuple.slowAt()));
+        return switch (tuple.status()) {
+            case WALL -> Check.fail(name, found, needed, Capacity.portsFix(portsForComfort)
                 + " (else: 'Cannot assign requested address', EADDRNOTAVAIL)");
-        }
-        if (perCombination > practical * COMFORTABLE) {
-            return Check.warn(name, found, needed + "; OK below " + Fmt.count((long) (practical * COMFORTABLE)) + " (90%)",
-                "little room left: a rerun within 60 s finds the last run's ports in TIME_WAIT. "
-                    + Capacity.portsFix(Fmt.ceilDiv(plan.connections(), (long) sources * (long) (practical * COMFORTABLE))));
-        }
-        return Check.ok(name, found, needed);
+            case SLOW -> Check.warn(name, found, needed, SLOW_WARNING + Capacity.portsFix(portsForComfort));
+            case TIGHT -> Check.warn(name, found, needed + "; OK below " + Fmt.count((long) (tuple.slowAt() * COMFORTABLE))
+                + " (90%)", "little room left: a rerun within 60 s finds the last run's ports in TIME_WAIT. "
+                    + Capacity.portsFix(Fmt.ceilDiv(plan.connections(), (long) sources * (long) (tuple.slowAt() * COMFORTABLE))));
+            case OK -> Check.ok(name, found, needed);
+        };
     }
 
     /**
