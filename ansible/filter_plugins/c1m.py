@@ -20,7 +20,7 @@ except ImportError:  # the unit tests under a Python without Ansible: the same l
 
 # The controller's logic lives in report/c1mlab, shared with the report generator.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "report"))
-from c1mlab import evidence, lines, notation, plan, progress, summaries, verdict  # noqa: E402
+from c1mlab import evidence, hosts, lines, notation, plan, progress, summaries, verdict  # noqa: E402
 
 _display = Display() if Display else None
 
@@ -30,7 +30,7 @@ def _filter(function, name):
     def run(*args, **kwargs):
         try:
             return function(*args, **kwargs)
-        except (notation.NotationError, summaries.NoJson) as error:
+        except (notation.NotationError, summaries.NoJson, ValueError) as error:
             raise AnsibleFilterError("%s: %s" % (name, error))
     run.__name__ = name
     run.__doc__ = function.__doc__
@@ -73,6 +73,7 @@ FILTERS = {
     "c1m_heartbeat_line": lines.heartbeat_line,
     "c1m_lag_line": lines.lag_line,
     "c1m_json": c1m_json,
+    "c1m_in_container": hosts.in_container,
 }
 # Module-level names too, for the unit tests (tests/lab/test_filters.py).
 globals().update((name, _filter(function, name)) for name, function in FILTERS.items())

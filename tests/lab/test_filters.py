@@ -30,6 +30,17 @@ class Shares(unittest.TestCase):
         self.assertEqual([c1m.c1m_share("1m", hosts, h) for h in hosts], [333334, 333333, 333333])
 
 
+class Containers(unittest.TestCase):
+    def test_the_facts_or_the_setting_decide(self):
+        self.assertTrue(c1m.c1m_in_container("auto", "guest", "lxc"))
+        self.assertFalse(c1m.c1m_in_container("auto", "host", "lxc"), "an LXC host is not itself a container")
+        self.assertFalse(c1m.c1m_in_container("auto", "guest", "kvm"), "a VM has a kernel of its own")
+        self.assertTrue(c1m.c1m_in_container(True, "guest", "kvm"))
+        self.assertFalse(c1m.c1m_in_container("false", "guest", "lxc"))
+        with self.assertRaisesRegex(c1m.AnsibleFilterError, "c1m_in_container: c1m_kernel_container is .sometimes."):
+            c1m.c1m_in_container("sometimes", "guest", "lxc")
+
+
 class Notation(unittest.TestCase):
     def test_ports(self):
         self.assertEqual(len(c1m.c1m_ports("9000-9019")), 20)
