@@ -178,8 +178,9 @@ def render_markdown(run, summary):
                if short else "Every checked setting on every host covers the target.")
 
     out += ["", "## Hosts", ""]
-    out.append(md_table(["host", "role", "memory MB", "CPUs", "kernel", "Java", "Netty / transport"],
-                        [[h["name"], h["role"], fmt.count(h["memory_mb"]), h["cpus"] or "–", h["kernel"] or "–",
+    out.append(md_table(["host", "role", "process", "memory MB", "CPUs", "kernel", "Java", "Netty / transport"],
+                        [[h["name"], h["role"], (h.get("process") or {}).get("text", "–"), fmt.count(h["memory_mb"]),
+                          h["cpus"] or "–", h["kernel"] or "–",
                           h["java"] or "–", "%s / %s" % (h["netty_version"] or "–", h["transport"] or "–")]
                          for h in summary["inventory"]["hosts"]]))
     out += ["", md_table(["run setting", "value"], run_settings_rows(summary)), ""]

@@ -15,6 +15,7 @@ from .checks import all_checks
 from .cost import cost_section
 from .findings import findings
 from .parsers import iso_time, parse_time
+from .process_state import process_state
 from .result import result_section
 
 
@@ -33,6 +34,7 @@ def inventory(run):
             "java": jvm.get("version"), "gc": jvm.get("gc"), "jvm_args": jvm.get("args"),
             "max_heap_bytes": jvm.get("max_heap_bytes"),
             "netty_version": summary.get("netty_version"), "transport": summary.get("transport"),
+            "process": process_state(host.summary, run.settings.get("finished_at")),
         })
     return {"hosts": hosts}
 
