@@ -82,3 +82,45 @@ def heartbeat_load(connections, heartbeat_seconds, cpus, rules=RULES):
     capacity = rules.integer("heartbeat.per_cpu_per_second")
     return {"per_second": rate, "per_cpu": per_cpu, "capacity_per_cpu": capacity,
             "comfortable": per_cpu <= capacity * rules.fraction("heartbeat.comfortable_fraction")}
+
+
+def table_margin(connections, rules=RULES):
+    """What is asked on top of a share for a host-wide table (file-max, epoll watches, conntrack), rounded up."""
+    return math.ceil(int(connections) * rules.fraction("hostwide.margin_fraction"))
+
+
+def conntrack_buckets_needed(entries, rules=RULES):
+    return -(-int(entries) // rules.integer("conntrack.longest_chain"))
+
+
+def conntrack_buckets_suggested(entries, rules=RULES):
+    return -(-int(entries) // rules.integer("conntrack.suggested_chain"))
+
+
+def listen_queue_per_port(per_second, ports, rules=RULES):
+    """The listen-queue depth a port needs: what arrives while the accept loop stalls, per port."""
+    return -(-int(per_second) * rules.integer("accept.stall_seconds") // max(int(ports), 1))
+
+
+def tcp_mem_pages(sockets, memory_bytes, page_bytes, rules=RULES):
+    """tcp_mem's max in pages: a page per socket, at most tcp_mem.max_memory_fraction of memory."""
+    need = int(sockets) * rules.integer("tcp_mem.pages_per_socket")
+    if int(memory_bytes) <= 0:
+        return need
+    return min(need, int(int(memory_bytes) // int(page_bytes) * rules.fraction("tcp_mem.max_memory_fraction")))
+
+
+def usable_memory_bytes(memory_bytes, rules=RULES):
+    """Memory a host of that size leaves a service: less what its own kernel and daemons keep (an allowance)."""
+    return max(0, int(memory_bytes) - rules.integer("host.os_reserve_mib") * MIB)
+
+
+def connect_rate(cpus, paced_per_second=0, rules=RULES):
+    """Connections a client opens a second: its CPUs at the measured rate, or its pace when lower (0 = none)."""
+    measured = max(int(cpus), 1) * rules.integer("connect.per_client_cpu_per_second")
+    return min(int(paced_per_second), measured) if int(paced_per_second) > 0 else measured
+
+
+def ramp_seconds(share, cpus, paced_per_second=0, rules=RULES):
+    """Seconds a ramp takes: every client opens its share at connect_rate, all at once."""
+    return int(share) / float(connect_rate(cpus, paced_per_second, rules))

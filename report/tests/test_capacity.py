@@ -17,7 +17,8 @@ class RulesTableTest(unittest.TestCase):
         for key in ("descriptors.reserve", "kernel.socket_bytes", "conntrack.entry_bytes", "heap.young_mib",
                     "heap.live_bytes_per_connection", "jvm.baseline_mib", "jvm.native_bytes_per_connection",
                     "heartbeat.per_cpu_per_second", "heartbeat.dead_min_ms", "heartbeat.late_min_ms",
-                    "heartbeat.dead_intervals", "accept.measured_per_second"):
+                    "heartbeat.dead_intervals", "accept.measured_per_second", "host.os_reserve_mib",
+                    "connect.per_client_cpu_per_second"):
             self.assertGreater(rules.RULES.integer(key), 0, key)
         for key in ("memory.margin_fraction", "heap.headroom_factor", "five_tuple.slow_fraction",
                     "five_tuple.wall_fraction", "capacity.tight_fraction", "hostwide.margin_fraction", "conntrack.full_fraction",
@@ -78,6 +79,20 @@ class CapacityTest(unittest.TestCase):
         for case in vectors["heartbeat_load"]:
             self.assertEqual(capacity.heartbeat_load(case["connections"], case["heartbeat_seconds"], case["cpus"]),
                              case["out"], case)
+        for case in vectors["tables"]:
+            n = case["connections"]
+            self.assertEqual((capacity.table_margin(n), capacity.conntrack_buckets_needed(n),
+                              capacity.conntrack_buckets_suggested(n + capacity.table_margin(n)),
+                              capacity.listen_queue_per_port(case["rate"], case["ports"]),
+                              capacity.tcp_mem_pages(n + case["ports"], case["memory_bytes"], 4096)),
+                             (case["margin"], case["buckets_needed"], case["buckets_suggested"], case["listen_queue"],
+                              case["tcp_mem_pages"]), case)
+        for case in vectors["usable_memory"]:
+            self.assertEqual(capacity.usable_memory_bytes(case["memory_bytes"]), case["out"], case)
+        for case in vectors["ramp"]:
+            self.assertEqual(capacity.connect_rate(case["cpus"], case["paced"]), case["rate"], case)
+            self.assertAlmostEqual(capacity.ramp_seconds(case["share"], case["cpus"], case["paced"]), case["seconds"],
+                                   places=9, msg=case)
 
 
 if __name__ == "__main__":

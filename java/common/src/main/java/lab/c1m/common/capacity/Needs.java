@@ -84,4 +84,54 @@ public final class Needs {
         return new HeartbeatLoad(rate, perCpu, Rules.HEARTBEATS_PER_CPU_PER_SECOND,
             perCpu <= Rules.HEARTBEATS_PER_CPU_PER_SECOND * Rules.HEARTBEAT_COMFORTABLE);
     }
+
+    /** What is asked on top of {@code connections} for a host-wide table: the margin, rounded up. */
+    public static long tableMargin(long connections) {
+        return (long) Math.ceil(connections * Rules.HOSTWIDE_MARGIN);
+    }
+
+    /** conntrack hash buckets below which chains get long: {@code entries} / the longest average chain. */
+    public static long conntrackBucketsNeeded(long entries) {
+        return ceilDiv(entries, Rules.CONNTRACK_LONGEST_CHAIN);
+    }
+
+    /** The hash size suggested for {@code entries}: chains of conntrack.suggested_chain when full. */
+    public static long conntrackBucketsSuggested(long entries) {
+        return ceilDiv(entries, Rules.CONNTRACK_SUGGESTED_CHAIN);
+    }
+
+    /** The listen-queue depth a port needs: what arrives at {@code perSecond} while accept stalls, per port. */
+    public static long listenQueuePerPort(long perSecond, long ports) {
+        return ceilDiv(perSecond * Rules.ACCEPT_STALL_SECONDS, Math.max(ports, 1));
+    }
+
+    /** tcp_mem's max in pages: a page per socket, at most tcp_mem.max_memory_fraction of memory. */
+    public static long tcpMemPages(long sockets, long memoryBytes, long pageBytes) {
+        long need = sockets * Rules.TCP_MEM_PAGES_PER_SOCKET;
+        long cap = memoryBytes > 0 ? (long) (memoryBytes / pageBytes * Rules.TCP_MEM_MAX_MEMORY) : Long.MAX_VALUE;
+        return Math.min(need, cap);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    /** Memory a host of {@code memoryBytes} leaves a service: less what its own kernel and daemons keep. */
+    public static long usableMemoryBytes(long memoryBytes) {
+        return Math.max(0, memoryBytes - Rules.HOST_OS_RESERVE_MIB * MIB);
+    }
+
+    /**
+     * Connections a client opens a second: its CPUs at the measured rate, or {@code pacedPerSecond} (its
+     * --rate) when that is lower; 0 = not paced.
+     */
+    public static long connectRate(int cpus, long pacedPerSecond) {
+        long measured = Math.max(cpus, 1) * Rules.CONNECTS_PER_CLIENT_CPU_PER_SECOND;
+        return pacedPerSecond > 0 ? Math.min(pacedPerSecond, measured) : measured;
+    }
+
+    /** Seconds a ramp takes: every client opens its share at {@link #connectRate}, all at once. */
+    public static double rampSeconds(long share, int cpus, long pacedPerSecond) {
+        return share / (double) connectRate(cpus, pacedPerSecond);
+    }
 }

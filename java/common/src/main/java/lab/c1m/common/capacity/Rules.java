@@ -23,11 +23,17 @@ public final class Rules {
     public static final long HEAP_YOUNG_MIB = integer("heap.young_mib");
     public static final long JVM_NATIVE_BYTES_PER_CONNECTION = integer("jvm.native_bytes_per_connection");
     public static final long JVM_BASELINE_MIB = integer("jvm.baseline_mib");
+    /** Memory a planned host's own kernel and daemons keep from the service (an allowance, not measured). */
+    public static final long HOST_OS_RESERVE_MIB = integer("host.os_reserve_mib");
     public static final double FIVE_TUPLE_SLOW = fraction("five_tuple.slow_fraction");
     public static final double FIVE_TUPLE_WALL = fraction("five_tuple.wall_fraction");
     public static final double TIGHT = fraction("capacity.tight_fraction");
     public static final double CONNTRACK_FULL = fraction("conntrack.full_fraction");
     public static final double HOSTWIDE_MARGIN = fraction("hostwide.margin_fraction");
+    public static final long CONNTRACK_LONGEST_CHAIN = integer("conntrack.longest_chain");
+    public static final long CONNTRACK_SUGGESTED_CHAIN = integer("conntrack.suggested_chain");
+    public static final long TCP_MEM_PAGES_PER_SOCKET = integer("tcp_mem.pages_per_socket");
+    public static final double TCP_MEM_MAX_MEMORY = fraction("tcp_mem.max_memory_fraction");
     public static final long HEARTBEAT_DEAD_INTERVALS = integer("heartbeat.dead_intervals");
     public static final long HEARTBEAT_DEAD_MIN_MS = integer("heartbeat.dead_min_ms");
     public static final double HEARTBEAT_LATE = fraction("heartbeat.late_fraction");
@@ -35,6 +41,9 @@ public final class Rules {
     public static final long HEARTBEATS_PER_CPU_PER_SECOND = integer("heartbeat.per_cpu_per_second");
     public static final double HEARTBEAT_COMFORTABLE = fraction("heartbeat.comfortable_fraction");
     public static final long ACCEPTS_PER_SECOND = integer("accept.measured_per_second");
+    public static final long ACCEPT_STALL_SECONDS = integer("accept.stall_seconds");
+    /** Connections one client CPU opens a second (measured, a floor): the plan's ramp time. */
+    public static final long CONNECTS_PER_CLIENT_CPU_PER_SECOND = integer("connect.per_client_cpu_per_second");
 
     private Rules() {
     }

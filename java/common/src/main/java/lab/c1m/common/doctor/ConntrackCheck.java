@@ -3,6 +3,8 @@ package lab.c1m.common.doctor;
 import java.util.List;
 import lab.c1m.common.capacity.Capacity;
 import lab.c1m.common.capacity.HostFacts;
+import lab.c1m.common.capacity.Needs;
+import lab.c1m.common.capacity.Rules;
 
 /**
  * Connection tracking, the seed's silent wall: when nf_conntrack's table is full, new connections' SYNs
@@ -11,9 +13,9 @@ import lab.c1m.common.capacity.HostFacts;
  */
 final class ConntrackCheck {
     /** The average chain length past which lookups get slow (the kernel's old default of max = 8 x buckets). */
-    static final int LONGEST_CHAIN = 8;
+    static final long LONGEST_CHAIN = Rules.CONNTRACK_LONGEST_CHAIN;
     /** The hash size suggested: chains of about four entries when full, as the lab's kernel role sizes it. */
-    static final int SUGGESTED_CHAIN = 4;
+    static final long SUGGESTED_CHAIN = Rules.CONNTRACK_SUGGESTED_CHAIN;
 
     private ConntrackCheck() {
     }
@@ -64,8 +66,8 @@ final class ConntrackCheck {
                 "cat /sys/module/nf_conntrack/parameters/hashsize on the host");
         }
         long entries = plan.tracked() + Math.max(0, facts.conntrackCount());
-        long need = Fmt.ceilDiv(entries, LONGEST_CHAIN);
-        long suggested = Fmt.ceilDiv(entries + plan.margin(), SUGGESTED_CHAIN);
+        long need = Needs.conntrackBucketsNeeded(entries);
+        long suggested = Needs.conntrackBucketsSuggested(entries + plan.margin());
         String found = Fmt.count(buckets) + " buckets";
         String needed = ">= " + Fmt.count(need) + " = " + Fmt.count(entries) + " entries / " + LONGEST_CHAIN
             + " (average chain of at most " + LONGEST_CHAIN + ")";

@@ -2,6 +2,7 @@ package lab.c1m.common.doctor;
 
 import java.util.List;
 import lab.c1m.common.capacity.HostFacts;
+import lab.c1m.common.capacity.Needs;
 import lab.c1m.common.capacity.Rules;
 
 /**
@@ -14,7 +15,7 @@ final class ListenQueueCheck {
     /** Connects per second assumed without --rate: what the jars ramp at on loopback (docs/performance.md: 11,232/s). */
     static final long MEASURED_RATE = Rules.ACCEPTS_PER_SECOND;
     /** How long the accept loop may stall: a full GC of a million connections' heap takes about a second. */
-    static final int STALL_SECONDS = 1;
+    static final long STALL_SECONDS = Rules.ACCEPT_STALL_SECONDS;
 
     private ListenQueueCheck() {
     }
@@ -24,7 +25,7 @@ final class ListenQueueCheck {
             return List.of();
         }
         long rate = plan.rate() > 0 ? plan.rate() : MEASURED_RATE;
-        long perPort = Fmt.ceilDiv(rate * STALL_SECONDS, plan.ports().size());
+        long perPort = Needs.listenQueuePerPort(rate, plan.ports().size());
         String basis = Fmt.count(rate) + " connects/s" + (plan.rate() > 0 ? " (--rate)" : " (assumed: the loopback ramp rate"
             + " measured in docs/performance.md; pass --rate)") + " x " + STALL_SECONDS + " s stall / " + plan.ports().size()
             + " ports";

@@ -48,12 +48,14 @@ final class MemoryCheck {
         if (usable < 0) {
             return Check.unreadable(name, "/proc/meminfo MemAvailable", "grep MemAvailable /proc/meminfo");
         }
-        long sockets = plan.sockets() * KERNEL_BYTES_PER_SOCKET;
-        long conntrack = facts.conntrackLoaded() ? plan.tracked() * CONNTRACK_BYTES_PER_ENTRY : 0;
-        long heap = recommendedHeap(plan);
-        long jvmNative = JVM_BASELINE + plan.connections() * NATIVE_BYTES_PER_CONNECTION;
-        long estimate = sockets + conntrack + heap + jvmNative;
-        long comfortable = (long) Math.ceil(estimate * (1 + ESTIMATE_MARGIN));
+        // The same estimate the plan makes (lab.c1m.common.plan): one computation, Needs.memory.
+        Needs.Memory m = Needs.memory(plan.sockets(), plan.connections(), facts.conntrackLoaded() ? plan.tracked() : 0);
+        long sockets = m.kernel();
+        long conntrack = m.conntrack();
+        long heap = m.heap();
+        long jvmNative = m.nativeBytes();
+        long estimate = m.total();
+        long comfortable = m.comfortable();
         long worst = plan.heapBytes() > heap ? estimate - heap + plan.heapBytes() : estimate;
 
         String found = Fmt.bytes(usable) + (facts.cgroupLimited()

@@ -3,6 +3,7 @@ package lab.c1m.common.doctor;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lab.c1m.common.capacity.Needs;
 import lab.c1m.common.capacity.Rules;
 import lab.c1m.common.notation.PortList;
 import lab.c1m.common.notation.Quantities;
@@ -84,7 +85,7 @@ public record Plan(
     }
 
     public long margin() {
-        return Fmt.part(connections, MARGIN);
+        return Needs.tableMargin(connections);
     }
 
     public boolean nofileGiven() {

@@ -1,6 +1,8 @@
 package lab.c1m.common.doctor;
 
 import lab.c1m.common.capacity.HostFacts;
+import lab.c1m.common.capacity.Needs;
+import lab.c1m.common.capacity.Rules;
 
 /**
  * net.ipv4.tcp_mem, "low pressure max" in pages for all TCP sockets of the host together. An idle socket
@@ -9,7 +11,7 @@ import lab.c1m.common.capacity.HostFacts;
  * socket memory (ENOBUFS, dropped segments, "TCP: out of memory"); past pressure it starts shrinking buffers.
  */
 final class TcpMemCheck {
-    static final int PAGES_PER_SOCKET = 1;
+    static final long PAGES_PER_SOCKET = Rules.TCP_MEM_PAGES_PER_SOCKET;
 
     private TcpMemCheck() {
     }
@@ -23,13 +25,12 @@ final class TcpMemCheck {
         }
         long page = facts.pageSize();
         long need = plan.sockets() * PAGES_PER_SOCKET;
-        long halfMemory = facts.memTotalBytes() > 0 ? facts.memTotalBytes() / page / 2 : Long.MAX_VALUE;
-        long floor = Math.min(need, halfMemory);
+        long floor = Needs.tcpMemPages(plan.sockets(), facts.memTotalBytes(), page);
         long pressure = floor * 3 / 4;
         String found = mem[0] + " " + mem[1] + " " + mem[2] + " pages (pressure " + Fmt.bytes(mem[1] * page) + ", max "
             + Fmt.bytes(mem[2] * page) + ")";
         String needed = "max >= " + Fmt.count(floor) + " pages = " + Fmt.count(plan.sockets()) + " sockets x " + PAGES_PER_SOCKET
-            + " page (" + Fmt.bytes(page) + ")" + (halfMemory < need ? ", capped at half of memory" : "")
+            + " page (" + Fmt.bytes(page) + ")" + (floor < need ? ", capped at half of memory" : "")
             + "; pressure >= 3/4 of it (" + Fmt.count(pressure) + ")";
         String fix = "sysctl -w net.ipv4.tcp_mem=\"" + floor / 2 + " " + pressure + " " + floor + "\" (pages, persist it in"
             + " /etc/sysctl.d/; rule: one page per socket for the heartbeat each may have in flight, at most half of memory;"

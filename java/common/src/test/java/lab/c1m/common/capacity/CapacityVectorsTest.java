@@ -78,4 +78,29 @@ class CapacityVectorsTest {
             assertEquals(o.get("comfortable"), h.comfortable(), c.toString());
         }
     }
+
+    @Test
+    void tables() throws Exception {
+        for (var c : cases("tables")) {
+            long n = n(c, "connections");
+            assertEquals(List.of(n(c, "margin"), n(c, "buckets_needed"), n(c, "buckets_suggested"), n(c, "listen_queue"),
+                    n(c, "tcp_mem_pages")),
+                List.of(Needs.tableMargin(n), Needs.conntrackBucketsNeeded(n), Needs.conntrackBucketsSuggested(n + Needs.tableMargin(n)),
+                    Needs.listenQueuePerPort(n(c, "rate"), n(c, "ports")), Needs.tcpMemPages(n + n(c, "ports"), n(c, "memory_bytes"), 4096)),
+                c.toString());
+        }
+    }
+
+    @Test
+    void usableMemoryAndRamp() throws Exception {
+        for (var c : cases("usable_memory")) {
+            assertEquals(n(c, "out"), Needs.usableMemoryBytes(n(c, "memory_bytes")), c.toString());
+        }
+        for (var c : cases("ramp")) {
+            int cpus = (int) n(c, "cpus");
+            assertEquals(n(c, "rate"), Needs.connectRate(cpus, n(c, "paced")), c.toString());
+            assertEquals(((Number) c.get("seconds")).doubleValue(), Needs.rampSeconds(n(c, "share"), cpus, n(c, "paced")), 1e-9,
+                c.toString());
+        }
+    }
 }
