@@ -22,6 +22,7 @@ import lab.c1m.common.doctor.Check;
 import lab.c1m.common.doctor.DoctorCommand;
 import lab.c1m.common.doctor.Plan;
 import lab.c1m.common.doctor.StartupCheck;
+import lab.c1m.common.plan.PlanCommand;
 import lab.c1m.common.netty.Transport;
 import lab.c1m.common.notation.PortList;
 import lab.c1m.common.notation.Quantities;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 @Command(name = "c1m-client", mixinStandardHelpOptions = true, versionProvider = ClientCommand.Version.class,
-    subcommands = DoctorCommand.class, showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
+    subcommands = {DoctorCommand.class, PlanCommand.class}, showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
     description = {
         "Load client for the c1m-lab: opens --connections connections to an echo server, spread over its ports",
         "and over --source-ips, holds them for --hold while heartbeats prove each one alive, then closes them."},

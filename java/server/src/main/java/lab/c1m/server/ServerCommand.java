@@ -20,6 +20,7 @@ import lab.c1m.common.doctor.Check;
 import lab.c1m.common.doctor.DoctorCommand;
 import lab.c1m.common.doctor.Plan;
 import lab.c1m.common.doctor.StartupCheck;
+import lab.c1m.common.plan.PlanCommand;
 import lab.c1m.common.netty.Transport;
 import lab.c1m.common.notation.PortList;
 import lab.c1m.common.notation.Quantities;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 @Command(name = "c1m-server", mixinStandardHelpOptions = true, versionProvider = ServerCommand.Version.class,
-    subcommands = DoctorCommand.class, showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
+    subcommands = {DoctorCommand.class, PlanCommand.class}, showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
     description = {
         "Echo server for the c1m-lab: listens on a range of ports and echoes every byte, holding as many idle",
         "connections as the host allows on Netty's native epoll transport. Runs until SIGTERM or SIGINT."},

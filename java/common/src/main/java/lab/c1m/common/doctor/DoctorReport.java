@@ -98,7 +98,7 @@ public final class DoctorReport {
     }
 
     /** Splits at spaces into lines of at most {@code width}; a longer word is cut. */
-    static List<String> wrap(String text, int width) {
+    public static List<String> wrap(String text, int width) {
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
         for (String word : text.split(" ")) {

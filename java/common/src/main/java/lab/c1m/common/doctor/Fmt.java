@@ -3,8 +3,8 @@ package lab.c1m.common.doctor;
 import java.util.Locale;
 import lab.c1m.common.notation.Quantities;
 
-/** How the doctor writes numbers: counts with separators, sizes in binary units, ASCII only. */
-final class Fmt {
+/** How the doctor and the plan write numbers: counts with separators, sizes in binary units, ASCII only. */
+public final class Fmt {
     static final long KIB = 1024;
     static final long MIB = 1024 * KIB;
     static final long GIB = 1024 * MIB;
@@ -12,11 +12,11 @@ final class Fmt {
     private Fmt() {
     }
 
-    static String count(long n) {
+    public static String count(long n) {
         return n == Long.MAX_VALUE ? "unlimited" : Quantities.count(n);
     }
 
-    static String bytes(long b) {
+    public static String bytes(long b) {
         if (b >= GIB) {
             return String.format(Locale.ROOT, "%.1f GiB", b / (double) GIB);
         }
@@ -30,16 +30,16 @@ final class Fmt {
     }
 
     /** The smallest whole number of MiB holding {@code b}, as -Xmx takes it: {@code 1430m}. */
-    static String megabytesFlag(long b) {
+    public static String megabytesFlag(long b) {
         return ((b + MIB - 1) / MIB) + "m";
     }
 
-    static long ceilDiv(long a, long b) {
+    public static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
     }
 
     /** {@code fraction} of n, rounded up: margins are never zero for a non-zero share. */
-    static long part(long n, double fraction) {
+    public static long part(long n, double fraction) {
         return (long) Math.ceil(n * fraction);
     }
 }
