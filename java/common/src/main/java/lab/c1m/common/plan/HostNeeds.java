@@ -82,14 +82,14 @@ public record HostNeeds(
         return maxOpenFiles > 0 && descriptors > maxOpenFiles ? Status.FAIL : Status.OK;
     }
 
-    /** The doctor's 5-tuple verdict: past the slow share (or the wall) FAIL, past the tight share WARN. */
+    /** The doctor's 5-tuple verdict: past the whole range FAIL (EADDRNOTAVAIL), past half of it or its tight share WARN. */
     public Status fiveTupleStatus() {
         if (fiveTuple == null) {
             return Status.OK;
         }
         return switch (fiveTuple.status()) {
-            case WALL, SLOW -> Status.FAIL;
-            case TIGHT -> Status.WARN;
+            case WALL -> Status.FAIL;
+            case SLOW, TIGHT -> Status.WARN;
             case OK -> Status.OK;
         };
     }

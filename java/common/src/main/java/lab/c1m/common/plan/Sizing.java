@@ -152,10 +152,14 @@ public final class Sizing {
             additions.add(sources + " source addresses per client (c1m_source_ips), or "
                 + Fmt.ceilDiv(client.connections(), (long) client.sourceAddresses() * slowAt) + " server ports, or a wider"
                 + " ip_local_port_range: " + Fmt.count(client.fiveTuple().perCombination()) + " connections per (source address,"
-                + " server address, server port) is past half of " + Fmt.count(q.portRangeSize()) + " ports");
+                + " server address, server port) is past the whole range of " + Fmt.count(q.portRangeSize()) + " ports"
+                + " (EADDRNOTAVAIL)");
         } else if (client.fiveTupleStatus() == Status.WARN) {
-            notes.add("the 5-tuple is tight (" + Fmt.count(client.fiveTuple().perCombination()) + " per combination): the doctor"
-                + " WARNs; " + fewestSources(q, client.connections()) + " source addresses per client leave room");
+            notes.add("the 5-tuple is " + (client.fiveTuple().status() == lab.c1m.common.capacity.Needs.PortStatus.SLOW
+                ? "past half of ip_local_port_range (" + Fmt.count(client.fiveTuple().perCombination()) + " per combination of "
+                    + Fmt.count(client.fiveTuple().slowAt()) + "): it fits, but connect() crawled there on Linux 6.1"
+                : "tight (" + Fmt.count(client.fiveTuple().perCombination()) + " per combination)") + ": the doctor WARNs; "
+                + fewestSources(q, client.connections()) + " source addresses per client leave room");
         }
         if (client.memoryStatus() == Status.WARN) {
             notes.add("client memory is within the estimate's margin (memory.margin_fraction): the doctor WARNs");

@@ -121,8 +121,23 @@ class SizingTest {
         assertTrue(r.additions().get(0).startsWith("a server with at least 16.1 GiB of memory"), r.additions().toString());
         assertTrue(r.additions().get(1).startsWith("3 more client(s) of 4.0 GiB / 2 CPUs (6 in all, 500,000 each)"),
             r.additions().toString());
-        assertTrue(r.additions().get(2).startsWith("2 source addresses per client"), r.additions().toString());
+        // 1,000,000 a client over 20 ports: 50,000 per combination, past half of 64,512 but within it: a note, not a refusal.
+        assertEquals(2, r.additions().size(), r.additions().toString());
+        assertEquals(Status.WARN, r.client().fiveTupleStatus());
+        assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("the 5-tuple is past half of ip_local_port_range (50,000 per"
+            + " combination of 32,256)")), r.notes().toString());
         assertEquals(lab.c1m.common.cli.ExitCodes.HOST_CANNOT_HOLD, new PlanReport(r).exitCode());
+    }
+
+    @Test
+    void pastTheWholePortRangeIsRefusedNamingTheSourceAddresses() {
+        // 333,334 over 5 ports and 1 source: 66,667 per combination, more than the 64,512 ports there are.
+        PlanRequest q = new PlanRequest(1_000_000, Shape.LAB_SERVER, Shape.LAB_CLIENT, 3, 5, 1, 1024, 65535, 30, true, 0, 0);
+        Sizing.Result r = Sizing.plan(q);
+        assertFalse(r.fits());
+        assertEquals(Needs.PortStatus.WALL, r.client().fiveTuple().status());
+        assertTrue(r.additions().get(0).startsWith("3 source addresses per client (c1m_source_ips), or 11 server ports"),
+            r.additions().toString());
     }
 
     @Test
