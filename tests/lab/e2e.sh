@@ -6,8 +6,10 @@
 #   5. ansible/run-test.yml with 3 x 5,000 connections (the 20,000 open-files cap per process here),
 #      a short hold with heartbeats
 #   6. assertions on the fetched reports/<run-id>/: every connection established and held, none lost,
-#      the report saying what run.json says; then the same 15,000 over two clients only (an inventory
-#      the Vagrantfile writes for C1M_CLIENTS=2: the server, client1 and client2), asserted the same way
+#      the report saying what run.json says, the plan printed before the run (plan.json) giving the
+#      doctor's numbers on each host; 90,000 refused by the plan before provisioning; then the same
+#      15,000 over two clients only (an inventory the Vagrantfile writes for C1M_CLIENTS=2: the server,
+#      client1 and client2), asserted the same way
 #   7. the scenarios on the same containers (tests/lab/e2e-scenarios.sh): nofile and port-range must
 #      hit their walls and name them with the doctor's finding and the fix; conntrack is refused on LXC
 #   8. a short run with c1m_transport=io_uring (where the host's kernel allows io_uring): every jar on
@@ -163,6 +165,34 @@ stage "run-test.yml (${clients} x ${per_client}, hold ${hold})" ansible-playbook
 say "assertions on reports/${run_id}"
 /usr/bin/python3 tests/lab/check-run.py baseline "reports/${run_id}" "$total" "$clients" "$logdir/counts" || true
 add_counts "$logdir/counts" "baseline"
+
+# 6a. The plan the playbook printed before the run (plan.json) against what the run needed: the
+#     doctor's needs on each host (open files, heap, memory, the 5-tuple) the same numbers.
+say "the plan against what the run needed (reports/${run_id}/plan.json)"
+/usr/bin/python3 tests/lab/check-plan.py "reports/${run_id}" "$logdir/counts-plan" || true
+add_counts "$logdir/counts-plan" "plan"
+
+# 6b'. A target these containers cannot hold (20,000 open files a process) is refused by the plan
+#     before anything changes on them, naming what to add.
+refused_log="$logdir/refused.log"
+refused_id="e2e-refused-$(date -u +%Y%m%dT%H%M%SZ)"
+say "run-test.yml with 90,000: refused by the plan"
+refused_start=$SECONDS
+# The playbook's output wraps long lines: what the plan said is read from its plan.json.
+refused_says() {
+  /usr/bin/python3 -c 'import json, sys; p = json.load(open(sys.argv[1]))
+sys.exit(0 if p["fits"] is False and p["additions"][0].startswith(sys.argv[2]) else 1)' \
+    "reports/${refused_id}/plan.json" "an open-files ceiling of at least 90,276 for the server (it is 20,000)"
+}
+if ansible-playbook ansible/run-test.yml -e c1m_target_connections=90000 -e c1m_run_id="$refused_id" >"$refused_log" 2>&1; then
+  failed=$((failed + 1)); echo "FAIL  90,000 on these containers was not refused (log: $refused_log)"
+elif refused_says && grep -q "Refuse a target these hosts cannot hold" "$refused_log" \
+  && ! grep -q "PLAY \[Tune the kernel" "$refused_log"; then
+  passed=$((passed + 1)); echo "ok    90,000 refused by the plan before provisioning, naming what to add (the server's open files)"
+else
+  failed=$((failed + 1)); echo "FAIL  90,000 failed, but not by the plan's refusal (log: $refused_log)"; tail -n 30 "$refused_log"
+fi
+timings+=("$(printf '%-44s %5d s' "run-test.yml 90,000 (refused)" $((SECONDS - refused_start)))")
 
 # 6b. Nothing assumes four machines: the same total over two of the three clients, with the inventory
 #     the Vagrantfile writes for two clients (same names and addresses).
