@@ -15,7 +15,10 @@ final class BehindWarning {
     private final Duration interval;
     private final int loops;
 
-    BehindWarning(long connections, Duration interval, int loops) {
+    private final FirstFailures once;
+
+    BehindWarning(long connections, Duration interval, int loops, FirstFailures once) {
+        this.once = once;
         this.connections = connections;
         this.interval = interval;
         this.loops = loops;
@@ -35,11 +38,13 @@ final class BehindWarning {
     private void say(String what) {
         if (said.compareAndSet(false, true)) {
             double perSecond = connections * 1e9 / interval.toNanos();
-            LOG.warn("First heartbeat {}: this client is behind its own schedule ({} connections x one heartbeat every {}"
-                + " = {}/s on {} event loops). That is the client's lag, not the server's: late heartbeats are reported as"
-                + " late and the schedule kept, never as dead. Fix: fewer connections per client (more clients), more CPUs"
-                + " for the client, or a longer --heartbeat", what, Quantities.count(connections),
-                Quantities.formatDuration(interval), Quantities.count((long) perSecond), loops);
+            String text = "First heartbeat " + what + ": this client is behind its own schedule (" + Quantities.count(connections)
+                + " connections x one heartbeat every " + Quantities.formatDuration(interval) + " = "
+                + Quantities.count((long) perSecond) + "/s on " + loops + " event loops). That is the client's lag, not the"
+                + " server's: late heartbeats are reported as late and the schedule kept, never as dead. Fix: fewer"
+                + " connections per client (more clients), more CPUs for the client, or a longer --heartbeat";
+            once.behind(text);
+            LOG.warn(text);
         }
     }
 }

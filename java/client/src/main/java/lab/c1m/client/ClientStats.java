@@ -32,6 +32,7 @@ final class ClientStats {
     private final Latency roundTrips = new Latency();
     private final Latency roundTripsFromDue = new Latency();
     private final Latency scheduleLag = new Latency();
+    private final FirstFailures firstFailures = new FirstFailures();
 
     long connected() {
         return connections.opened();
@@ -273,5 +274,10 @@ final class ClientStats {
     /** How long after its due time each heartbeat was written. */
     Latency scheduleLag() {
         return scheduleLag;
+    }
+
+    /** The first failure of each kind, the ramp's end and the first lag: what the summary says once. */
+    FirstFailures firstFailures() {
+        return firstFailures;
     }
 }

@@ -15,6 +15,8 @@ import org.HdrHistogram.Histogram;
 
 /** What the client reports: the summary file's content, rebuilt each second and at exit. */
 final class ClientSummary {
+    /** The summary's version: 2 added first_failures, ramp_end and behind (docs/interfaces.md). */
+    static final int SCHEMA = 2;
     private final ClientStats stats;
     private final Map<String, Object> settings;
     private final int target;
@@ -98,6 +100,7 @@ final class ClientSummary {
 
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema", SCHEMA);
         m.put("role", "client");
         m.put("state", state);
         m.putAll(settings);
@@ -115,6 +118,11 @@ final class ClientSummary {
         m.put("connect_errors", errors);
         FailureKind dominant = stats.dominantFailure();
         m.put("failure_hint", dominant == null ? null : dominant.name() + ": " + dominant.meaning() + ". Fix: " + dominant.fix());
+        // What the client logs once, as data (schema 2): the playbook's progress reads these, never the log.
+        FirstFailures once = stats.firstFailures();
+        m.put("first_failures", once.toMap());
+        m.put("ramp_end", once.rampEnd());
+        m.put("behind", once.behindText());
         m.put("lost", stats.lost());
         m.put("dead", stats.dead());
         m.put("heartbeat_stalls", stats.stalls());

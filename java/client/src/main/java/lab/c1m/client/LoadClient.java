@@ -89,6 +89,8 @@ final class LoadClient {
         }
         summary.rampEnded();
         String stoppedEarly = ramps.stopReason();
+        stats.firstFailures().rampEnded(summary.rampSeconds(), stats.established(), stats.open(), stats.failedTotal(),
+            stoppedEarly);
         LOG.info("Ramp finished in {}: {} established, {} open, {} failed for good{}",
             Quantities.seconds((long) (summary.rampSeconds() * 1e9)), Quantities.count(stats.established()),
             Quantities.count(stats.open()), Quantities.count(stats.failedTotal()),
@@ -118,7 +120,7 @@ final class LoadClient {
         LOG.info("Sending a heartbeat every {} on each of {} connections ({}/s), each event loop beating its own",
             Quantities.formatDuration(interval), Quantities.count(target),
             Quantities.count(Math.round(target * 1e9 / interval.toNanos())));
-        BehindWarning behind = new BehindWarning(target, interval, loops.size());
+        BehindWarning behind = new BehindWarning(target, interval, loops.size(), stats.firstFailures());
         AtomicBoolean deadLogged = new AtomicBoolean();
         long origin = System.nanoTime() + interval.toNanos() / 10;
         long slotGap = interval.toNanos() / Math.max(1, target);

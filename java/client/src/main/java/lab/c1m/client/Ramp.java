@@ -57,8 +57,8 @@ final class Ramp {
         /** Counts a connection given up; returns the total over all loops. */
         long failedForGood();
 
-        /** True for the first failure of this kind on any loop. */
-        boolean firstOf(FailureKind kind);
+        /** True for the first failure of this kind on any loop, which is kept (where to, the message) for the summary. */
+        boolean firstOf(FailureKind kind, String to, String message);
 
         /** True for the first failure of this kind re-opening a lost connection, on any loop. */
         boolean firstReconnectOf(FailureKind kind);
@@ -288,7 +288,8 @@ final class Ramp {
         FailureKind kind = FailureKind.classify(cause);
         boolean retry = !stopped && attempts[index] <= settings.retries();
         stats.connectFailed(kind, !retry);
-        if (group.firstOf(kind)) {
+        InetSocketAddress remote = plan.remote(slots.slot(index));
+        if (group.firstOf(kind, remote.getAddress().getHostAddress() + ":" + remote.getPort(), cause.getMessage())) {
             LOG.warn("First {} connecting to {}: {}. {}. Fix: {}", kind, plan.remote(slots.slot(index)), cause.getMessage(),
                 kind.meaning(), kind.fix());
         }

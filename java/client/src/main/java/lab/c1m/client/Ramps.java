@@ -27,13 +27,14 @@ final class Ramps implements Ramp.Group {
     private final Map<EventLoop, Ramp> byLoop = new IdentityHashMap<>();
     private final CountDownLatch done;
     private final AtomicLong failedForGood = new AtomicLong();
-    private final Set<FailureKind> kindsSeen = ConcurrentHashMap.newKeySet();
+    private final ClientStats stats;
     private final Set<FailureKind> reconnectKindsSeen = ConcurrentHashMap.newKeySet();
     private volatile String stopReason;
 
     /** {@code shares.get(i)} are the slots of {@code loops.get(i)}. */
     Ramps(Bootstrap bootstrap, List<EventLoop> loops, List<LoopSlots> shares, ConnectionPlan plan, ConnectionTable table,
           ClientStats stats, Ramp.Settings settings, ProgressLog progress) {
+        this.stats = stats;
         for (int i = 0; i < loops.size(); i++) {
             EventLoop loop = loops.get(i);
             Ramp ramp = new Ramp(bootstrap.clone(loop), loop, shares.get(i), plan, table, stats,
@@ -77,8 +78,8 @@ final class Ramps implements Ramp.Group {
     }
 
     @Override
-    public boolean firstOf(FailureKind kind) {
-        return kindsSeen.add(kind);
+    public boolean firstOf(FailureKind kind, String to, String message) {
+        return stats.firstFailures().first(kind, to, message);
     }
 
     @Override

@@ -169,6 +169,14 @@ class ClientProcessTest {
             assertEquals(40, number(summary, "ECONNREFUSED"), excerpt(summary, "failed"));
             assertEquals(0, number(summary, "established"));
             assertTrue(c.stdout().contains("First ECONNREFUSED"), c.stdout());
+            // The same, as data (schema 2): where to and the error's message, and how the ramp ended.
+            String raw = SummaryReader.raw(summary).replaceAll("\\s+", " ");
+            assertEquals(2, number(summary, "schema"));
+            assertTrue((raw.contains("\"first_failures\": { \"ECONNREFUSED\": { \"to\": \"127.0.0.1:" + base + "\"")
+                || raw.contains("\"first_failures\": { \"ECONNREFUSED\": { \"to\": \"127.0.0.1:" + (base + 1) + "\"")), excerpt(summary, "first_failures"));
+            assertTrue(excerpt(summary, "first_failures").contains("refused"), excerpt(summary, "first_failures"));
+            assertTrue(raw.contains("\"ramp_end\": { \"seconds\": "), excerpt(summary, "ramp_end"));
+            assertEquals(0, number(summary, "open"));
             assertTrue(field(summary, "exit_reason").contains("Fix:"), field(summary, "exit_reason"));
         }
     }
@@ -223,6 +231,10 @@ class ClientProcessTest {
             // At the wall, while holding every descriptor it may have, the client still refreshes its summary.
             Eventually.holds(60, () -> "holding".equals(field(summary, "state")) && number(summary, "EMFILE") >= 50,
                 () -> excerpt(summary, "state"));
+            // The first EMFILE and the ramp's end are in the summary written at the wall (what the playbook reads).
+            String atTheWall = SummaryReader.raw(summary).replaceAll("\\s+", " ");
+            assertTrue(atTheWall.contains("\"EMFILE\": { \"to\": \"127.0.0.1:"), excerpt(summary, "first_failures"));
+            assertTrue(atTheWall.contains("\"stopped_early\": \"50 connections failed for good"), excerpt(summary, "ramp_end"));
             assertEquals(ExitCodes.HOST_CANNOT_HOLD, refused.waitFor(60), refused.stdout() + refused.stderr());
             assertTrue(refused.stderr().contains("open files (hard): "), refused.stderr());
             assertEquals(ExitCodes.NOT_REACHED, c.waitFor(120), c.stdout() + c.stderr());

@@ -104,7 +104,7 @@ class LoopHeartbeatsTest {
                     loop.submit(() -> table.put(slot, ch)).sync();
                 }
                 beats.add(new LoopHeartbeats(loop, slots, table, stats, interval, origin, new BehindWarning(CONNECTIONS,
-                    interval, LOOPS), new AtomicBoolean(), true));
+                    interval, LOOPS, stats.firstFailures()), new AtomicBoolean(), true));
             }
             beats.forEach(LoopHeartbeats::start);
             Thread.sleep(2_000);

@@ -62,6 +62,8 @@ final class ServerSummary {
 
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
+        // The summary's version, as the client's (docs/interfaces.md): the playbook reads summaries, never logs.
+        m.put("schema", 2);
         m.put("role", "server");
         m.put("state", state);
         m.put("transport", transport.kind().label());
