@@ -31,14 +31,18 @@ final class FirstFailures {
         return true;
     }
 
-    /** The ramp is over: its figures at that moment and why it stopped early (null: it ran to the end). */
-    void rampEnded(double seconds, long established, long open, long failed, String stoppedEarly) {
+    /**
+     * The ramp is over: its figures at that moment, why it stopped early (null: it ran to the end) and the kind
+     * most of its failures were (null: none failed).
+     */
+    void rampEnded(double seconds, long established, long open, long failed, String stoppedEarly, FailureKind mostly) {
         Map<String, Object> end = new LinkedHashMap<>();
         end.put("seconds", seconds);
         end.put("established", established);
         end.put("open", open);
         end.put("failed", failed);
         end.put("stopped_early", stoppedEarly);
+        end.put("mostly", mostly == null ? null : mostly.name());
         end.put("at", Times.now());
         rampEnd = end;
     }

@@ -90,7 +90,7 @@ final class LoadClient {
         summary.rampEnded();
         String stoppedEarly = ramps.stopReason();
         stats.firstFailures().rampEnded(summary.rampSeconds(), stats.established(), stats.open(), stats.failedTotal(),
-            stoppedEarly);
+            stoppedEarly, stats.dominantFailure());
         LOG.info("Ramp finished in {}: {} established, {} open, {} failed for good{}",
             Quantities.seconds((long) (summary.rampSeconds() * 1e9)), Quantities.count(stats.established()),
             Quantities.count(stats.open()), Quantities.count(stats.failedTotal()),

@@ -29,8 +29,9 @@ class FirstFailuresTest {
     void theRampsEndAndWhyOnceItIsOver() {
         FirstFailures once = new FirstFailures();
         assertNull(once.rampEnd());
-        once.rampEnded(1.5, 950, 940, 1000, "1,000 connections failed for good");
+        once.rampEnded(1.5, 950, 940, 1000, "1,000 connections failed for good", FailureKind.EMFILE);
         assertEquals(940L, once.rampEnd().get("open"));
+        assertEquals("EMFILE", once.rampEnd().get("mostly"));
         assertEquals("1,000 connections failed for good", once.rampEnd().get("stopped_early"));
     }
 

@@ -2,6 +2,8 @@ package lab.c1m.server;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -92,10 +94,18 @@ final class EchoServer implements AutoCloseable {
             .childOption(ChannelOption.RCVBUF_ALLOCATOR, reads)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024));
         keepalive.apply(bootstrap, transport.kind());
-        if (lean && CompactChannelIds.available()) {
-            // On the listening channel's pipeline: sees each accepted channel before it is registered.
-            bootstrap.handler(CompactChannelIds.acceptor());
-        }
+        ChannelHandler ids = lean && CompactChannelIds.available() ? CompactChannelIds.acceptor() : null;
+        bootstrap.handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel listener) {
+                if (ids != null) {
+                    // On the listening channel's pipeline: sees each accepted channel before it is registered.
+                    listener.pipeline().addLast(ids);
+                }
+                // Counts accept errors that name a limit, for the summary.
+                listener.pipeline().addLast(stats.acceptErrors());
+            }
+        });
         return bootstrap;
     }
 

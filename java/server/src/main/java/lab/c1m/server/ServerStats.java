@@ -12,6 +12,7 @@ final class ServerStats {
     private final LongAdder bytesEchoed = new LongAdder();
     private final LongAdder reaped = new LongAdder();
     private final AtomicLongArray openPerPort;
+    private final AcceptErrors acceptErrors = new AcceptErrors();
 
     ServerStats(PortList ports) {
         this.ports = ports;
@@ -76,5 +77,10 @@ final class ServerStats {
 
     long openOnPort(int portIndex) {
         return openPerPort.get(portIndex);
+    }
+
+    /** The listening channels' accept errors that name a limit (the handler that counts them). */
+    AcceptErrors acceptErrors() {
+        return acceptErrors;
     }
 }

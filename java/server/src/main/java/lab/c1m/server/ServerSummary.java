@@ -74,6 +74,7 @@ final class ServerSummary {
         m.put("accepted", stats.accepted());
         m.put("closed", stats.closed());
         m.put("reaped", stats.reapedTotal());
+        m.put("accept_errors", stats.acceptErrors().toMap());
         m.put("bytes_echoed", stats.bytesEchoed());
         m.put("rss_bytes", rss);
         m.put("heap_used_bytes", heapUsed);
