@@ -20,7 +20,7 @@ except ImportError:  # the unit tests under a Python without Ansible: the same l
 
 # The controller's logic lives in report/c1mlab, shared with the report generator.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "report"))
-from c1mlab import evidence, hosts, lines, notation, plan, progress, summaries, verdict  # noqa: E402
+from c1mlab import evidence, faults, hosts, lines, notation, plan, progress, summaries, verdict  # noqa: E402
 
 _display = Display() if Display else None
 
@@ -74,6 +74,11 @@ FILTERS = {
     "c1m_lag_line": lines.lag_line,
     "c1m_json": c1m_json,
     "c1m_in_container": hosts.in_container,
+    "c1m_faults": faults.from_statuses,
+    "c1m_faults_of": faults.fold,
+    "c1m_faults_line": faults.line,
+    "c1m_restart_next": faults.restart_next,
+    "c1m_restart_result": faults.restart_result,
 }
 # Module-level names too, for the unit tests (tests/lab/test_filters.py).
 globals().update((name, _filter(function, name)) for name, function in FILTERS.items())

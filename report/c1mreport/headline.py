@@ -101,11 +101,20 @@ def verdict(summary):
     """One line: the answer to 'did we reach it?'. Late or missed heartbeats (the client's lag) play no part."""
     result = summary["result"]
     target = fmt.count(result["target"])
+    faults = summary.get("faults") or {}
     if result["reached"] and not result["lost_total"] and not result["dead_total"]:
+        if faults.get("outage_count"):
+            return "REACHED, WITH AN OUTAGE", "Reached %s connections and held them, but %s outage(s) silenced some" % (
+                target, fmt.count(faults["outage_count"]))
         return "REACHED", "Reached %s connections and held them" % target
     if result["reached"]:
-        return "REACHED, LOST SOME", "Reached %s, then lost %s and %s went dead while held" % (
-            target, fmt.count(result["lost_total"]), fmt.count(result["dead_total"]))
+        back = ""
+        if faults.get("reconnected"):
+            back = ", %s reconnected%s" % (fmt.count(faults["reconnected"]), (
+                " (every one, %.1f s after the first loss)" % faults["recovery_seconds"])
+                if faults.get("recovery_seconds") is not None else "")
+        return "REACHED, LOST SOME", "Reached %s, then lost %s%s and %s went dead while held" % (
+            target, fmt.count(result["lost_total"]), back, fmt.count(result["dead_total"]))
     peak = result["server_peak_open"] or result["client_peak_open_total"]
     if not peak:
         return "NO CONNECTIONS", "No connections were made (outcome: %s)" % (result.get("outcome") or "unknown")

@@ -6,7 +6,7 @@ import sys
 
 from c1mlab import failures
 
-from . import formatting as fmt
+from . import faults_view, formatting as fmt
 from .checks import SETTING_WHY
 from .headline import CLIENT_LAG_KEYS, headline, verdict
 from .summarize import SETTINGS_KEYS
@@ -69,6 +69,8 @@ def render_html(run, summary, charts):
     schedule = summary["result"]["heartbeat"].get("schedule") or {}
     return template.render(
         s=summary, verdict=verdict(summary), headline=headline(summary), charts=charts, fmt=fmt,
+        fault_facts=faults_view.facts(summary), outage_rows=faults_view.outage_rows(summary),
+        outage_headers=faults_view.OUTAGE_HEADERS,
         schedule=schedule, client_lag=schedule.get("client_lag"), client_lag_keys=CLIENT_LAG_KEYS,
         failure_kinds=failures.FAILURE_KINDS, lost_kind=failures.LOST, dead_kind=failures.DEAD,
         client_names=[h.name for h in run.clients], setting_names=setting_names, check_lookup=check_lookup,
@@ -102,6 +104,15 @@ def render_markdown(run, summary):
                 "- Left at: %s" % (scenario["left_at"] or "–"),
                 "- Wall: %s (expected: %s)" % (scenario["wall"] or "–", ", ".join(scenario["expected"])),
                 "- Fix: %s" % (scenario["fix"] or "–"), ""]
+    if scenario.get("restart"):
+        out += ["", "## Scenario: %s" % scenario["name"], "", "- **%s**" % (scenario["text"] or scenario["name"]),
+                "- What happens: %s" % (scenario["description"] or "–"), "- Fix: %s" % (scenario["fix"] or "–"), ""]
+    fault_facts = faults_view.facts(summary)
+    if fault_facts:
+        out += ["", "## Faults: outages, lost and reconnected connections", ""]
+        out.append(md_table(["", ""], fault_facts))
+        outages = faults_view.outage_rows(summary)
+        out += ["", md_table(faults_view.OUTAGE_HEADERS, outages) if outages else "No outage was recorded.", ""]
     heartbeat = summary["result"]["heartbeat"]
     if heartbeat.get("note"):
         out += ["", "Heartbeat: %s." % heartbeat["note"]]

@@ -18,6 +18,9 @@ RAW_FILES = {
     "meminfo": ("meminfo.txt", parsers.parse_meminfo),
     "slab": ("slabinfo.txt", parsers.parse_slabinfo),
     "conntrack": ("conntrack.txt", parsers.parse_conntrack),
+    # TCP's counters at the end, and before a restart (the restart scenario): kept as text, read by c1mlab.faults.
+    "netstat_text": ("netstat.txt", str),
+    "netstat_before_restart_text": ("netstat-before-restart.txt", str),
 }
 LOG_TAIL_LINES = 20
 # Log lines that name a limit (the server's accept() hitting its open-files limit, say): the first few
@@ -46,6 +49,8 @@ class Host:
         self.meminfo = {}
         self.slab = {}
         self.conntrack = None
+        self.netstat_text = None
+        self.netstat_before_restart_text = None
         self.has = set()  # which raw files were present and readable
         self.log_file = None
         self.log_tail = []

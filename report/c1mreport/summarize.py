@@ -8,7 +8,7 @@ and `problems` says why, rather than a guess.
 
 from datetime import datetime, timezone
 
-from c1mlab import summaries
+from c1mlab import faults, summaries
 
 from . import SUMMARY_SCHEMA, series
 from .checks import all_checks
@@ -83,13 +83,27 @@ def scenario_section(run):
         "name": settings.get("scenario"), "label": settings.get("label") or None,
         "description": info.get("description"), "left_at": info.get("left_at"), "wall": info.get("wall"),
         "expected": expected, "fix": info.get("fix"), "doctor_checks": list(info.get("doctor_checks") or []),
-        "wall_hit": result.get("wall_hit") if expected else None, "hit": list(result.get("hit") or []),
+        "wall_hit": result.get("wall_hit") if expected or info.get("restart") else None,
+        "hit": list(result.get("hit") or []), "restart": bool(info.get("restart")),
         "text": result.get("text"), "preflight_problems": list(settings.get("preflight_problems") or []),
         "preflight_enforced": settings.get("preflight_enforced"),
     }
 
 
 # --- the summary ---------------------------------------------------------------------------------
+
+def faults_section(run):
+    """Lost, reconnected, outages and the reconnect storm (c1mlab.faults), with the server's listen queue."""
+    section = faults.fold({c.name: c.summary for c in run.clients if c.summary})
+    section["storm"] = faults.storm({c.name: c.timeline for c in run.clients})
+    server = run.server
+    section["listen_queue"] = faults.listen_queue(server.netstat_text, server.netstat_before_restart_text) \
+        if server and server.netstat_text else None
+    info = run.settings.get("scenario_info") if isinstance(run.settings.get("scenario_info"), dict) else {}
+    result = run.settings.get("scenario_result") if isinstance(run.settings.get("scenario_result"), dict) else {}
+    section["restart"] = dict(info.get("restart") or {}, **(result.get("restart") or {})) if info.get("restart") else None
+    return section
+
 
 def build_summary(run, generated_at=None):
     start = series.load_start(run)
@@ -110,6 +124,7 @@ def build_summary(run, generated_at=None):
         "checks": checks,
         "doctor": doctor,
         "scenario": scenario_section(run),
+        "faults": faults_section(run),
         "findings": findings(run, result, cost, checks, doctor),
         "problems": list(run.problems),
     }

@@ -48,7 +48,78 @@ def seconds(text):
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").timestamp() if text else None
 
 
+def restart_main(run_dir, playbook_log, rc, counts):
+    """The restart scenario: the server killed mid-hold and started again; every lost connection back."""
+    tag = "[restart] "
+    flat = re.sub(r"\s+", " ", read(playbook_log).replace("''", "'"))
+    check(tag + "the playbook succeeds: every lost connection came back (rc 0)", rc == 0, rc)
+    run = load(os.path.join(run_dir, "run.json"))
+    result = run.get("scenario_result") or {}
+    target = run.get("target_connections") or 0
+    check(tag + "run.json: recovered, all %s lost and reconnected" % target,
+          result.get("recovered") is True and result.get("lost") == target and result.get("reconnected") == target
+          and result.get("unrecovered") == 0, result)
+    recovery = result.get("recovery_seconds")
+    check(tag + "run.json: the time to recover the target (%s s)" % recovery, isinstance(recovery, (int, float))
+          and 0 < recovery < (run.get("hold_seconds") or 60), recovery)
+    restart = result.get("restart") or {}
+    check(tag + "run.json: when the server was killed and listened again",
+          bool(restart.get("killed_at")) and bool(restart.get("listening_at")), restart)
+    check(tag + "run.json: outcome reached_with_losses (lost is lost, even when it comes back)",
+          run.get("outcome") == "reached_with_losses", run.get("outcome"))
+    hosts_dir = os.path.join(run_dir, "hosts")
+    hosts = sorted(os.listdir(hosts_dir)) if os.path.isdir(hosts_dir) else []
+    clients = [h for h in hosts if read(os.path.join(hosts_dir, h, "role")).strip() == "client"]
+    servers = [h for h in hosts if h not in clients]
+    shares = {c.get("hostname"): c.get("share") for c in run.get("clients") or []}
+    for host in clients:
+        summary = load(os.path.join(hosts_dir, host, "client-summary.json"))
+        share = shares.get(host)
+        outages = [o for o in summary.get("outages") or [] if o.get("lost")]
+        check(tag + "%s: --reconnect, %s lost and %s reconnected, the hold completed, exit 1" % (host, share, share),
+              summary.get("reconnect") is True and summary.get("lost") == share and summary.get("reconnected") == share
+              and summary.get("unrecovered") == 0 and summary.get("hold_completed") is True
+              and summary.get("exit_code") == 1, {k: summary.get(k) for k in (
+                  "reconnect", "lost", "reconnected", "unrecovered", "hold_completed", "exit_code", "exit_reason")})
+        check(tag + "%s: the restart is an outage with every connection in it, over" % host,
+              bool(outages) and outages[0].get("connections") == share and outages[0].get("ongoing") is False, outages)
+        check(tag + "%s: the refused reconnects counted by kind" % host,
+              (summary.get("reconnect_errors") or {}).get("ECONNREFUSED", 0) > 0, summary.get("reconnect_errors"))
+        check(tag + "%s: client log names the first refused reconnect" % host,
+              "First ECONNREFUSED reconnecting to" in read(os.path.join(hosts_dir, host, "client.log")))
+    server = servers[0] if servers else "?"
+    before = load(os.path.join(hosts_dir, server, "server-summary-before-restart.json"))
+    after = load(os.path.join(hosts_dir, server, "server-summary.json"))
+    check(tag + "the first server process held the target, the restarted one got it back",
+          before.get("peak_open") == target and after.get("peak_open") == target,
+          (before.get("peak_open"), after.get("peak_open")))
+    check(tag + "the server's TCP counters before the restart and at the end",
+          os.path.exists(os.path.join(hosts_dir, server, "netstat.txt"))
+          and os.path.exists(os.path.join(hosts_dir, server, "netstat-before-restart.txt")))
+    summary = load(os.path.join(run_dir, "summary.json"))
+    faults = summary.get("faults") or {}
+    check(tag + "summary.json: the storm, the listen queue since the restart, the recovery",
+          (faults.get("listen_queue") or {}).get("since") == "restart" and faults.get("recovery_seconds") is not None
+          and (faults.get("storm") or {}).get("peak_per_s"), {k: faults.get(k) for k in (
+              "listen_queue", "recovery_seconds", "storm", "reconnect_errors")})
+    check(tag + "summary.json: the scenario succeeded", (summary.get("scenario") or {}).get("wall_hit") is True,
+          summary.get("scenario"))
+    report = read(os.path.join(run_dir, "report.md"))
+    wanted = ["## Scenario: restart", "every lost connection came back", "## Faults: outages, lost and reconnected",
+              "from the first loss to every lost connection open again", "ListenOverflows", "ECONNREFUSED",
+              "reconnect rate", "listening again"]
+    missing = [text for text in wanted if text not in report]
+    check(tag + "report.md: the restart, the storm and the time to recover", not missing, missing)
+    wanted = ["Restart scenario: the server was killed (SIGKILL)", "faults lost", "reconnected",
+              "Scenario restart: restart: every lost connection came back"]
+    missing = [text for text in wanted if text not in flat]
+    check(tag + "the playbook's output: the restart, the faults line and the verdict", not missing, missing)
+    return CHECKS.finish("restart", counts)
+
+
 def main(run_dir, scenario, playbook_log, rc, counts):
+    if scenario == "restart":
+        return restart_main(run_dir, playbook_log, rc, counts)
     want = EXPECT[scenario]
     tag = "[%s] " % scenario
     output = read(playbook_log)

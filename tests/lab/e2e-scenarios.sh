@@ -4,6 +4,8 @@
 #   nofile      LimitNOFILE=1024 for both services          -> EMFILE, the doctor's "open files (hard)" FAIL
 #   port-range  ip_local_port_range "40000 40999", one port -> EADDRNOTAVAIL (or a stall), "5-tuple" FAIL
 #   conntrack   refused on LXC before anything changes; the host's nf_conntrack_max is untouched
+#   restart     the server killed 5 s into the hold and started 3 s later -> every connection back
+# C1M_E2E_SCENARIO_LIST (default "nofile port-range conntrack restart") picks which.
 # Each run must hit its wall, stop early, and name the failure, its fix and the doctor's finding in
 # the playbook's output and the fetched report (tests/lab/check-scenario.py).
 # shellcheck shell=bash disable=SC2154
@@ -21,11 +23,23 @@ scenario_run() { # scenario_run NAME [ansible -e ...]: run the test with that sc
   add_counts "$logdir/counts-${name}" "[${name}]"
 }
 
-run_scenarios() {
-  scenario_run nofile
-  # 5,000 a client over one port need a range narrower than 10,000 to hit the wall at this scale.
-  scenario_run port-range -e 'c1m_scenario_port_range="40000 40999"'
+wanted_scenario() { # wanted_scenario NAME: whether C1M_E2E_SCENARIO_LIST has it
+  case " ${C1M_E2E_SCENARIO_LIST:-nofile port-range conntrack restart} " in *" $1 "*) return 0 ;; esac
+  return 1
+}
 
+run_scenarios() {
+  if wanted_scenario nofile; then scenario_run nofile; fi
+  # 5,000 a client over one port need a range narrower than 10,000 to hit the wall at this scale.
+  if wanted_scenario port-range; then scenario_run port-range -e 'c1m_scenario_port_range="40000 40999"'; fi
+  if wanted_scenario conntrack; then conntrack_refused; fi
+  # restart: killed 5 s into a 40 s hold, down 3 s; the clients must get every connection back before it ends.
+  if wanted_scenario restart; then
+    scenario_run restart -e c1m_hold=40s -e c1m_scenario_restart_after=5s -e c1m_scenario_restart_down=3s
+  fi
+}
+
+conntrack_refused() {
   # conntrack: nf_conntrack_max is the host's; on LXC the scenario must refuse, changing nothing.
   local before after rc=0
   local start=$SECONDS
