@@ -56,9 +56,10 @@ def restart_main(run_dir, playbook_log, rc, counts):
     run = load(os.path.join(run_dir, "run.json"))
     result = run.get("scenario_result") or {}
     target = run.get("target_connections") or 0
-    check(tag + "run.json: recovered, all %s lost and reconnected" % target,
-          result.get("recovered") is True and result.get("lost") == target and result.get("reconnected") == target
-          and result.get("unrecovered") == 0, result)
+    # lost counts closes: a connection re-opened just before the dying server's listener closed is lost twice.
+    check(tag + "run.json: recovered, all %s lost and every loss reconnected" % target,
+          result.get("recovered") is True and (result.get("lost") or 0) >= target
+          and result.get("reconnected") == result.get("lost") and result.get("unrecovered") == 0, result)
     recovery = result.get("recovery_seconds")
     check(tag + "run.json: the time to recover the target (%s s)" % recovery, isinstance(recovery, (int, float))
           and 0 < recovery < (run.get("hold_seconds") or 60), recovery)
@@ -76,8 +77,9 @@ def restart_main(run_dir, playbook_log, rc, counts):
         summary = load(os.path.join(hosts_dir, host, "client-summary.json"))
         share = shares.get(host)
         outages = [o for o in summary.get("outages") or [] if o.get("lost")]
-        check(tag + "%s: --reconnect, %s lost and %s reconnected, the hold completed, exit 1" % (host, share, share),
-              summary.get("reconnect") is True and summary.get("lost") == share and summary.get("reconnected") == share
+        check(tag + "%s: --reconnect, all %s lost and reconnected, the hold completed, exit 1" % (host, share),
+              summary.get("reconnect") is True and (summary.get("lost") or 0) >= share
+              and summary.get("reconnected") == summary.get("lost")
               and summary.get("unrecovered") == 0 and summary.get("hold_completed") is True
               and summary.get("exit_code") == 1, {k: summary.get(k) for k in (
                   "reconnect", "lost", "reconnected", "unrecovered", "hold_completed", "exit_code", "exit_reason")})

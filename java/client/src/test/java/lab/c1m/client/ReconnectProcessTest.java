@@ -64,18 +64,20 @@ class ReconnectProcessTest {
             Thread.sleep(1_000);
             first.kill();
             first.waitFor(30);
-            Eventually.holds(10, () -> number(summary, "lost") == CONNECTIONS, () -> excerpt(summary, "lost"));
+            // At least every connection: one re-opened in the instant before the dying server's listener closed is lost twice.
+            Eventually.holds(10, () -> number(summary, "lost") >= CONNECTIONS, () -> excerpt(summary, "lost"));
             Thread.sleep(downMillis);
             try (JavaProcess restarted = startServer(base, 4, "server2.json")) {
-                Eventually.holds(60, () -> number(summary, "reconnected") == CONNECTIONS, () -> excerpt(summary, "reconnected"));
+                Eventually.holds(60, () -> number(summary, "unrecovered") == 0, () -> excerpt(summary, "reconnected"));
                 Eventually.holds(30, () -> number(summary, "dead") == 0 && number(summary, "down") == 0,
                     () -> excerpt(summary, "dead"));
                 c.terminate();
                 assertEquals(ExitCodes.NOT_REACHED, c.waitFor(60), "lost is lost, even when it comes back: " + c.stdout());
                 String why = c.stdout() + "\n" + excerpt(summary, "lost");
                 assertEquals(CONNECTIONS, number(summary, "established"), "reconnects are not counted as established: " + why);
-                assertEquals(CONNECTIONS, number(summary, "lost"), why);
-                assertEquals(CONNECTIONS, number(summary, "reconnected"), why);
+                long lost = number(summary, "lost");
+                assertTrue(lost >= CONNECTIONS && lost < CONNECTIONS * 1.1, why);
+                assertEquals(lost, number(summary, "reconnected"), "every loss re-opened: " + why);
                 assertEquals(0, number(summary, "unrecovered"), why);
                 Map<String, Object> all = (Map<String, Object>) JsonTree.read(summary);
                 long refused = (Long) ((Map<String, Object>) all.get("reconnect_errors")).get("ECONNREFUSED");
@@ -87,8 +89,8 @@ class ReconnectProcessTest {
                 // A starved client may also have seen a silent episode before the kill; the restart is the one that lost.
                 Map<String, Object> outage = ((List<Map<String, Object>>) all.get("outages")).stream()
                     .filter(o -> (Long) o.get("lost") > 0).findFirst().orElseThrow(() -> new AssertionError(why));
-                assertEquals((long) CONNECTIONS, outage.get("lost"), outage.toString());
-                assertEquals((long) CONNECTIONS, outage.get("reconnected"), outage.toString());
+                assertEquals(lost, outage.get("lost"), outage.toString());
+                assertEquals(lost, outage.get("reconnected"), outage.toString());
                 assertEquals((long) CONNECTIONS, outage.get("connections"), outage.toString());
                 assertEquals(recovery, (Double) outage.get("recovery_seconds"), 1e-9, outage.toString());
                 assertTrue(field(summary, "exit_reason").contains("every one reconnected"), field(summary, "exit_reason"));
