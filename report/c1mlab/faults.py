@@ -126,7 +126,8 @@ def listen_queue(after_text, before_text=None):
 
 def storm(timelines):
     """The reconnect storm from the clients' timelines: the peak reconnects a second (all clients together,
-    by the second of the timeline) and the seconds in which any came back. timelines: {host: [rows]}."""
+    by the second of the timeline) and the seconds in which any came back. timelines: {host: [rows]}, rows as
+    c1mreport.parsers.parse_timeline gives them ("t") or as the CSV has them ("time")."""
     per_second = {}
     for rows in (timelines or {}).values():
         previous = None
@@ -136,7 +137,8 @@ def storm(timelines):
                 continue
             value = _number(value)
             if previous is not None and value > previous:
-                second = str(row.get("time") or "")[:19]
+                # The report's rows carry "t" (POSIX seconds); a raw CSV row its ISO "time".
+                second = int(row["t"]) if row.get("t") is not None else str(row.get("time") or "")[:19]
                 per_second[second] = per_second.get(second, 0) + value - previous
             previous = value
     if not per_second:

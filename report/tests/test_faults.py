@@ -79,10 +79,12 @@ class ServerCounters(unittest.TestCase):
         self.assertIsNone(faults.listen_queue(""))
 
     def test_the_storm_rate_is_the_clients_reconnects_a_second_together(self):
-        rows = lambda values: [{"time": "2026-12-01T10:00:0%d.5Z" % i, "reconnected": v} for i, v in enumerate(values)]
-        storm = faults.storm({"c1": rows([0, 0, 1200, 3000, 3000]), "c2": rows([0, 0, 800, 2500, 3000]),
-                              "old": [{"time": "t", "open": 1}]})
-        self.assertEqual(storm, {"peak_per_s": 3500, "seconds": 3})
+        csv_rows = lambda values: [{"time": "2026-12-01T10:00:0%d.5Z" % i, "reconnected": v} for i, v in enumerate(values)]
+        report_rows = lambda values: [{"t": 1796000000.5 + i, "reconnected": v} for i, v in enumerate(values)]
+        for rows in (csv_rows, report_rows):
+            storm = faults.storm({"c1": rows([0, 0, 1200, 3000, 3000]), "c2": rows([0, 0, 800, 2500, 3000]),
+                                  "old": [{"t": 1796000000.5, "open": 1}]})
+            self.assertEqual(storm, {"peak_per_s": 3500, "seconds": 3})
 
 
 class Report(unittest.TestCase):

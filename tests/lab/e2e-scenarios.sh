@@ -5,7 +5,7 @@
 #   port-range  ip_local_port_range "40000 40999", one port -> EADDRNOTAVAIL (or a stall), "5-tuple" FAIL
 #   conntrack   refused on LXC before anything changes; the host's nf_conntrack_max is untouched
 #   restart     the server killed 5 s into the hold and started 3 s later -> every connection back
-# C1M_E2E_SCENARIO_LIST (default "nofile port-range conntrack restart") picks which.
+# e2e.sh's scenario_list (C1M_E2E_SCENARIO_LIST, default "nofile port-range conntrack restart") picks which.
 # Each run must hit its wall, stop early, and name the failure, its fix and the doctor's finding in
 # the playbook's output and the fetched report (tests/lab/check-scenario.py).
 # shellcheck shell=bash disable=SC2154
@@ -23,8 +23,8 @@ scenario_run() { # scenario_run NAME [ansible -e ...]: run the test with that sc
   add_counts "$logdir/counts-${name}" "[${name}]"
 }
 
-wanted_scenario() { # wanted_scenario NAME: whether C1M_E2E_SCENARIO_LIST has it
-  case " ${C1M_E2E_SCENARIO_LIST:-nofile port-range conntrack restart} " in *" $1 "*) return 0 ;; esac
+wanted_scenario() { # wanted_scenario NAME: whether e2e.sh's scenario_list has it
+  case " ${scenario_list:-nofile port-range conntrack restart} " in *" $1 "*) return 0 ;; esac
   return 1
 }
 
