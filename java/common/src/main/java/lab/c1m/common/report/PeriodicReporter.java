@@ -62,13 +62,18 @@ public abstract class PeriodicReporter implements AutoCloseable {
     }
 
     private synchronized void tick() {
-        reserve.release();
+        DescriptorGate.close();
         try {
-            sample();
-            ReportFiles.appendRow(timeline, Times.now() + "," + timelineRow());
-            writeSummary();
+            reserve.release();
+            try {
+                sample();
+                ReportFiles.appendRow(timeline, Times.now() + "," + timelineRow());
+                writeSummary();
+            } finally {
+                reserve.refill();
+            }
         } finally {
-            reserve.refill();
+            DescriptorGate.open();
         }
         if (++ticks % statusEverySeconds == 0) {
             String line = status();
