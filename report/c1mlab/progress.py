@@ -19,8 +19,8 @@ def fold(client_statuses, server_status=None):
     """Fold `c1m-host status` objects of the clients (and the server) into one progress record.
 
     Besides the totals: per client its figures, which failure kinds were seen (the summary's counts,
-    and the log's first failure of each kind, which is written even when the summary cannot be: a
-    process at its open-files limit cannot create the summary's temporary file), whether its ramp
+    and the first failure of each kind from c1m-host status' events, read from the jar's summary: schema 2,
+    docs/interfaces.md; DescriptorReserve keeps the summary writable at the open-files wall), whether its ramp
     ended short of its share, and each host's port range and conntrack count against its max.
     """
     progress = {
@@ -38,17 +38,17 @@ def fold(client_statuses, server_status=None):
         summary = status.get("summary") or {}
         summaries[host] = summary
         unit = status.get("unit") or {}
-        log = status.get("log") or {}
+        events = status.get("events") or {}
         kernel = status.get("kernel") or {}
-        ramp = log.get("ramp_finished") or {}
-        if log.get("behind") and not progress.get("behind_line"):
-            progress["behind_line"] = log["behind"]
+        ramp = events.get("ramp_finished") or {}
+        if events.get("behind") and not progress.get("behind_line"):
+            progress["behind_line"] = events["behind"]
         figures = {}
         for key, field in (("established", "established"), ("open", "open"), ("target", "target"),
                            ("failed", "failed_total"), ("lost", "lost"), ("dead", "dead")):
             figures[key] = number(summary.get(field))
-        figures["target"] = figures["target"] or number(log.get("target"))
-        # The log's line at the end of the ramp, when the summary is older than it.
+        figures["target"] = figures["target"] or number(events.get("target"))
+        # The summary's figures at the end of the ramp (ramp_end), when its live counts differ.
         for key in ("established", "failed"):
             figures[key] = max(figures[key], number(ramp.get(key)))
         if ramp and not summary.get("reached"):
@@ -63,14 +63,14 @@ def fold(client_statuses, server_status=None):
             state = "holding" if number(ramp.get("open")) > 0 else "done"
         progress["states"][state] = progress["states"].get(state, 0) + 1
         errors = summary.get("connect_errors") or {}
-        for kind in set(errors) | set(summary.get("failed") or {}) | set(log.get("first_failures") or {}):
+        for kind in set(errors) | set(summary.get("failed") or {}) | set(events.get("first_failures") or {}):
             attempts = number(errors.get(kind))
             for_good = number((summary.get("failed") or {}).get(kind))
             if ramp.get("mostly") == kind:
-                # The log's count at the end of the ramp, when the summary is older: all of the
+                # The count at the end of the ramp (ramp_end), when the live count is lower: all of the
                 # dominant kind (a lower bound of the attempts).
                 for_good = max(for_good, number(ramp.get("failed")))
-            first = (log.get("first_failures") or {}).get(kind)
+            first = (events.get("first_failures") or {}).get(kind)
             if not (attempts or for_good or first):
                 continue
             entry = progress["kinds"].setdefault(kind, {"attempts": 0, "for_good": 0, "hosts": [], "first": None})
@@ -88,7 +88,7 @@ def fold(client_statuses, server_status=None):
                     "host": host, "exit_status": exit_status, "line": status.get("last_line") or ""})
         target = figures["target"] or number(summary.get("target"))
         figures["target"] = target
-        # Short of its share when its ramp ended (the log's line, or the summary's own state) below it;
+        # Short of its share when its ramp ended (its ramp_end, or the summary's own state) below it;
         # a summary older than the ramp's line says nothing either way.
         if ramp:
             short = target > 0 and number(ramp.get("open")) < target and not summary.get("reached")
@@ -98,8 +98,8 @@ def fold(client_statuses, server_status=None):
             progress["short_ramps"].append({
                 "host": host, "open": max(figures["open"], number(ramp.get("open"))), "target": target,
                 "failed": figures["failed"], "why": ramp.get("stopped_early") or ""})
-        if log.get("reporting_failed"):
-            progress["stale"].append({"host": host, "line": log["reporting_failed"]})
+        if events.get("reporting_failed"):
+            progress["stale"].append({"host": host, "line": events["reporting_failed"]})
         if kernel.get("conntrack"):
             progress["conntrack"][host] = kernel["conntrack"]
         progress["hosts"][host] = dict(figures, state=state, reached=bool(summary.get("reached")),
@@ -110,7 +110,7 @@ def fold(client_statuses, server_status=None):
         unit = server_status.get("unit") or {}
         summary = server_status.get("summary") or {}
         kernel = server_status.get("kernel") or {}
-        log = server_status.get("log") or {}
+        events = server_status.get("events") or {}
         host = server_status.get("inventory_hostname") or server_status.get("host") or "server"
         progress["server_running"] = unit.get("active") in RUNNING
         progress["server_open"] = summary.get("open")
@@ -119,9 +119,9 @@ def fold(client_statuses, server_status=None):
             progress["server_last_line"] = server_status.get("last_line")
         if kernel.get("conntrack"):
             progress["conntrack"][host] = kernel["conntrack"]
-        progress["server_errors"] = {"count": number(log.get("error_count")), "lines": log.get("errors") or []}
-        if log.get("reporting_failed"):
-            progress["stale"].append({"host": host, "line": log["reporting_failed"]})
+        progress["server_errors"] = {"count": number(events.get("error_count")), "lines": events.get("errors") or []}
+        if events.get("reporting_failed"):
+            progress["stale"].append({"host": host, "line": events["reporting_failed"]})
     progress["conntrack_full"] = sorted(h for h, e in progress["conntrack"].items() if _conntrack_full(e))
     progress["heartbeat"] = heartbeats(summaries)
     return progress

@@ -93,7 +93,7 @@ class Follow(unittest.TestCase):
 def client(host, summary=None, log=None, kernel=None, active="active", limit_nofile="1024"):
     return {"inventory_hostname": host, "unit": {"active": active, "exit_status": 0, "result": "success",
                                                  "limit_nofile": limit_nofile},
-            "summary": summary, "log": log or {}, "kernel": kernel or {}, "last_line": None}
+            "summary": summary, "events": log or {}, "kernel": kernel or {}, "last_line": None}
 
 
 RAMP_LINE = ("12:00:01.000 INFO  LoadClient - Ramp finished in 1.2 s: 950 established, 950 open, 1,000 failed for "
@@ -142,7 +142,7 @@ class FailuresDuringARun(unittest.TestCase):
         summary = {"state": "ramping", "target": 5000, "established": 4000, "open": 4000,
                    "connect_errors": {"ETIMEDOUT": 700}, "failed": {"ETIMEDOUT": 100}}
         server = {"inventory_hostname": "srv", "unit": {"active": "active"}, "summary": {"open": 4090},
-                  "kernel": {"conntrack": {"count": 4096, "max": 4096}}, "log": {}}
+                  "kernel": {"conntrack": {"count": 4096, "max": 4096}}, "events": {}}
         progress = c1m.c1m_progress([client("c1", summary)], server)
         self.assertEqual(progress["conntrack_full"], ["srv"])
         self.assertEqual(c1m.c1m_failure_counts(progress), "ETIMEDOUT 700 (100 for good)")
@@ -397,17 +397,29 @@ class Heartbeats(unittest.TestCase):
         hb = c1m.c1m_heartbeats({"a": {"heartbeat": beat(100_000, 100_000, 1, 0)}})
         self.assertIn("schedule kept 99.999% (1 late, 0 missed", c1m.c1m_heartbeat_line(hb))
 
-    def test_the_host_helper_finds_the_clients_line_about_its_lag(self):
+    def test_the_host_helper_reads_the_summary_not_the_log(self):
         loader = importlib.machinery.SourceFileLoader(
             "c1m_host", os.path.join(os.path.dirname(__file__), "..", "..", "ansible", "roles", "c1m_common", "files",
                                      "c1m-host"))
         spec = importlib.util.spec_from_loader("c1m_host", loader)
         helper = importlib.util.module_from_spec(spec)
         loader.exec_module(helper)
-        events = helper.log_events(os.path.join(FIXTURES, "loopback-2x1000-heartbeats", "hosts", "loopback-client-1",
-                                                "client.log"))
-        self.assertIn("BehindWarning - First heartbeat written 0.2 s after it was due", events["behind"])
-        self.assertEqual(events["first_failures"], {})
+        summary = {"schema": 2, "target": 5000, "behind": "First heartbeat written 0.2 s after it was due: ...",
+                   "first_failures": {"EMFILE": {"to": "10.0.3.10:9000", "message": "Too many open files"}},
+                   "ramp_end": {"seconds": 2.5, "established": 1000, "open": 1000, "failed": 4000,
+                                "stopped_early": "4,000 connections failed for good (mostly EMFILE)", "mostly": "EMFILE"},
+                   "updated_at": "2000-01-01T00:00:00.000Z"}
+        events = helper.summary_events(summary, active=False)
+        self.assertEqual(events["first_failures"], {"EMFILE": "First EMFILE connecting to 10.0.3.10:9000: Too many open files"})
+        self.assertEqual((events["ramp_finished"]["open"], events["ramp_finished"]["mostly"]), (1000, "EMFILE"))
+        self.assertIn("First heartbeat written 0.2 s", events["behind"])
+        self.assertIsNone(events["reporting_failed"])
+        # A running service whose summary is old: the jar could not write it.
+        self.assertIn("last written", helper.summary_events(summary, active=True)["reporting_failed"])
+        self.assertIsNone(helper.summary_events(None, active=True)["ramp_finished"])
+        server = helper.summary_events({"schema": 2, "accept_errors": {"count": 12, "first": ["IOException: accept(..) "
+                                        "failed: Too many open files"]}}, active=True)
+        self.assertEqual((server["error_count"], len(server["errors"])), (12, 1))
 
 
 class FailureWords(unittest.TestCase):
