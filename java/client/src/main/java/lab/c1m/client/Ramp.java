@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import lab.c1m.common.failure.FailureKind;
 import lab.c1m.common.notation.Quantities;
+import lab.c1m.common.report.DescriptorGate;
 import lab.c1m.common.report.ProgressLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,18 +175,25 @@ final class Ramp {
         if (wanted <= 0) {
             return;
         }
-        int granted = limiter.take(wanted, now);
-        for (int i = 0; i < granted; i++) {
-            Integer again = reconnectsDue.poll();
-            if (again != null) {
-                connect(again, true);
-                continue;
+        if (!DescriptorGate.tryEnter()) {
+            return; // the reporter is writing with the descriptors it keeps for the open-files wall: next turn
+        }
+        try {
+            int granted = limiter.take(wanted, now);
+            for (int i = 0; i < granted; i++) {
+                Integer again = reconnectsDue.poll();
+                if (again != null) {
+                    connect(again, true);
+                    continue;
+                }
+                if (stopped) {
+                    break;
+                }
+                Integer retry = retryQueue.poll();
+                connect(retry != null ? retry : nextIndex++, false);
             }
-            if (stopped) {
-                break;
-            }
-            Integer retry = retryQueue.poll();
-            connect(retry != null ? retry : nextIndex++, false);
+        } finally {
+            DescriptorGate.leave();
         }
     }
 
