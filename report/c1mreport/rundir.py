@@ -235,7 +235,20 @@ def load_host(name, folder, settings, problems):
                 # The jar's own meaning and fix follow " Fix: "; the report has them from failures.py.
                 host.first_failures[match.group(1)] = match.group(0).split(" Fix: ", 1)[0].strip()[:500]
         host.log_limit_lines = [line.strip() for line in limit_lines[:LIMIT_LINES_KEPT]]
+    _once_facts_from_summary(host)
     return host
+
+
+def _once_facts_from_summary(host):
+    """A schema-2 summary says as data what the jar logs once (its first failure of each kind, its first lag):
+    then the summary decides, as for c1m-host; the log's lines stand only for runs recorded before it."""
+    summary = host.summary or {}
+    if isinstance(summary.get("first_failures"), dict):
+        host.first_failures = {
+            kind: ("First %s connecting to %s: %s" % (kind, first.get("to"), first.get("message")))[:500]
+            for kind, first in summary["first_failures"].items() if isinstance(first, dict)}
+    if summary.get("behind"):
+        host.behind_line = str(summary["behind"]).split(" Fix: ", 1)[0].strip()[:500]
 
 
 def load_run(folder):
