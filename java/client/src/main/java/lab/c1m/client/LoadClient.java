@@ -80,6 +80,10 @@ final class LoadClient {
             settings.ramp().ratePerSecond() == 0 ? "unlimited" : settings.ramp().ratePerSecond() + "/s",
             settings.ramp().maxInflight());
         summary.rampStarted();
+        if (stop.requested()) {
+            // A stop during start-up: say so and open nothing, rather than ramp and hold for a signal already given.
+            ramps.stopAll("stopped by " + stop.reason() + " before the first connect");
+        }
         ramps.start();
 
         while (!ramps.await(200)) {
