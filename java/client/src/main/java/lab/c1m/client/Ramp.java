@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * closed is opened again on this same loop, first after a random spread of up to a second, then with
  * backoff for as long as the hold lasts, within the same rate and in-flight window as the ramp (so a
  * restarted server sees each client's connects paced, not all at once).
+ *
+ * <p>Over 300 lines on purpose: pacing, retries, timeouts and reconnects share one loop's counters and
+ * queues, and splitting them would hand those between objects on every connect of a million.
  */
 final class Ramp {
     private static final Logger LOG = LoggerFactory.getLogger(Ramp.class);
