@@ -74,10 +74,17 @@ public final class DoctorReport {
     }
 
     private static void row(StringBuilder sb, String[] cells) {
+        if (appendRow(sb, cells, WIDTHS) > 1) {
+            sb.append('\n');
+        }
+    }
+
+    /** One table row, each cell wrapped to its column's width (the doctor's and the plan's tables); its lines. */
+    public static int appendRow(StringBuilder sb, String[] cells, int[] widths) {
         List<List<String>> wrapped = new ArrayList<>();
         int lines = 1;
         for (int i = 0; i < cells.length; i++) {
-            List<String> w = wrap(cells[i], WIDTHS[i]);
+            List<String> w = wrap(cells[i], widths[i]);
             wrapped.add(w);
             lines = Math.max(lines, w.size());
         }
@@ -87,14 +94,12 @@ public final class DoctorReport {
                 String part = line < wrapped.get(i).size() ? wrapped.get(i).get(line) : "";
                 l.append(part);
                 if (i < cells.length - 1) {
-                    l.append(" ".repeat(WIDTHS[i] - part.length() + 2));
+                    l.append(" ".repeat(widths[i] - part.length() + 2));
                 }
             }
             sb.append(l.toString().stripTrailing()).append('\n');
         }
-        if (lines > 1) {
-            sb.append('\n');
-        }
+        return lines;
     }
 
     /** Splits at spaces into lines of at most {@code width}; a longer word is cut. */

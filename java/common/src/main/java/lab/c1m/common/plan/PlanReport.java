@@ -144,23 +144,6 @@ public final class PlanReport {
     }
 
     private static void row(StringBuilder sb, String[] cells) {
-        List<List<String>> wrapped = new ArrayList<>();
-        int lines = 1;
-        for (int i = 0; i < cells.length; i++) {
-            List<String> w = DoctorReport.wrap(cells[i], WIDTHS[i]);
-            wrapped.add(w);
-            lines = Math.max(lines, w.size());
-        }
-        for (int line = 0; line < lines; line++) {
-            StringBuilder l = new StringBuilder();
-            for (int i = 0; i < cells.length; i++) {
-                String part = line < wrapped.get(i).size() ? wrapped.get(i).get(line) : "";
-                l.append(part);
-                if (i < cells.length - 1) {
-                    l.append(" ".repeat(WIDTHS[i] - part.length() + 2));
-                }
-            }
-            sb.append(l.toString().stripTrailing()).append('\n');
-        }
+        DoctorReport.appendRow(sb, cells, WIDTHS);
     }
 }
