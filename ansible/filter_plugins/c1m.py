@@ -72,6 +72,7 @@ FILTERS = {
     "c1m_heartbeats": summaries.heartbeats,
     "c1m_heartbeat_line": lines.heartbeat_line,
     "c1m_lag_line": lines.lag_line,
+    "c1m_reaped_line": lines.reaped_line,
     "c1m_json": c1m_json,
     "c1m_in_container": hosts.in_container,
     "c1m_faults": faults.from_statuses,

@@ -65,11 +65,13 @@ BY_KIND = {entry.kind: entry for entry in FAILURE_KINDS}
 # The doctor's checks (docs/doctor.md) that look at the limit behind each kind: their findings before
 # the run are the evidence the report puts beside a failure.
 DOCTOR_CHECKS = {kind: tuple(name.strip() for name in TEXTS[kind]["doctor"].split(","))
-                 for kind in KIND_ORDER + ["lost", "dead"]}
+                 for kind in KIND_ORDER + ["lost", "dead", "reaped"]}
 
-# Explanations for the other ways a run loses connections (not connect failures).
+# Explanations for the other ways a run loses connections (not connect failures): the clients' lost and
+# dead, the server's reaped (its keepalive closed them).
 LOST = _entry("lost")
 DEAD = _entry("dead")
+REAPED = _entry("reaped")
 
 # What an OTHER failure whose message says ENOSPC is: epoll registrations ran out (docs/doctor.md).
 EPOLL_ENOSPC = "%s Fix: %s" % (_sentence(TEXTS["epoll-enospc"]["meaning"]), _sentence(TEXTS["epoll-enospc"]["fix"]))

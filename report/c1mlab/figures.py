@@ -131,6 +131,19 @@ def heartbeat(client_summaries):
     return result
 
 
+def server_keepalive(server_summary):
+    """The server's keepalive as its summary states it (the server jar words it: `keepalive.text`):
+    'server keepalive: 10m idle, 10 probes 1m apart, sized from heartbeat 30s', 'server keepalive: off';
+    None from a server jar older than the summary's `keepalive`."""
+    keepalive = (server_summary or {}).get("keepalive")
+    if not isinstance(keepalive, dict) or not keepalive.get("text"):
+        return None
+    sized_from = keepalive.get("sized_from") or ""
+    origin = {"off": "", "explicit": "explicit --keepalive",
+              "minimum": "the rules' minimum: no heartbeat given"}.get(sized_from, "sized from " + sized_from)
+    return "server keepalive: %s%s" % (keepalive["text"], (", %s" % origin) if sized_from and origin else "")
+
+
 def run_figures(client_summaries, server_summary, target, server_peak=None):
     """Every figure of a run the playbook and the report share, from the summaries the jars wrote.
 
@@ -146,10 +159,12 @@ def run_figures(client_summaries, server_summary, target, server_peak=None):
     lost = {host: summary.get("lost") or 0 for host, summary in written}
     dead = {host: summary.get("dead") or 0 for host, summary in written}
     exit_codes = {host: (summary or {}).get("exit_code") for host, summary in (client_summaries or {}).items()}
+    # The server's count of connections its keepalive closed: None from a server jar that does not say.
+    reaped = server_summary.get("reaped")
     was_reached = verdict.reached(client_summaries, target, server_peak)
     return {
         "target": target, "reached": was_reached,
-        "outcome": verdict.outcome(was_reached, exit_codes, sum(lost.values()), sum(dead.values())),
+        "outcome": verdict.outcome(was_reached, exit_codes, sum(lost.values()), sum(dead.values()), reaped or 0),
         "established": per_client("established"), "established_total": add(per_client("established").values()),
         "peak_open": per_client("peak_open"), "peak_open_total": add(per_client("peak_open").values()),
         "reached_per_client": {host: bool(summary.get("reached")) for host, summary in written},
@@ -158,6 +173,7 @@ def run_figures(client_summaries, server_summary, target, server_peak=None):
         "server_accepted": server_summary.get("accepted"), "server_open_at_end": server_summary.get("open"),
         "failures": failure_counts(client_summaries),
         "lost": lost, "lost_total": sum(lost.values()), "dead": dead, "dead_total": sum(dead.values()),
+        "reaped_total": reaped, "server_keepalive": server_keepalive(server_summary),
         "heartbeat": heartbeat(client_summaries),
         "exit_codes": exit_codes,
         "exit_reasons": {host: (summary or {}).get("exit_reason") for host, summary in (client_summaries or {}).items()},

@@ -6,7 +6,7 @@ Texts only; the figures come from summaries, progress and evidence.
 import re
 
 from . import evidence
-from .failures import sort_kinds
+from .failures import REAPED, TEXTS, sort_kinds
 from .summaries import number
 
 # A heartbeat the client wrote late or never is the client behind its own schedule: its lag, not the
@@ -72,6 +72,23 @@ def lag_line(heartbeats, behind_line=None):
         line += (" [first heartbeat %s; %s]" % said.groups()) if said else \
             (" [%s]" % behind_line.split(" Fix: ", 1)[0].split(" - ", 1)[-1][:300])
     return line
+
+
+def reaped_line(figures):
+    """The server's keepalive closing connections, said with its meaning and fix (the failure table's
+    `reaped`): '' when it closed none. figures: c1m_run_summary's (reaped, lost, server_keepalive)."""
+    figures = figures or {}
+    reaped = number(figures.get("reaped"))
+    if not reaped:
+        return ""
+    lost = number(figures.get("lost"))
+    evidence = [figures.get("server_keepalive") or "server keepalive: not stated by the server"]
+    if lost:
+        evidence.append("the clients lost %s connection(s) in the same run: live connections closed by the "
+                        "safety net" % fmt(lost))
+    return "reaped (%s) on the server: %s connection(s): %s Fix: %s%s" % (
+        REAPED.errno_name, fmt(reaped), REAPED.meaning, TEXTS["reaped"]["fix.lab"].rstrip(".") + ".",
+        "".join(" [%s]" % item for item in evidence))
 
 
 def failure_lines(kinds, progress, shares=None, port_count=None, sources=None):

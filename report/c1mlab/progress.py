@@ -26,7 +26,7 @@ def fold(client_statuses, server_status=None):
     progress = {
         "clients": 0, "established": 0, "open": 0, "target": 0, "failed": 0, "lost": 0, "dead": 0,
         "reached": 0, "running": 0, "finished": 0, "failed_clients": [], "states": {},
-        "server_running": None, "server_open": None, "server_last_line": None,
+        "server_running": None, "server_open": None, "server_reaped": None, "server_last_line": None,
         "hosts": {}, "kinds": {}, "short_ramps": [], "stale": [], "conntrack": {},
         "server_errors": {"count": 0, "lines": []}, "behind_line": None,
     }
@@ -114,6 +114,8 @@ def fold(client_statuses, server_status=None):
         host = server_status.get("inventory_hostname") or server_status.get("host") or "server"
         progress["server_running"] = unit.get("active") in RUNNING
         progress["server_open"] = summary.get("open")
+        # Connections the server's keepalive closed (None: a server jar that does not count them).
+        progress["server_reaped"] = summary.get("reaped")
         progress["server_limit_nofile"] = unit.get("limit_nofile")
         if not progress["server_running"]:
             progress["server_last_line"] = server_status.get("last_line")

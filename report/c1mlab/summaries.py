@@ -119,6 +119,8 @@ def run_summary(client_summaries, server_summary, target):
         "clients_reached": sum(1 for reached in run["reached_per_client"].values() if reached),
         "established": run["established_total"] or 0, "peak_open_clients": run["peak_open_total"] or 0,
         "failed_total": run["failures"]["total"], "lost": run["lost_total"], "dead": run["dead_total"],
+        # The server's: connections its keepalive closed (None: a server jar that does not say), and its setting.
+        "reaped": run["reaped_total"], "server_keepalive": run["server_keepalive"],
         "time_to_reach_s": None, "heartbeat_p99_ms": None, "heartbeat_max_ms": None,
         "client_exit_codes": run["exit_codes"],
         "server_peak_open": run["server_peak_open"], "server_open_at_end": run["server_open_at_end"],

@@ -20,13 +20,14 @@ def reached(client_summaries, target, server_peak=None):
     return all(bool((s or {}).get("reached")) for s in summaries.values()) and peak >= target
 
 
-def outcome(was_reached, exit_codes, lost, dead):
-    """"reached" (and held: every client exited 0, none lost or dead), "reached_with_losses" or "not_reached".
-    Late or missed heartbeats (the client's lag) play no part."""
+def outcome(was_reached, exit_codes, lost, dead, reaped=0):
+    """"reached" (and held: every client exited 0, none lost or dead, none reaped by the server's keepalive),
+    "reached_with_losses" or "not_reached". Late or missed heartbeats (the client's lag) play no part; a
+    connection the server's keepalive closed does: a safety net that closed connections is never a clean run."""
     if not was_reached:
         return "not_reached"
     clean = all(code == 0 for code in (exit_codes or {}).values())
-    return "reached" if clean and not lost and not dead else "reached_with_losses"
+    return "reached" if clean and not lost and not dead and not reaped else "reached_with_losses"
 
 
 def scenario_result(info, failures_seen, doctor_rows, outcome, detail=""):

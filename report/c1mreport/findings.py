@@ -1,4 +1,5 @@
-"""summary.json's findings: what went wrong, each failure kind and lost or dead connections with its
+"""summary.json's findings: what went wrong, each failure kind, lost or dead connections and those the
+server's keepalive reaped, with its
 meaning, its fix and the evidence for it (the 5-tuple, conntrack, the hosts' logs, the doctor)."""
 
 import re
@@ -71,6 +72,9 @@ def findings(run, result, cost, checks, doctor=None):
         detail += doctor_evidence(doctor, failures.DOCTOR_CHECKS.get(kind, ()), ("FAIL",))
         found.append({"kind": kind, "count": count, "hosts": hosts, "title": entry.errno_name,
                       "meaning": entry.meaning, "fix": entry.fix, "detail": detail})
+    reaped = result.get("reaped_total") or 0
+    if reaped:
+        found.append(_reaped(run, result, reaped, doctor))
     for kind, total, per_host, entry in (("lost", result["lost_total"], result["lost"], failures.LOST),
                                          ("dead", result["dead_total"], result["dead"], failures.DEAD)):
         if total:
@@ -98,3 +102,24 @@ def findings(run, result, cost, checks, doctor=None):
                           "title": entry.errno_name, "meaning": entry.meaning, "fix": entry.fix,
                           "detail": detail})
     return found
+
+
+def _reaped(run, result, reaped, doctor):
+    """The server's keepalive closed connections: with its setting, and whether they were live (the clients
+    lost connections in the same run) or vanished peers (none lost), and the clients' lag that left them idle."""
+    entry = failures.REAPED
+    detail = [result.get("server_keepalive") or "server keepalive: not stated by the server"]
+    if result["lost_total"]:
+        detail.append("the clients lost %s connection(s) in the same run: these were live connections closed by "
+                      "the safety net, not vanished clients" % fmt.grouped(result["lost_total"]))
+    else:
+        detail.append("no client lost a connection: the peers were gone (a client destroyed, a link down), what "
+                      "the keepalive is there for")
+    schedule = result["heartbeat"].get("schedule") or {}
+    late, missed = schedule.get("late") or 0, schedule.get("missed") or 0
+    if late or missed:
+        detail.append("the clients were behind their heartbeat schedule (%s late, %s missed): their connections "
+                      "sat idle longer than the heartbeat" % (fmt.grouped(late), fmt.grouped(missed)))
+    detail += doctor_evidence(doctor, failures.DOCTOR_CHECKS.get("reaped", ()))
+    return {"kind": "reaped", "count": reaped, "hosts": [run.server.name] if run.server else [],
+            "title": entry.errno_name, "meaning": entry.meaning, "fix": entry.fix, "detail": detail}

@@ -53,6 +53,8 @@ ROWS = [
     ("failed_total", "Failed connections", lambda s: s["result"]["failures"]["total"], fmt.count, "lower"),
     ("lost_total", "Lost while held", lambda s: s["result"]["lost_total"], fmt.count, "lower"),
     ("dead_total", "Dead (heartbeat unanswered)", lambda s: s["result"]["dead_total"], fmt.count, "lower"),
+    # The server's: connections its keepalive closed (None: a server jar from before it said, left out).
+    ("reaped_total", "Reaped by the server's keepalive", lambda s: s["result"].get("reaped_total"), fmt.count, "lower"),
     ("heartbeat_p50", "Heartbeat p50 from written", lambda s: _heartbeat(s, "p50_ms"), fmt.ms, "lower"),
     ("heartbeat_p99", "Heartbeat p99 from written", lambda s: _heartbeat(s, "p99_ms"), fmt.ms, "lower"),
     ("heartbeat_p999", "Heartbeat p99.9 from written", lambda s: _heartbeat(s, "p999_ms"), fmt.ms, "lower"),
@@ -93,7 +95,13 @@ def headline(summary):
             continue
         if key in SCHEDULE_KEYS and not (heartbeat.get("schedule") or {}).get("recorded"):
             continue  # a client jar older than the heartbeat schedule: these figures do not exist
-        rows.append({"key": key, "label": label, "value": value, "text": formatter(value), "better": better})
+        text = formatter(value)
+        if key == "reaped_total":
+            if value is None:
+                continue  # a server jar that does not count reaped connections
+            keepalive = summary["result"].get("server_keepalive")
+            text += " (%s)" % keepalive if keepalive else ""
+        rows.append({"key": key, "label": label, "value": value, "text": text, "better": better})
     return rows
 
 
@@ -102,7 +110,8 @@ def verdict(summary):
     result = summary["result"]
     target = fmt.count(result["target"])
     faults = summary.get("faults") or {}
-    if result["reached"] and not result["lost_total"] and not result["dead_total"]:
+    reaped = result.get("reaped_total") or 0
+    if result["reached"] and not result["lost_total"] and not result["dead_total"] and not reaped:
         if faults.get("outage_count"):
             return "REACHED, WITH AN OUTAGE", "Reached %s connections and held them, but %s outage(s) silenced some" % (
                 target, fmt.count(faults["outage_count"]))
@@ -113,8 +122,9 @@ def verdict(summary):
             back = ", %s reconnected%s" % (fmt.count(faults["reconnected"]), (
                 " (every one, %.1f s after the first loss)" % faults["recovery_seconds"])
                 if faults.get("recovery_seconds") is not None else "")
-        return "REACHED, LOST SOME", "Reached %s, then lost %s%s and %s went dead while held" % (
-            target, fmt.count(result["lost_total"]), back, fmt.count(result["dead_total"]))
+        return "REACHED, LOST SOME", "Reached %s, then lost %s%s and %s went dead while held%s" % (
+            target, fmt.count(result["lost_total"]), back, fmt.count(result["dead_total"]),
+            "; the server's keepalive reaped %s" % fmt.count(reaped) if reaped else "")
     peak = result["server_peak_open"] or result["client_peak_open_total"]
     if not peak:
         return "NO CONNECTIONS", "No connections were made (outcome: %s)" % (result.get("outcome") or "unknown")

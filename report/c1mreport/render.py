@@ -73,6 +73,7 @@ def render_html(run, summary, charts):
         outage_headers=faults_view.OUTAGE_HEADERS,
         schedule=schedule, client_lag=schedule.get("client_lag"), client_lag_keys=CLIENT_LAG_KEYS,
         failure_kinds=failures.FAILURE_KINDS, lost_kind=failures.LOST, dead_kind=failures.DEAD,
+        reaped_kind=failures.REAPED,
         client_names=[h.name for h in run.clients], setting_names=setting_names, check_lookup=check_lookup,
         setting_why={name: SETTING_WHY.get(name, "") for name in setting_names},
         other_sysctls=[k for k in SETTINGS_KEYS if k not in setting_names],
@@ -165,6 +166,11 @@ def render_markdown(run, summary):
         if total:
             rows.append([entry.kind, fmt.count(total)] + [fmt.count(per_host.get(c, 0)) for c in clients]
                         + ["–", entry.meaning, entry.fix])
+    reaped = summary["result"].get("reaped_total")
+    if reaped:
+        # The server's count: no client column has it.
+        rows.append([failures.REAPED.kind, fmt.count(reaped)] + ["–" for _ in clients]
+                    + ["–", failures.REAPED.meaning, failures.REAPED.fix])
     out += ["", "## Failures by kind", ""]
     out.append(md_table(["kind", "failed for good"] + clients + ["attempts (incl. retried)", "meaning", "fix"], rows)
                if rows else "No connection failed.")

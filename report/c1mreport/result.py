@@ -88,6 +88,7 @@ def result_section(run, start):
         "failures": shared["failures"],
         "lost_total": shared["lost_total"], "lost": shared["lost"],
         "dead_total": shared["dead_total"], "dead": shared["dead"],
+        "reaped_total": shared["reaped_total"], "server_keepalive": shared["server_keepalive"],
         "heartbeat": heartbeat_section(run, shared["heartbeat"]),
         "exit_codes": shared["exit_codes"], "exit_reasons": shared["exit_reasons"],
     }

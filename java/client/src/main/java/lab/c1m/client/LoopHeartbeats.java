@@ -68,7 +68,7 @@ final class LoopHeartbeats {
 
     /** How long a written heartbeat may go unanswered before its connection counts as dead. */
     static long deadAfterNanos(Duration interval) {
-        return Math.max(DEAD_AFTER_INTERVALS * interval.toNanos(), DEAD_AFTER_MIN.toNanos());
+        return Rules.heartbeatDeadAfter(interval).toNanos();
     }
 
     /** A beat written later than this after its due time is late (rules.properties: heartbeat.late_*). */

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import lab.c1m.common.capacity.Capacity;
 import lab.c1m.common.capacity.HostFacts;
 import lab.c1m.common.capacity.HostLimits;
+import lab.c1m.common.capacity.Rules;
 import lab.c1m.common.cli.BindAddress;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
@@ -37,14 +38,15 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 @Command(name = "c1m-server", mixinStandardHelpOptions = true, versionProvider = ServerCommand.Version.class,
-    subcommands = {DoctorCommand.class, PlanCommand.class}, showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
+    subcommands = {DoctorCommand.class, PlanCommand.class}, defaultValueProvider = ServerCommand.RuleDefaults.class,
+    showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
     description = {
         "Echo server for the c1m-lab: listens on a range of ports and echoes every byte, holding as many idle",
         "connections as the host allows on Netty's native epoll transport. Runs until SIGTERM or SIGINT."},
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
         "0:Clean shutdown after SIGTERM or SIGINT.",
         "1:A port or the metrics port could not be bound.",
-        "2:Bad usage (one line names the option and the problem).",
+        "2:Bad usage (one line names the option and the problem), or a --keepalive that would reap live connections.",
         "3:This host cannot hold --expected-connections (the line names the limit and the fix)."})
 public final class ServerCommand implements Callable<Integer> {
     static {
@@ -67,11 +69,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0", description = "Address to listen on.")
     String bind;
 
-
     @Option(names = "--backlog", defaultValue = "65535",
         description = "Listen backlog per port (the kernel caps it at net.core.somaxconn).")
     int backlog;
-
 
     @Option(names = "--lean", negatable = true, defaultValue = "true", fallbackValue = "true",
         description = "Connections get a compact id and, on epoll, share their address objects and their event"
@@ -79,21 +79,30 @@ public final class ServerCommand implements Callable<Integer> {
             + " for comparison.")
     boolean lean;
 
-
-
-    @Option(names = "--keepalive", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "60s",
+    @Option(names = "--keepalive", paramLabel = "auto|0|DURATION", defaultValue = "auto",
         description = "TCP keepalive on every accepted connection: after this long idle the kernel probes the peer and"
-            + " closes the connection (counted as reaped) when --keepalive-probes go unanswered; 0 = off.")
-    Duration keepalive;
+            + " closes the connection (counted as reaped) when --keepalive-probes go unanswered. auto: idle for the"
+            + " rules' keepalive.idle_heartbeats x --heartbeat, at least keepalive.idle_min_seconds, so it never"
+            + " reaps a live connection of a client behind its schedule; 0 = off; a duration shorter than"
+            + " --heartbeat's dead rule is refused.")
+    String keepaliveSetting;
 
     @Option(names = "--keepalive-interval", paramLabel = "DURATION", converter = DurationConverter.class,
-        defaultValue = "10s", description = "Time between keepalive probes (whole seconds).")
+        description = "Time between keepalive probes (whole seconds); default: the rules' keepalive.interval_seconds.")
     Duration keepaliveInterval;
 
-    @Option(names = "--keepalive-probes", paramLabel = "N", defaultValue = "6",
+    @Option(names = "--keepalive-probes", paramLabel = "N",
         description = "Unanswered probes before the connection is closed: a vanished peer is reaped within"
-            + " --keepalive + N x --keepalive-interval (2 min by default).")
+            + " idle + N x --keepalive-interval; default: the rules' keepalive.probes.")
     int keepaliveProbes;
+
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "0",
+        description = "The clients' heartbeat interval (their --heartbeat), to size --keepalive auto and check an"
+            + " explicit --keepalive against; 0 = unknown or off. A hint only: the server sends no heartbeat.")
+    Duration heartbeat;
+
+    /** The keepalive this run uses, settled by validate(). */
+    private Keepalive keepalive;
 
     @Option(names = "--metrics-port", defaultValue = "9020",
         description = "HTTP port for /metrics (Prometheus) and /status (JSON); 0 = off.")
@@ -107,9 +116,6 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--expected-connections", paramLabel = "N", converter = CountConverter.class, defaultValue = "0",
         description = "Refuse to start (exit 3) if this host cannot hold this many connections; 0 = no check.")
     long expectedConnections;
-
-
-
 
     public static void main(String[] args) {
         System.exit(Cli.run(new ServerCommand(), args));
@@ -132,7 +138,7 @@ public final class ServerCommand implements Callable<Integer> {
         ServerStats stats = new ServerStats(ports);
         ProgressLog progress = new ProgressLog(LoggerFactory.getLogger("progress"), "Accepted", run.progressEvery);
         int ioThreads = run.ioThreads();
-        EchoServer server = new EchoServer(selected, bind, ports, backlog, ioThreads, stats, progress, lean, keepalive());
+        EchoServer server = new EchoServer(selected, bind, ports, backlog, ioThreads, stats, progress, lean, keepalive);
         try {
             server.start();
         } catch (EchoServer.BindFailedException e) {
@@ -140,7 +146,7 @@ public final class ServerCommand implements Callable<Integer> {
             ExitSummary.write(run.summaryFile, "server", ExitCodes.NOT_REACHED, e.getMessage());
             return ExitCodes.NOT_REACHED;
         }
-        ServerSummary summary = new ServerSummary(stats, selected, limits);
+        ServerSummary summary = new ServerSummary(stats, selected, limits, keepalive);
         MetricsEndpoint metrics = null;
         if (metricsPort > 0) {
             try {
@@ -186,9 +192,9 @@ public final class ServerCommand implements Callable<Integer> {
         if (backlog < 1) {
             throw Cli.usage(cmd, "--backlog must be at least 1, got " + backlog);
         }
-        if (!keepalive.isZero() && keepalive.toMillis() < 1000) {
-            throw Cli.usage(cmd, "--keepalive must be 0 (off) or at least 1s (the kernel counts whole seconds), got "
-                + Quantities.formatDuration(keepalive));
+        if (!heartbeat.isZero() && heartbeat.toMillis() < 10) {
+            throw Cli.usage(cmd, "--heartbeat must be 0 (unknown or off) or at least 10ms, got "
+                + Quantities.formatDuration(heartbeat));
         }
         if (keepaliveInterval.toMillis() < 1000) {
             throw Cli.usage(cmd, "--keepalive-interval must be at least 1s, got " + Quantities.formatDuration(keepaliveInterval));
@@ -196,6 +202,7 @@ public final class ServerCommand implements Callable<Integer> {
         if (keepaliveProbes < 1 || keepaliveProbes > 127) {
             throw Cli.usage(cmd, "--keepalive-probes must be 1-127 (the kernel's TCP_KEEPCNT), got " + keepaliveProbes);
         }
+        keepalive = keepalive(cmd);
         if (metricsPort < 0 || metricsPort > 65535) {
             throw Cli.usage(cmd, "--metrics-port must be 0 (off) or a port 1-65535, got " + metricsPort);
         }
@@ -208,8 +215,46 @@ public final class ServerCommand implements Callable<Integer> {
         return metricsBind != null ? metricsBind : bind;
     }
 
-    private Keepalive keepalive() {
-        return keepalive.isZero() ? Keepalive.OFF : new Keepalive(keepalive, keepaliveInterval, keepaliveProbes);
+    /** --keepalive: auto (sized from --heartbeat by the rules), 0 (off) or an explicit idle time. */
+    private Keepalive keepalive(CommandLine cmd) {
+        String setting = keepaliveSetting.trim();
+        if (setting.equalsIgnoreCase("auto")) {
+            return Keepalive.auto(heartbeat, keepaliveInterval, keepaliveProbes);
+        }
+        Duration idle;
+        try {
+            idle = Quantities.parseDuration(setting);
+        } catch (IllegalArgumentException e) {
+            throw Cli.usage(cmd, "--keepalive must be auto, 0 (off) or a duration such as 10m, got '" + setting + "' ("
+                + e.getMessage() + ")");
+        }
+        if (!idle.isZero() && idle.toMillis() < 1000) {
+            throw Cli.usage(cmd, "--keepalive must be auto, 0 (off) or at least 1s (the kernel counts whole seconds),"
+                + " got " + Quantities.formatDuration(idle));
+        }
+        String refusal = Keepalive.refusal(idle, heartbeat);
+        if (refusal != null) {
+            throw Cli.usage(cmd, refusal);
+        }
+        return Keepalive.explicit(idle, keepaliveInterval, keepaliveProbes);
+    }
+
+    /** The keepalive options' defaults come from the rules (rules.properties' keepalive.*), written once. */
+    static final class RuleDefaults implements CommandLine.IDefaultValueProvider {
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            if (arg instanceof CommandLine.Model.OptionSpec option) {
+                switch (option.longestName()) {
+                    case "--keepalive-interval":
+                        return Rules.KEEPALIVE_INTERVAL_SECONDS + "s";
+                    case "--keepalive-probes":
+                        return Long.toString(Rules.KEEPALIVE_PROBES);
+                    default:
+                        return null;
+                }
+            }
+            return null;
+        }
     }
 
     private void checkCapacity(HostLimits limits) {

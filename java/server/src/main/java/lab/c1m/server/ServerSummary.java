@@ -13,6 +13,7 @@ final class ServerSummary {
     private final ServerStats stats;
     private final Transport transport;
     private final HostLimits limits;
+    private final Keepalive keepalive;
     private final String startedAt = Times.now();
     private final Map<String, Object> jvm = RuntimeFacts.jvm();
     private final String nettyVersion = RuntimeFacts.nettyVersion();
@@ -27,10 +28,11 @@ final class ServerSummary {
     private volatile Integer exitCode;
     private volatile String exitReason;
 
-    ServerSummary(ServerStats stats, Transport transport, HostLimits limits) {
+    ServerSummary(ServerStats stats, Transport transport, HostLimits limits, Keepalive keepalive) {
         this.stats = stats;
         this.transport = transport;
         this.limits = limits;
+        this.keepalive = keepalive;
         sample();
     }
 
@@ -74,6 +76,8 @@ final class ServerSummary {
         m.put("accepted", stats.accepted());
         m.put("closed", stats.closed());
         m.put("reaped", stats.reapedTotal());
+        // What sized the keepalive that reaps: the verdict names it beside `reaped` (docs/interfaces.md).
+        m.put("keepalive", keepalive.toMap());
         m.put("accept_errors", stats.acceptErrors().toMap());
         m.put("bytes_echoed", stats.bytesEchoed());
         m.put("rss_bytes", rss);

@@ -53,7 +53,7 @@ class EchoServerLeanTest {
         PortList ports = PortList.parse("1");
         EchoServer server = new EchoServer(epoll, "127.0.0.1", ports, 128, 1, new ServerStats(ports),
             new ProgressLog(LoggerFactory.getLogger("progress"), "Accepted", 0), lean,
-            new Keepalive(java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(10), 6));
+            Keepalive.auto(java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(60), 10));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         Queue<Channel> accepted = new ConcurrentLinkedQueue<>();
         try {

@@ -50,6 +50,21 @@ class ServerBadInputTest {
     }
 
     @Test
+    void aKeepaliveThatWouldReapLiveConnectionsIsRefused() throws Exception {
+        String port = Integer.toString(Ports.freeRun(2));
+        // The measured failure: 60 s idle against a 30 s heartbeat, whose dead rule is 3 x 30 s = 90 s.
+        assertEquals("c1m-server: --keepalive 1m is shorter than the dead rule of --heartbeat 30s (90s): it would reap"
+                + " live connections. Fix: --keepalive auto (sized from --heartbeat: 10m) or at least 90s",
+            refused("--ports", port, "--keepalive", "60s", "--heartbeat", "30s"));
+        assertTrue(refused("--ports", port, "--keepalive", "soon").startsWith("c1m-server: --keepalive must be auto, 0"
+            + " (off) or a duration such as 10m, got 'soon'"));
+        assertTrue(refused("--ports", port, "--keepalive", "500ms").startsWith("c1m-server: --keepalive must be auto, 0"
+            + " (off) or at least 1s"));
+        assertTrue(refused("--ports", port, "--heartbeat", "5ms").startsWith("c1m-server: --heartbeat must be 0"));
+        assertTrue(refused("--ports", port, "--heartbeat", "-1s").startsWith("c1m-server: "));
+    }
+
+    @Test
     void portsTheOpenFilesLimitCannotListenOnAreExitThreeWithASummary() throws Exception {
         Path summary = dir.resolve("server.json");
         // 2,000 listening ports under a hard limit of 1,024 open files (the host's own limit is 20,000 here).

@@ -92,6 +92,12 @@ class ServerProcessTest {
             assertEquals("time,open,accepted,closed,rss_bytes,heap_used_bytes,reaped", timeline.get(0));
             assertTrue(timeline.size() >= 2, "one row a second");
             assertTrue(Files.readString(dir.resolve("server.log")).contains("Listening on 127.0.0.1"));
+            // --keepalive auto without --heartbeat: the rules' minimum, said in the log and the summary.
+            assertTrue(server.stdout().contains("keepalive after 10m idle, 10 probes 1m apart (a vanished peer is reaped"
+                + " within 20m), the rules' minimum"), server.stdout());
+            String json = Files.readString(summary);
+            assertTrue(json.contains("\"sized_from\": \"minimum\"") && json.contains("\"idle_seconds\": 600")
+                && json.contains("\"text\": \"10m idle, 10 probes 1m apart\""), json);
         }
     }
 
@@ -196,6 +202,7 @@ class ServerProcessTest {
             {"--metrics-port", "9000"},
             {"--keepalive", "500ms"},
             {"--keepalive-probes", "0"},
+            {"--keepalive", "30s", "--heartbeat", "1m"},
             {"--no-such-flag"},
         };
         for (String[] args : cases) {
@@ -226,6 +233,9 @@ class ServerProcessTest {
         try (JavaProcess p = JavaProcess.start(dir, MAIN, "--help")) {
             assertEquals(0, p.waitFor(30));
             assertTrue(p.stdout().contains("Default: 9000-9019"), p.stdout());
+            // The keepalive's defaults are the rules' (rules.properties keepalive.*).
+            assertTrue(p.stdout().contains("Default: auto") && p.stdout().contains("Default: 60s")
+                && p.stdout().contains("Default: 10"), p.stdout());
             assertTrue(p.stdout().contains("Exit codes:"), p.stdout());
         }
     }

@@ -3,6 +3,7 @@ package lab.c1m.common.capacity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Properties;
 
 /**
@@ -40,12 +41,27 @@ public final class Rules {
     public static final long HEARTBEAT_LATE_MIN_MS = integer("heartbeat.late_min_ms");
     public static final long HEARTBEATS_PER_CPU_PER_SECOND = integer("heartbeat.per_cpu_per_second");
     public static final double HEARTBEAT_COMFORTABLE = fraction("heartbeat.comfortable_fraction");
+    /** The server's keepalive under --keepalive auto: idle this many heartbeat intervals, at least the minimum. */
+    public static final long KEEPALIVE_IDLE_HEARTBEATS = integer("keepalive.idle_heartbeats");
+    public static final long KEEPALIVE_IDLE_MIN_SECONDS = integer("keepalive.idle_min_seconds");
+    public static final long KEEPALIVE_INTERVAL_SECONDS = integer("keepalive.interval_seconds");
+    public static final long KEEPALIVE_PROBES = integer("keepalive.probes");
     public static final long ACCEPTS_PER_SECOND = integer("accept.measured_per_second");
     public static final long ACCEPT_STALL_SECONDS = integer("accept.stall_seconds");
     /** Connections one client CPU opens a second (measured, a floor): the plan's ramp time. */
     public static final long CONNECTS_PER_CLIENT_CPU_PER_SECOND = integer("connect.per_client_cpu_per_second");
 
     private Rules() {
+    }
+
+    /**
+     * The heartbeat's dead rule: a connection whose written heartbeat stays unanswered this long is dead,
+     * {@code heartbeat.dead_intervals} intervals and at least {@code heartbeat.dead_min_ms}. The client
+     * counts dead by it; the server refuses a keepalive that would reap a connection sooner.
+     */
+    public static Duration heartbeatDeadAfter(Duration interval) {
+        return Duration.ofNanos(Math.max(HEARTBEAT_DEAD_INTERVALS * interval.toNanos(),
+            HEARTBEAT_DEAD_MIN_MS * 1_000_000L));
     }
 
     private static Properties load() {
