@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install everything c1m-lab needs on a Debian 12 host, from a bare system (idempotent, quiet,
-# non-interactive; as root, or with sudo): the LXC lab (`vagrant up --provider=lxc`), the controller
+# non-interactive; as root, or with sudo): the LXC lab (`vagrant up --provider=lxc`), the libvirt lab
+# (`vagrant up --provider=libvirt`: KVM where /dev/kvm works, QEMU's TCG otherwise), the controller
 # (Ansible, the JDK that builds the jars, the report with Chromium) and the tests (`bash tests/run-all.sh`
 # calls this itself). tests/fresh-host/ runs it in a clean Debian 12 root and checks the lab works there.
-# For VirtualBox or libvirt, install the hypervisor and its Vagrant plugin yourself.
+# For VirtualBox, install it yourself (Debian does not package it).
 #
 # Each package with what needs it (apt's --no-install-recommends: nothing comes unasked):
 set -euo pipefail
@@ -18,8 +19,13 @@ packages=(
   lxc lxc-templates lxcfs dnsmasq-base iptables nftables
   # vagrant/lxc/host-setup.sh: ip, sysctl, modprobe (loads nf_conntrack), flock
   iproute2 procps kmod util-linux
-  # vagrant/lxc/build-box.sh: debootstrap and Debian's keys to check what it downloads
-  debootstrap debian-archive-keyring
+  # libvirt: the daemons (libvirt-daemon-system creates the libvirt-qemu user QEMU runs as; its
+  # config-network package the NAT network), QEMU for x86 (KVM or TCG), qemu-img, the plugin
+  libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-daemon-config-network libvirt-clients
+  qemu-system-x86 qemu-utils vagrant-libvirt
+  # vagrant/*/build-box.sh: debootstrap and Debian's keys to check what it downloads; mkfs.ext4
+  # makes the libvirt box's disk
+  debootstrap debian-archive-keyring e2fsprogs
   # the controller: Ansible (with the ansible.posix and community.general collections), SSH, sudo
   ansible openssh-client sudo rsync python3 python3-jinja2
   # the jars: a JDK 17; java/mvnw fetches Maven over HTTPS (curl or wget, ca-certificates)

@@ -8,7 +8,10 @@
 #   4. a fresh host: the install step in a clean Debian 12 root (debootstrap, cached), and there the
 #      lab's box created with vagrant-lxc's template, the plugin, the playbooks, the JDK, Chromium
 #   5. the lab, end to end: four LXC containers, provision twice, run-test.yml, assertions on the report
-# Skip a stage while developing: C1M_SKIP_INSTALL=1, C1M_SKIP_FRESH_HOST=1, C1M_SKIP_E2E=1.
+#   6. the lab on libvirt VMs (real kernels; KVM or QEMU's TCG): one server and two clients, a run
+#      and the conntrack scenario, assertions on both reports, the VMs destroyed
+# Skip a stage while developing: C1M_SKIP_INSTALL=1, C1M_SKIP_FRESH_HOST=1, C1M_SKIP_E2E=1,
+# C1M_SKIP_LIBVIRT=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +36,9 @@ if [ "${C1M_SKIP_FRESH_HOST:-0}" != "1" ]; then
 fi
 if [ "${C1M_SKIP_E2E:-0}" != "1" ]; then
   stage "lab: end to end (LXC)" bash tests/lab/e2e.sh
+fi
+if [ "${C1M_SKIP_LIBVIRT:-0}" != "1" ]; then
+  stage "lab: end to end (libvirt VMs)" bash tests/lab/e2e-libvirt.sh
 fi
 
 echo

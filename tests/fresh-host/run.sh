@@ -170,7 +170,7 @@ check() { # check NAME COMMAND: a bash command line run in the root
 # controller side, the report and the tests call.
 commands="vagrant bsdtar curl redir lxc-create lxc-start lxc-stop lxc-destroy lxc-ls lxc-info lxc-attach
   lxc-update-config lxcfs dnsmasq iptables nft ip sysctl modprobe flock getopt sha256sum debootstrap
-  chroot mount tar gzip sudo ssh rsync python3 ansible-playbook ansible-inventory ansible-galaxy
+  chroot mount tar gzip sudo ssh rsync virsh libvirtd virtlogd qemu-system-x86_64 qemu-img mkfs.ext4 python3 ansible-playbook ansible-inventory ansible-galaxy
   ansible-lint yamllint shellcheck java javac chromium"
 check "every command the lab calls is installed" '
   missing=""
@@ -179,11 +179,14 @@ check "every command the lab calls is installed" '
   [ -z "$missing" ] || { echo "missing:$missing"; exit 1; }'
 check "python3 imports jinja2 (the report)" 'python3 -c "import jinja2"'
 check "vagrant plugin list: vagrant-lxc" 'vagrant plugin list | tee /dev/stderr | grep -q "^vagrant-lxc "'
+check "vagrant plugin list: vagrant-libvirt" 'vagrant plugin list | grep -q "^vagrant-libvirt "'
+check "getent passwd libvirt-qemu (the user QEMU runs as)" 'getent passwd libvirt-qemu'
 
 # The box: from vagrant/boxes/, or else Vagrant's store on this host, or else built here.
+release=bookworm   # the Vagrantfile's debian_release default
 box_hash=$(sha256sum vagrant/lxc/build-box.sh | cut -c1-10)
-box_name=c1m/debian12-lxc-$box_hash
-box_file=c1m-debian12-lxc-$box_hash.box
+box_name=c1m/debian-${release}-lxc-$box_hash
+box_file=c1m-debian-${release}-lxc-$box_hash.box
 box_store="${VAGRANT_HOME:-$HOME/.vagrant.d}/boxes/${box_name//\//-VAGRANTSLASH-}"
 mkdir -p vagrant/boxes "$root$in_root/vagrant/boxes"
 mount --bind "$repo/vagrant/boxes" "$root$in_root/vagrant/boxes"

@@ -46,43 +46,8 @@ export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 PYTHONUNBUFFERED=1
 exec </dev/null
 
 logdir=$(mktemp -d /tmp/c1m-e2e.XXXXXX)
-declare -a timings=()
-last_log=""
-passed=0
-failed=0
-current=""
-
-say() { printf '\n=== %s ===\n' "$*"; }
-stage() { # stage NAME COMMAND...: run, time it, keep its log
-  local name=$1; shift
-  local start=$SECONDS log
-  log="$logdir/$(printf '%s' "$name" | tr -c 'a-zA-Z0-9' '-').log"
-  last_log=$log
-  current=$name
-  say "$name"
-  if "$@" 2>&1 | tee "$log"; then
-    timings+=("$(printf '%-44s %5d s' "$name" $((SECONDS - start)))")
-  else
-    timings+=("$(printf '%-44s %5d s  FAILED' "$name" $((SECONDS - start)))")
-    echo "e2e: stage '$name' failed (log: $log)" >&2
-    return 1
-  fi
-}
-
-add_counts() { # add_counts FILE WHAT: add the "passed failed" an assertion script wrote to FILE
-  local p f
-  if read -r p f <"$1" 2>/dev/null; then
-    passed=$((passed + p)); failed=$((failed + f))
-  else
-    failed=$((failed + 1)); echo "FAIL  $2: the assertions did not run to the end"
-  fi
-}
-
-print_timings() {
-  echo
-  echo "=== lab e2e timings ==="
-  printf '%s\n' "${timings[@]}"
-}
+# shellcheck source=tests/lab/e2e-lib.sh
+. tests/lab/e2e-lib.sh
 
 destroy() {
   local start=$SECONDS
@@ -104,15 +69,8 @@ finish() {
   else
     destroy
   fi
-  print_timings
-  if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-    failed=$((failed + 1))
-    echo "e2e: failed in stage: ${current}"
-  fi
-  echo "logs: $logdir"
-  echo "lab e2e: ${passed} passed, ${failed} failed"
-  if [ "$failed" -ne 0 ]; then exit 1; fi
-  exit "$rc"
+  print_timings "lab e2e"
+  report_end "$rc" "lab e2e"
 }
 trap finish EXIT
 
@@ -128,9 +86,10 @@ fi
 
 # 1. Host setup and the box: what the Vagrantfile's trigger runs, run here first so its time is
 #    its own. The box is rebuilt only when vagrant/boxes/ lacks the one for this builder.
+release=bookworm   # the Vagrantfile's debian_release default
 box_hash=$(sha256sum vagrant/lxc/build-box.sh | cut -c1-10)
-box_name="c1m/debian12-lxc-${box_hash}"
-box_file="$root/vagrant/boxes/c1m-debian12-lxc-${box_hash}.box"
+box_name="c1m/debian-${release}-lxc-${box_hash}"
+box_file="$root/vagrant/boxes/c1m-debian-${release}-lxc-${box_hash}.box"
 box_store="${VAGRANT_HOME:-$HOME/.vagrant.d}/boxes/${box_name//\//-VAGRANTSLASH-}"
 if [ -s "$box_file" ] || compgen -G "$box_store/*/lxc/metadata.json" >/dev/null; then
   box_stage="host setup (box cached)"
@@ -140,7 +99,7 @@ fi
 stage "$box_stage" env C1M_LXC_BOX_FILE="$box_file" C1M_LXC_BOX_STORE="$box_store" C1M_LXC_BRIDGE=c1mbr0 \
   C1M_LXC_BRIDGE_ADDRESS=192.168.56.1/24 vagrant/lxc/host-setup.sh
 # Boxes of earlier builders only take disk space.
-for old in $(vagrant box list 2>/dev/null | awk '{print $1}' | grep '^c1m/debian12-lxc-' | grep -vx "$box_name" || true); do
+for old in $(vagrant box list 2>/dev/null | awk '{print $1}' | grep '^c1m/debian-[a-z]*-lxc-' | grep -vx "$box_name" || true); do
   vagrant box remove -f --all "$old" >/dev/null 2>&1 || true
 done
 

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Build the Debian 12 (bookworm) base box for vagrant-lxc from nothing, with debootstrap.
+# Build the Debian base box for vagrant-lxc from nothing, with debootstrap.
 #
 #   vagrant/lxc/build-box.sh OUTPUT.box
+#   vagrant/lxc/build-box.sh --rootfs DIR      only the configured root file system, in DIR (kept):
+#                                              vagrant/libvirt/build-box.sh makes its disk from it
+#
+# The Debian release is C1M_DEBIAN_RELEASE (default bookworm, the Vagrantfile's debian_release
+# setting); the Java runtime is the one that release packages for the jars (release_jdk below).
 #
 # The box holds what the lab needs to be provisioned by Ansible and to run the jars: systemd, sshd
 # (host keys made at first boot), python3, sudo, the `vagrant` user with Vagrant's insecure public
 # key and password-less sudo, ifupdown with DHCP on eth0 (LXC's NAT bridge), and
-# openjdk-17-jre-headless preinstalled so provisioning does not download the JRE four times.
+# the release's JRE preinstalled so provisioning does not download it four times. C1M_BOX_EXTRA_PACKAGES
+# adds packages (the libvirt box adds a kernel).
 #
 # Box layout for vagrant-lxc's generic template: metadata.json, lxc-config and rootfs.tar.gz, whose
 # entries sit under a top-level `rootfs/` folder (the template strips two path components).
@@ -23,8 +29,19 @@
 #                                              build would use, and exits
 set -euo pipefail
 
-suite=bookworm
+suite=${C1M_DEBIAN_RELEASE:-bookworm}
 log() { printf '[build-box] %s\n' "$*" >&2; }
+
+# The Java runtime each release packages that the jars run on (they need 17 or later).
+release_jdk() {
+  case "$1" in
+    bookworm) echo openjdk-17-jre-headless ;;
+    trixie) echo openjdk-25-jre-headless ;;
+    *) return 1 ;;
+  esac
+}
+jdk=$(release_jdk "$suite") || { log "unknown Debian release '$suite' (C1M_DEBIAN_RELEASE / debian_release): use bookworm or trixie"; exit 2; }
+read -ra extra_packages <<<"${C1M_BOX_EXTRA_PACKAGES:-}"
 
 # host_apt_archives: "MAIN SECURITY", the first Debian archive and security archive this host's apt
 # reads ("-" for none). Only entries for Debian's suites count: another distribution's mirror has no
@@ -88,7 +105,13 @@ fi
 # debootstrap fetches with wget, which reads http_proxy.
 [ -z "$proxy" ] || export http_proxy=$proxy
 
-out=${1:?usage: build-box.sh OUTPUT.box}
+rootfs_only=""
+if [ "${1:-}" = --rootfs ]; then
+  rootfs_only=${2:?usage: build-box.sh --rootfs DIR}
+  out=$rootfs_only.box   # names the scratch folder's place only: nothing is packed
+else
+  out=${1:?usage: build-box.sh OUTPUT.box | --rootfs DIR}
+fi
 
 [ "$(id -u)" = 0 ] || { log "must run as root (debootstrap and chroot)"; exit 1; }
 command -v debootstrap >/dev/null || { log "debootstrap is missing: apt-get install debootstrap"; exit 1; }
@@ -108,6 +131,10 @@ outdir=$(cd "$(dirname "$out")" && pwd)
 out=$outdir/$(basename "$out")
 work=${C1M_BOX_WORKDIR:-$(mktemp -d "$outdir/.build-box.XXXXXX")}
 rootfs=$work/rootfs
+if [ -n "$rootfs_only" ]; then
+  rm -rf "$rootfs_only"
+  rootfs=$rootfs_only
+fi
 cleanup() {
   for m in proc sys dev/pts dev; do umount -l "$rootfs/$m" 2>/dev/null || true; done
   rm -rf "$work"
@@ -136,14 +163,21 @@ if [ -n "$proxy" ]; then
   printf 'Acquire::http::Proxy "%s";\n' "$proxy" >"$rootfs/etc/apt/apt.conf.d/01c1m-build-proxy"
 fi
 
-log "installing openjdk-17-jre-headless and libnss-myhostname in the chroot"
+# A kernel among the extra packages makes its initramfs as it installs: with only these modules
+# when C1M_BOX_INITRAMFS_MODULES names them (the libvirt box: a small initramfs boots faster).
+if [ -n "${C1M_BOX_INITRAMFS_MODULES:-}" ]; then
+  install -d "$rootfs/etc/initramfs-tools/conf.d"
+  printf 'MODULES=list\nCOMPRESS=gzip\n' >"$rootfs/etc/initramfs-tools/conf.d/c1m-box.conf"
+  printf '%s\n' $C1M_BOX_INITRAMFS_MODULES >"$rootfs/etc/initramfs-tools/modules"
+fi
+log "installing $jdk libnss-myhostname ${extra_packages[*]} in the chroot"
 chroot "$rootfs" /usr/bin/env DEBIAN_FRONTEND=noninteractive LC_ALL=C sh -c '
   set -e
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless libnss-myhostname >/dev/null
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
   apt-get clean
   rm -rf /var/lib/apt/lists/*
-' >"$work/chroot.log" 2>&1 || { tail -n 30 "$work/chroot.log" >&2; exit 1; }
+' sh "$jdk" libnss-myhostname "${extra_packages[@]}" >"$work/chroot.log" 2>&1 || { tail -n 30 "$work/chroot.log" >&2; exit 1; }
 rm -f "$rootfs/etc/apt/apt.conf.d/01c1m-build-proxy"
 
 log "configuring users, ssh and network"
@@ -201,6 +235,10 @@ for unit in systemd-networkd-wait-online.service systemd-timesyncd.service; do
 done
 
 for m in dev/pts dev sys proc; do umount -l "$rootfs/$m"; done
+if [ -n "$rootfs_only" ]; then
+  log "root file system ready in $rootfs"
+  exit 0
+fi
 
 log "packing the box"
 cat >"$work/lxc-config" <<'EOF'

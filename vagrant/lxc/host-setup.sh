@@ -156,7 +156,7 @@ elif [ -n "$box_file" ] && [ ! -s "$box_file" ]; then
   log "building the Debian 12 LXC box $box_file (about 2 minutes)"
   "$here/build-box.sh" "$box_file"
   # Boxes of earlier builders are stale now: drop their files (vagrant box prune drops the rest).
-  find "$(dirname "$box_file")" -maxdepth 1 -name 'c1m-debian12-lxc-*.box' ! -name "$(basename "$box_file")" -delete
+  find "$(dirname "$box_file")" -maxdepth 1 -name 'c1m-debian-*-lxc-*.box' ! -name "$(basename "$box_file")" -delete
 fi
 if [ -n "$box_name" ] && [ -n "$box_store" ] && [ -s "$box_file" ] \
    && ! compgen -G "$box_store/*/lxc/metadata.json" >/dev/null; then

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The headline, run by the lab itself: its own defaults (1,000,000 connections, three clients, the
+# 6 GB server VM) through the README's two commands, on libvirt VMs: KVM where /dev/kvm works, else
+# QEMU's TCG (software emulation, ~20x slower: the figures are then this emulator's, not a machine's).
+# A benchmark, not a test: it takes an hour or more under TCG and all of the host's CPUs.
+#
+#   bash bench/lab-1m.sh                 vagrant up, run-test.yml, record, vagrant destroy
+#
+# 1. `vagrant up --provider=libvirt` with the project's defaults (no settings file)
+# 2. `ansible-playbook ansible/run-test.yml` with the defaults, except what this script says below
+#    and prints (a longer heartbeat and ramp timeout under TCG); the run folder is reports/<run-id>/
+# 3. the recorded run: the run's summary.json, report.md, run.json, plan.json and each host's
+#    summaries, timelines (the charts' data) and kernel facts are copied to
+#    docs/runs/<run-id>/ (small files only: no logs, no HTML), to be committed with its figures in
+#    docs/performance.md
+# 4. `vagrant destroy -f`, whatever happened (C1M_BENCH_KEEP=1 keeps the VMs)
+#
+# Environment: C1M_BENCH_HEARTBEAT (default: the lab's 30s under KVM, 120s under TCG),
+# C1M_BENCH_TARGET (default 1m), C1M_BENCH_HOLD (default 120s), C1M_BENCH_KEEP=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+unset C1M_SETTINGS_FILE
+export C1M_SETTINGS_FILE=/dev/null VAGRANT_DEFAULT_PROVIDER=libvirt VAGRANT_NO_COLOR=1 VAGRANT_CHECKPOINT_DISABLE=1
+export ANSIBLE_NOCOLOR=1 PYTHONUNBUFFERED=1
+
+if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; else accel=tcg; fi
+if [ "$accel" = tcg ]; then
+  # Under TCG the clients fall behind a 30 s schedule (their lag, reported as theirs); a longer
+  # heartbeat keeps the hold's traffic within what two emulated CPUs carry. Said in run.json's label.
+  heartbeat=${C1M_BENCH_HEARTBEAT:-120s}
+  ramp_timeout=7200
+  stall_timeout=900
+else
+  heartbeat=${C1M_BENCH_HEARTBEAT:-30s}
+  ramp_timeout=900
+  stall_timeout=120
+fi
+target=${C1M_BENCH_TARGET:-1m}
+hold=${C1M_BENCH_HOLD:-120s}
+run_id="lab-${target}-libvirt-${accel}-$(date -u +%Y%m%dT%H%M%SZ)"
+record=docs/runs/$run_id
+log=$(mktemp -d /tmp/c1m-bench-1m.XXXXXX)
+
+cleanup() {
+  local rc=$?
+  if [ "${C1M_BENCH_KEEP:-0}" = 1 ]; then
+    echo "bench: VMs kept (vagrant destroy -f when done)"
+  else
+    echo "bench: vagrant destroy -f"
+    vagrant destroy -f >"$log/destroy.log" 2>&1 || tail -n 20 "$log/destroy.log"
+  fi
+  echo "bench: logs in $log"
+  exit "$rc"
+}
+trap cleanup EXIT
+
+start=$SECONDS
+echo "bench: ${target} on libvirt (${accel}), heartbeat ${heartbeat}, hold ${hold}; run ${run_id}"
+vagrant up --provider=libvirt 2>&1 | tee "$log/up.log"
+up_seconds=$((SECONDS - start))
+
+start=$SECONDS
+rc=0
+ansible-playbook ansible/run-test.yml -e c1m_target_connections="$target" -e c1m_hold="$hold" \
+  -e c1m_heartbeat="$heartbeat" -e c1m_ramp_timeout="$ramp_timeout" -e c1m_stall_timeout="$stall_timeout" \
+  -e c1m_poll_interval=30 -e c1m_run_id="$run_id" \
+  -e c1m_label="lab defaults on libvirt (${accel}), heartbeat ${heartbeat}" 2>&1 | tee "$log/run-test.log" || rc=$?
+run_seconds=$((SECONDS - start))
+
+if [ -d "reports/$run_id" ]; then
+  mkdir -p "$record"
+  for f in "reports/$run_id"/*.json "reports/$run_id/report.md"; do [ -f "$f" ] && cp "$f" "$record/"; done
+  (cd "reports/$run_id" && find hosts -type f \( -name '*-summary*.json' -o -name '*-timeline.csv' \
+      -o -name 'facts.json' -o -name 'sysctl.txt' -o -name 'limits.txt' -o -name 'sockstat.txt' \
+      -o -name 'meminfo.txt' -o -name 'conntrack.txt' -o -name 'role' \)) \
+    | while read -r f; do mkdir -p "$record/$(dirname "$f")"; cp "reports/$run_id/$f" "$record/$f"; done
+  printf 'vagrant up: %d s\nrun-test.yml: %d s (exit %d)\naccel: %s\nheartbeat: %s\n' \
+    "$up_seconds" "$run_seconds" "$rc" "$accel" "$heartbeat" >"$record/times.txt"
+  echo "bench: recorded in $record ($(du -sh "$record" | cut -f1)); the full run folder is reports/$run_id"
+fi
+echo "bench: vagrant up ${up_seconds} s, run-test.yml ${run_seconds} s, exit ${rc}"
+exit "$rc"
