@@ -35,7 +35,8 @@ work=$(mktemp -d "$outdir/.build-libvirt-box.XXXXXX")
 rootfs=$work/rootfs
 cleanup() {
   for m in proc sys dev/pts dev; do umount -l "$rootfs/$m" 2>/dev/null || true; done
-  rm -rf "$work"
+  # --one-file-system: never into a /dev or /proc that failed to unmount.
+  rm -rf --one-file-system "$work" "$out.part"
 }
 trap cleanup EXIT
 

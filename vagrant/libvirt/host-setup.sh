@@ -39,7 +39,10 @@ for tool in virsh libvirtd virtlogd qemu-system-x86_64 qemu-img mkfs.ext4 deboot
 done
 
 exec 9>/run/c1m-libvirt-host-setup.lock
-flock 9
+if ! flock -n 9; then
+  log "another lab's host setup holds /run/c1m-libvirt-host-setup.lock (building its box?): waiting"
+  flock 9
+fi
 
 # --- 1. libvirt's daemons ------------------------------------------------------------------------
 running() { pgrep -x "$1" >/dev/null; }
@@ -63,20 +66,25 @@ else
 fi
 
 # --- 2. the private network's subnet -------------------------------------------------------------
-# libvirt's own bridges of this lab (virbr*) may hold it already; anything else is a clash.
+# When this lab has machines already (C1M_LAB_EXISTS=1), a libvirt bridge (virbr*) on the subnet is its
+# own network; anything else on it is a clash: another lab's network, an LXC bridge, a VPN.
+addresses=$(ip -4 -o addr show to "${subnet}.0/24") || fail "ip cannot read this host's addresses for ${subnet}.0/24"
 while read -r _ iface _ address _; do
-  case "$iface" in virbr*) continue ;; esac
-  fail "the private network ${subnet}.0/24 is already on ${iface} (${address}), so the VMs' network would clash with it: give the lab another subnet (C1M_SUBNET=192.168.57 vagrant up, or subnet: in vagrant/settings.yml), or remove ${iface} (an LXC lab's bridge: ip link del ${iface})"
-done < <(ip -4 -o addr show to "${subnet}.0/24" 2>/dev/null)
+  [ -n "$iface" ] || continue
+  case "$iface" in virbr*) [ "${C1M_LAB_EXISTS:-0}" = 1 ] && continue ;; esac
+  fail "the private network ${subnet}.0/24 is already on ${iface} (${address}), so this lab's network would clash with it: give the lab another subnet (C1M_SUBNET=<three free octets> vagrant up, or subnet: in vagrant/settings.yml), or free it (an LXC lab's bridge c1mbr0: ip link del c1mbr0; another libvirt lab: vagrant destroy -f there)"
+done <<<"$addresses"
 
 # --- 3. the box --------------------------------------------------------------------------------
 [ -n "$box_name" ] || { log "host ready (published box)"; exit 0; }
 store_has_box() { compgen -G "$box_store/*/libvirt/box.img" >/dev/null; }
 if ! store_has_box; then
   if [ ! -s "$box_file" ]; then
-    log "building the Debian ${C1M_DEBIAN_RELEASE:-bookworm} libvirt box $box_file (about 3 minutes, once)"
+    log "building the Debian ${C1M_DEBIAN_RELEASE:-bookworm} libvirt box $box_file (about 5 minutes, once)"
     "$here/build-box.sh" "$box_file" 9>&- || fail "building the box failed (see above); nothing was added: run vagrant up again once fixed"
-    find "$(dirname "$box_file")" -maxdepth 1 -name 'c1m-debian-*-libvirt-*.box' ! -name "$(basename "$box_file")" -delete
+    # Box files of this release's earlier builders (the box is in Vagrant's store once added).
+    find "$(dirname "$box_file")" -maxdepth 1 -name "c1m-debian-${C1M_DEBIAN_RELEASE:-bookworm}-libvirt-*.box" \
+      ! -name "$(basename "$box_file")" -delete
   fi
   as_user=()
   if [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then as_user=(sudo -u "$SUDO_USER" -H); fi
@@ -86,7 +94,10 @@ if ! store_has_box; then
      vagrant box add --force --name "$box_name" "file://$box_file" 9>&- </dev/null) \
     || fail "vagrant box add $box_name failed (see above); delete $box_file to build it again"
 fi
-store_dir=$(dirname "$(compgen -G "$box_store/*/libvirt/box.img" | head -n 1)")
+store_box=$(compgen -G "$box_store/*/libvirt/box.img" | head -n 1 || true)
+[ -n "$store_box" ] || fail "the box $box_name is not in Vagrant's store ($box_store) after adding it: vagrant box list; delete $box_file to build it again"
+store_dir=$(dirname "$store_box")
+[ -n "$boot_dir" ] || fail "C1M_LIBVIRT_BOOT_DIR is not set (the Vagrantfile sets it)"
 # QEMU runs as libvirt-qemu and cannot read Vagrant's home: the kernel and initramfs go where it can.
 mkdir -p "$boot_dir"
 for f in vmlinuz initrd.img; do
