@@ -6,17 +6,17 @@
 #
 #   bash bench/lab-1m.sh                 vagrant up, run-test.yml, record, vagrant destroy
 #
-# 1. `vagrant up --provider=libvirt` with the project's defaults (no settings file)
+# 1. `vagrant up --provider=libvirt --no-provision` with the project's defaults (no settings file)
 # 2. `ansible-playbook ansible/run-test.yml` with the defaults, except what this script says below
 #    and prints (a longer heartbeat and ramp timeout under TCG); the run folder is reports/<run-id>/
 # 3. the recorded run: the run's summary.json, report.md, run.json, plan.json and each host's
 #    summaries, timelines (the charts' data) and kernel facts are copied to
-#    docs/runs/<run-id>/ (small files only: no logs, no HTML), to be committed with its figures in
+#    docs/runs/<run-id>/ (small files only: no logs; the one-page report.html), to be committed with its figures in
 #    docs/performance.md
 # 4. `vagrant destroy -f`, whatever happened (C1M_BENCH_KEEP=1 keeps the VMs)
 #
 # Environment: C1M_BENCH_HEARTBEAT (default: the lab's 30s under KVM, 120s under TCG),
-# C1M_BENCH_TARGET (default 1m), C1M_BENCH_HOLD (default 120s), C1M_BENCH_KEEP=1.
+# C1M_BENCH_TARGET (default 1m), C1M_BENCH_HOLD (default 180s), C1M_BENCH_KEEP=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,7 +37,7 @@ else
   stall_timeout=120
 fi
 target=${C1M_BENCH_TARGET:-1m}
-hold=${C1M_BENCH_HOLD:-120s}
+hold=${C1M_BENCH_HOLD:-180s}
 run_id="lab-${target}-libvirt-${accel}-$(date -u +%Y%m%dT%H%M%SZ)"
 record=docs/runs/$run_id
 log=$(mktemp -d /tmp/c1m-bench-1m.XXXXXX)
@@ -57,7 +57,8 @@ trap cleanup EXIT
 
 start=$SECONDS
 echo "bench: ${target} on libvirt (${accel}), heartbeat ${heartbeat}, hold ${hold}; run ${run_id}"
-vagrant up --provider=libvirt 2>&1 | tee "$log/up.log"
+# No provisioning here: run-test.yml provisions every host itself (under TCG a pass takes minutes).
+vagrant up --provider=libvirt --no-provision 2>&1 | tee "$log/up.log"
 up_seconds=$((SECONDS - start))
 
 start=$SECONDS
@@ -70,7 +71,7 @@ run_seconds=$((SECONDS - start))
 
 if [ -d "reports/$run_id" ]; then
   mkdir -p "$record"
-  for f in "reports/$run_id"/*.json "reports/$run_id/report.md"; do [ -f "$f" ] && cp "$f" "$record/"; done
+  for f in "reports/$run_id"/*.json "reports/$run_id/report.md" "reports/$run_id/report.html"; do [ -f "$f" ] && cp "$f" "$record/"; done
   (cd "reports/$run_id" && find hosts -type f \( -name '*-summary*.json' -o -name '*-timeline.csv' \
       -o -name 'facts.json' -o -name 'sysctl.txt' -o -name 'limits.txt' -o -name 'sockstat.txt' \
       -o -name 'meminfo.txt' -o -name 'conntrack.txt' -o -name 'role' \)) \

@@ -49,6 +49,10 @@ logdir=$(mktemp -d /tmp/c1m-e2e.XXXXXX)
 # shellcheck source=tests/lab/e2e-lib.sh
 . tests/lab/e2e-lib.sh
 
+# The private bridge host-setup makes, removed afterwards when this run made it (a libvirt lab on the
+# same subnet would clash with it).
+bridge_before=$(ip link show c1mbr0 >/dev/null 2>&1 && echo yes || echo no)
+
 destroy() {
   local start=$SECONDS
   say "destroy the containers"
@@ -59,6 +63,9 @@ destroy() {
     lxc-stop -k -n "$name" >/dev/null 2>&1 || true
     lxc-destroy -n "$name" >/dev/null 2>&1 || true
   done
+  if [ "$bridge_before" = no ] && ip link show c1mbr0 >/dev/null 2>&1; then
+    ip link del c1mbr0 && echo "e2e: removed the private bridge c1mbr0 this run made"
+  fi
   timings+=("$(printf '%-44s %5d s' "destroy" $((SECONDS - start)))")
 }
 
