@@ -54,7 +54,7 @@ done
 check "ansible/requirements.yml names the collections the roles use" /usr/bin/python3 tests/lab/check-collections.py
 check "ansible-lint --profile production" ansible-lint --profile production --nocolor ansible/
 check "yamllint" yamllint -s -c tests/lab/yamllint.yml ansible/ vagrant/ tests/lab/
-scripts=(install-deps.sh vagrant/lxc/*.sh vagrant/libvirt/*.sh bench/*.sh tests/*.sh tests/lab/*.sh tests/fresh-host/*.sh .ci/run)
+scripts=(install-deps.sh vagrant/*.sh vagrant/lxc/*.sh vagrant/libvirt/*.sh bench/*.sh tests/*.sh tests/lab/*.sh tests/fresh-host/*.sh .ci/run)
 check "bash -n on the lab's scripts" bash -c 'for f in "$@"; do bash -n "$f" || exit 1; done' _ "${scripts[@]}"
 if command -v shellcheck >/dev/null; then
   check "shellcheck" shellcheck -S warning "${scripts[@]}"

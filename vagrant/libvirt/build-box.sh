@@ -48,15 +48,7 @@ C1M_BOX_INITRAMFS_MODULES="virtio_pci virtio_blk virtio_net virtio_console ext4"
 
 log "making the root file system a VM's"
 printf '/dev/vda / ext4 errors=remount-ro,noatime 0 1\n' >"$rootfs/etc/fstab"
-# The LXC box leaves eth1 to LXC; on a VM Vagrant writes its private network into this file itself.
-cat >"$rootfs/etc/network/interfaces" <<'EOF'
-# eth0: the provider's management network (DHCP). Vagrant appends the private network (eth1) below.
-auto lo
-iface lo inet loopback
-
-auto eth0
-iface eth0 inet dhcp
-EOF
+# /etc/network/interfaces is the LXC box's: DHCP on eth0, Vagrant appends the private network.
 # A machine that is not a container: keep time in sync (the LXC box masks it), and the serial
 # console (console=ttyS0) gets a login prompt for `virsh console`.
 rm -f "$rootfs/etc/systemd/system/systemd-timesyncd.service"

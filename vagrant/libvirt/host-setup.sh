@@ -86,12 +86,7 @@ if ! store_has_box; then
     find "$(dirname "$box_file")" -maxdepth 1 -name "c1m-debian-${C1M_DEBIAN_RELEASE:-bookworm}-libvirt-*.box" \
       ! -name "$(basename "$box_file")" -delete
   fi
-  as_user=()
-  if [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then as_user=(sudo -u "$SUDO_USER" -H); fi
-  log "adding the box $box_name to Vagrant"
-  (cd / && "${as_user[@]}" env -u VAGRANT_CWD -u VAGRANT_VAGRANTFILE \
-     ${C1M_VAGRANT_HOME:+VAGRANT_HOME="$C1M_VAGRANT_HOME"} VAGRANT_CHECKPOINT_DISABLE=1 \
-     vagrant box add --force --name "$box_name" "file://$box_file" 9>&- </dev/null) \
+  "$here/../add-box.sh" "$box_name" "$box_file" 9>&- \
     || fail "vagrant box add $box_name failed (see above); delete $box_file to build it again"
 fi
 store_box=$(compgen -G "$box_store/*/libvirt/box.img" | head -n 1 || true)

@@ -193,8 +193,8 @@ printf 'vagrant ALL=(ALL) NOPASSWD:ALL\nDefaults:vagrant !requiretty\n' >"$rootf
 chmod 0440 "$rootfs/etc/sudoers.d/vagrant"
 
 cat >"$rootfs/etc/network/interfaces" <<'EOF'
-# eth0: LXC's NAT bridge (DHCP). eth1, the private network, is configured by LXC itself
-# (lxc.net.1.ipv4.address), so it is not listed here.
+# eth0: the provider's NAT network (DHCP). eth1, the private network, is not listed here: LXC
+# configures it itself (lxc.net.1.ipv4.address); on a VM Vagrant appends it below.
 auto lo
 iface lo inet loopback
 

@@ -160,14 +160,7 @@ elif [ -n "$box_file" ] && [ ! -s "$box_file" ]; then
 fi
 if [ -n "$box_name" ] && [ -n "$box_store" ] && [ -s "$box_file" ] \
    && ! compgen -G "$box_store/*/lxc/metadata.json" >/dev/null; then
-  # As the user who runs Vagrant (the box store is theirs), outside any project (no Vagrantfile is
-  # read), under this script's lock (fd 9 stays with this shell, not with vagrant).
-  as_user=()
-  if [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then as_user=(sudo -u "$SUDO_USER" -H); fi
-  log "adding the box $box_name to Vagrant"
-  (cd / && "${as_user[@]}" env -u VAGRANT_CWD -u VAGRANT_VAGRANTFILE \
-     ${C1M_VAGRANT_HOME:+VAGRANT_HOME="$C1M_VAGRANT_HOME"} VAGRANT_CHECKPOINT_DISABLE=1 \
-     vagrant box add --force --name "$box_name" "file://$box_file" 9>&- </dev/null) \
-    || { log "vagrant box add $box_name failed"; exit 1; }
+  # Under this script's lock: a provider bringing machines up in parallel finds it added once.
+  "$here/../add-box.sh" "$box_name" "$box_file" 9>&- || { log "vagrant box add $box_name failed"; exit 1; }
 fi
 log "host ready"
