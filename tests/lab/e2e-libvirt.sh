@@ -14,7 +14,7 @@
 # The lab uses its own subnet and names (C1M_E2E_LIBVIRT_SUBNET, default 192.168.57; machines
 # c1mv-*) and its own inventory file, so an LXC lab on this host (192.168.56, c1m-*) is left alone.
 # Environment: C1M_E2E_LIBVIRT_PER_CLIENT (default 2000), C1M_E2E_LIBVIRT_HEARTBEAT (20s),
-# C1M_E2E_LIBVIRT_HOLD (90s), C1M_E2E_KEEP=1 keeps the VMs.
+# C1M_E2E_LIBVIRT_HOLD (180s), C1M_E2E_KEEP=1 keeps the VMs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -24,9 +24,10 @@ keep=${C1M_E2E_KEEP:-0}
 # Under TCG a round trip through two emulated kernels takes up to seconds while the ramp runs: a
 # heartbeat of 20 s (dead after 60 s) proves the connections without calling a slow server dead.
 heartbeat=${C1M_E2E_LIBVIRT_HEARTBEAT:-20s}
-# The hold outlasts a few of the playbook's progress reads (each takes 10-20 s of Ansible under TCG), so
-# the snapshot at the peak sees the services running.
-hold=${C1M_E2E_LIBVIRT_HOLD:-90s}
+# The hold outlasts the playbook's progress reads and its snapshot at the peak (under TCG the snapshot of
+# three hosts took 100 s: with a 90 s hold it found the clients already done), so the snapshot sees the
+# services running.
+hold=${C1M_E2E_LIBVIRT_HOLD:-180s}
 clients=2
 total=$((per_client * clients))
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
