@@ -4,6 +4,9 @@ connect rate and failures, the server's listen queue overflows, and the restart 
 reading for the follow loop's progress line, run.json's scenario result and the report.
 """
 
+import calendar
+import time
+
 from .failures import KIND_ORDER
 from .lines import fmt
 from .notation import seconds as duration_seconds
@@ -90,15 +93,41 @@ def line(faults):
     return text
 
 
-def restart_next(follow, info, elapsed):
+def restart_next(follow, info, elapsed, started_epoch=None):
     """Whether the follow loop restarts the server now (the restart scenario): once, during the hold,
-    c1m_scenario_restart_after after the target was reached."""
+    c1m_scenario_restart_after after the target was reached. The clock starts when the last client says it
+    reached its share (its summary's reached_at), not when a progress read first saw it: reads come 5-15 s
+    apart, and a restart that late may leave the hold too short for the recovery it measures.
+    restart_in_s: seconds until it is due, so the loop's next wait ends then."""
     follow = dict(follow or {})
     restart = (info or {}).get("restart")
-    follow["restart_due"] = bool(
-        restart and follow.get("phase") == "holding" and not follow.get("restarted")
-        and float(elapsed) - float(follow.get("reached_after_s") or 0) >= duration_seconds(restart.get("after") or 0))
+    reached_s = float(follow.get("reached_after_s") or 0)
+    reached_at = iso_epoch(follow.get("reached_at"))
+    if reached_at is not None and started_epoch:
+        reached_s = min(reached_s, reached_at - float(started_epoch))
+    pending = bool(restart and follow.get("phase") == "holding" and not follow.get("restarted"))
+    wait = reached_s + duration_seconds((restart or {}).get("after") or 0) - float(elapsed)
+    follow["restart_due"] = pending and wait <= 0
+    follow["restart_in_s"] = round(max(wait, 0), 1) if pending else None
     return follow
+
+
+def _recovery_window(client_summaries, listening_at):
+    """Seconds from the restarted server listening again to the first client's end of hold (reached_at +
+    hold_ms), negative when the hold ended first; None when either is unknown."""
+    ends = [iso_epoch(s.get("reached_at")) + float(s["hold_ms"]) / 1000 for _, s in _items(client_summaries)
+            if iso_epoch(s.get("reached_at")) is not None and s.get("hold_ms")]
+    if not ends or not listening_at:
+        return None
+    return min(ends) - float(listening_at)
+
+
+def iso_epoch(text):
+    """POSIX seconds of a summary's ISO time ("2026-12-05T11:01:50.445Z"), None when absent or unreadable."""
+    try:
+        return calendar.timegm(time.strptime(text[:19], "%Y-%m-%dT%H:%M:%S")) + float("0" + text[19:].rstrip("Z"))
+    except (TypeError, ValueError):
+        return None
 
 
 def parse_netstat(text):
@@ -163,6 +192,12 @@ def restart_result(info, client_summaries, outcome, restart=None):
         text = "restart: NOT every lost connection came back: %s lost, %s reconnected, %s still down%s" % (
             fmt(lost), fmt(back), fmt(faults["unrecovered"]),
             "" if faults.get("reconnect") else " (the clients ran without --reconnect)")
+        left = _recovery_window(client_summaries, (restart or {}).get("listening_at"))
+        if left is not None and left <= 0:
+            text += ("; the hold ended %.1f s before the restarted server listened again, so the clients had no time "
+                     "to reconnect: the hold was too short for this restart (fix: a longer c1m_hold)" % -left)
+        elif left is not None:
+            text += " in the %.1f s between the restarted server listening again and the hold's end" % left
     return {"name": info.get("name"), "restart": restart or {}, "wall_hit": recovered, "recovered": recovered,
             "expected": [], "stall_counts": False, "stalled": False, "seen": sorted(faults["reconnect_errors"]),
             "hit": [], "text": text, "doctor_findings": [], "doctor_lines": [], "doctor_agrees": None,

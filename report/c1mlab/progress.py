@@ -57,6 +57,9 @@ def fold(client_statuses, server_status=None):
             progress[key] += value
         if summary.get("reached"):
             progress["reached"] += 1
+            # The last client's own moment of reaching its share (ISO, UTC, ms: strings compare in time order).
+            if summary.get("reached_at") and summary["reached_at"] > (progress.get("reached_at") or ""):
+                progress["reached_at"] = summary["reached_at"]
         reported_state = summary.get("state") or "starting"
         state = reported_state
         if ramp and state in ("ramping", "starting"):
@@ -157,7 +160,8 @@ def follow_next(follow, progress, elapsed, hold, ramp_timeout, stall_timeout=0):
         short = progress.get("short_ramps") or []
         stalled_for = elapsed - float(follow.get("last_change_s") or 0)
         if clients and progress.get("reached") == clients:
-            follow.update(phase="holding", reached_after_s=round(elapsed, 1), snapshot=True)
+            follow.update(phase="holding", reached_after_s=round(elapsed, 1), snapshot=True,
+                          reached_at=progress.get("reached_at"))
         elif failures:
             exit3 = any(f.get("exit_status") == 3 for f in failures)
             follow.update(phase="done", outcome="failed_to_start" if exit3 else "not_reached",

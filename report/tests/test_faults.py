@@ -70,6 +70,31 @@ class FollowLoop(unittest.TestCase):
         self.assertFalse(faults.restart_next({"phase": "ramping"}, info, 30)["restart_due"])
         self.assertFalse(faults.restart_next(holding, {"name": "baseline"}, 30)["restart_due"])
 
+    def test_the_restart_is_timed_from_the_clients_own_reach_not_from_the_read_that_saw_it(self):
+        # Clients started at 1000.0 and reached at 1003.5; the read that saw it came at 16.9 s (CI: 14 s a read).
+        info = {"restart": {"after": "5s", "down": "3s", "signal": "KILL"}}
+        holding = {"phase": "holding", "reached_after_s": 16.9, "reached_at": "1970-01-01T00:16:43.500Z"}
+        due = faults.restart_next(holding, info, 16.9, 1000.0)
+        self.assertTrue(due["restart_due"], due)
+        early = faults.restart_next(holding, info, 6.0, 1000.0)
+        self.assertFalse(early["restart_due"])
+        self.assertEqual(early["restart_in_s"], 2.5)
+        # Without the clients' time (an older jar), the read's time.
+        self.assertFalse(faults.restart_next(dict(holding, reached_at=None), info, 16.9, 1000.0)["restart_due"])
+        self.assertIsNone(faults.restart_next(dict(holding, restarted=True), info, 30, 1000.0)["restart_in_s"])
+
+    def test_a_hold_that_ended_before_the_restarted_server_listened_is_named_as_too_short(self):
+        client = dict(_client(5000, 2000, None, [{"start": "x", "ongoing": True}]),
+                      reached_at="1970-01-01T00:16:43.500Z", hold_ms=40000)
+        late = faults.restart_result({"name": "restart"}, {"c1": client}, "reached_with_losses",
+                                     {"listening_at": 1048.0})
+        self.assertFalse(late["recovered"])
+        self.assertIn("the hold ended 4.5 s before the restarted server listened again", late["text"])
+        self.assertIn("a longer c1m_hold", late["text"])
+        window = faults.restart_result({"name": "restart"}, {"c1": client}, "reached_with_losses",
+                                       {"listening_at": 1020.0})
+        self.assertIn("in the 23.5 s between the restarted server listening again and the hold's end", window["text"])
+
 
 class ServerCounters(unittest.TestCase):
     def test_listen_queue_overflows_since_the_restart(self):
