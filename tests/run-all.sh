@@ -5,8 +5,9 @@
 #   1. the jars: JUnit unit and integration tests on loopback (java/mvnw verify)
 #   2. the report generator: unit tests on recorded runs and a headless-Chromium render test
 #   3. the lab, static: vagrant validate, ansible syntax checks, ansible-lint, yamllint, shellcheck
-#   4. a fresh host: the install step in a clean Debian 12 root (debootstrap, cached), and there the
-#      lab's box created with vagrant-lxc's template, the plugin, the playbooks, the JDK, Chromium
+#   4. a fresh host: the install step in a clean Debian 12 root and in a clean Debian 13 root
+#      (debootstrap, cached), and in each the lab's box created with vagrant-lxc's template, the
+#      plugins, the playbooks' syntax and lint under the release's ansible-core, the JDK, Chromium
 #   5. the lab, end to end: four LXC containers, provision twice, run-test.yml, assertions on the report
 #   6. the lab on libvirt VMs (real kernels; KVM or QEMU's TCG): one server and two clients, a run
 #      and the conntrack scenario, assertions on both reports, the VMs destroyed
@@ -32,7 +33,8 @@ stage "java: unit + integration" java/mvnw -B -ntp -f java/pom.xml verify
 stage "report: generator tests" bash report/tests/run.sh
 stage "lab: static checks" bash tests/lab/static-checks.sh
 if [ "${C1M_SKIP_FRESH_HOST:-0}" != "1" ]; then
-  stage "fresh host: install, then the lab" bash tests/fresh-host/run.sh
+  stage "fresh host: Debian 12" bash tests/fresh-host/run.sh bookworm
+  stage "fresh host: Debian 13" bash tests/fresh-host/run.sh trixie
 fi
 if [ "${C1M_SKIP_E2E:-0}" != "1" ]; then
   stage "lab: end to end (LXC)" bash tests/lab/e2e.sh

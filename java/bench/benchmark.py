@@ -11,8 +11,11 @@ the heartbeat schedule the client kept.
 --core-rate instead finds the heartbeat rate one client core sustains: the client pinned to CPU 0, the
 server to CPU 1, ever shorter heartbeat intervals, the highest rate that keeps >= 99.9% of the schedule.
 
+--per-jvm runs the measurement once per JDK under /usr/lib/jvm (17, 21, 25) and with compact object
+headers on 25 and later, and prints the bytes per connection of each in one table.
+
 Usage: python3 java/bench/benchmark.py [--connections N] [--hold-seconds S] [--json FILE] [--top N]
-       python3 java/bench/benchmark.py --connect-only | --core-rate
+       python3 java/bench/benchmark.py --connect-only | --core-rate | --per-jvm
 Needs a JDK (jcmd), a C compiler (cc) and the jars: java/mvnw -f java/pom.xml -DskipTests package
 """
 import argparse
@@ -66,6 +69,9 @@ def main():
                    help="more options for the measured Java client, e.g. --client-args='--max-inflight 20000'")
     p.add_argument("--connect-only", action="store_true",
                    help="only the connect comparison: C client, then Java client, same count, same server")
+    p.add_argument("--per-jvm", action="store_true",
+                   help="bytes per connection on every JDK under /usr/lib/jvm (17, 21, 25: the newest of each), "
+                        "25 and later also with -XX:+UseCompactObjectHeaders; one table")
     p.add_argument("--core-rate", action="store_true",
                    help="find the heartbeat rate one client core sustains keeping >= 99.9%% of its schedule "
                         "(client on CPU 0, server on CPU 1; --hold-seconds per interval)")
@@ -81,6 +87,8 @@ def main():
     for jar in (SERVER_JAR, CLIENT_JAR):
         if not jar.exists():
             fail(f"{jar} is missing: build it with java/mvnw -f java/pom.xml -DskipTests package")
+    if a.per_jvm:
+        return per_jvm(a, n)
     if subprocess.run(["which", probes.JCMD], capture_output=True).returncode != 0:
         fail("jcmd is missing: install a JDK (openjdk-17-jdk-headless)")
     if a.core_rate:
@@ -204,6 +212,56 @@ def main():
         Path(a.json).write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nlogs and summaries: {work}")
     return 0 if server_open == n and final["lost"] == 0 else 1
+
+
+COMPACT_HEADERS = "-XX:+UseCompactObjectHeaders"  # JEP 519: a product option from JDK 25
+
+
+def jdks():
+    """{feature: java home} of the JDKs under /usr/lib/jvm with jcmd (the newest home of each feature)."""
+    found = {}
+    for home in sorted(Path("/usr/lib/jvm").glob("*")):
+        if home.is_symlink() or not (home / "bin" / "jcmd").exists():
+            continue
+        out = subprocess.run([str(home / "bin" / "java"), "-XshowSettings:properties", "-version"],
+                             capture_output=True, text=True).stderr
+        spec = [l.split("=")[-1].strip() for l in out.splitlines() if "java.specification.version" in l]
+        full = [l.split("=")[-1].strip() for l in out.splitlines() if "java.runtime.version" in l]
+        if spec and spec[0].isdigit():
+            found.setdefault(int(spec[0]), []).append((full[0] if full else spec[0], str(home)))
+    return {feature: sorted(homes)[-1] for feature, homes in sorted(found.items())}
+
+
+def per_jvm(a, n):
+    """This benchmark once per JDK (and with compact headers on 25+), the bytes per connection in one table."""
+    rows = []
+    for feature, (version, home) in jdks().items():
+        for extra in ([""] + ([COMPACT_HEADERS] if feature >= 25 else [])):
+            out = Path(tempfile.mkdtemp(prefix="c1m-per-jvm-")) / "result.json"
+            argv = [sys.executable, __file__, "--connections", str(n), "--java-home", home, "--json", str(out),
+                    "--hold-seconds", str(a.hold_seconds), "--heartbeat", a.heartbeat,
+                    f"--server-jvm={a.server_jvm} {extra}".strip(), f"--client-jvm={a.client_jvm} {extra}".strip()]
+            label = f"{version}{' ' + extra if extra else ''}"
+            print(f"== {label} ({home})", flush=True)
+            done = subprocess.run(argv, capture_output=True, text=True)
+            if not out.exists():
+                print(done.stdout[-2000:] + done.stderr[-2000:], file=sys.stderr)
+                rows.append((label, None))
+                continue
+            rows.append((label, json.loads(out.read_text())))
+    print(f"\n{n:,} idle connections with a {a.heartbeat} heartbeat on loopback; retained heap after a full GC "
+          "(the slope over a 1,000-connection warm-up), RSS the same way")
+    print("| JVM | server heap B/conn | client heap B/conn | server RSS B/conn | client RSS B/conn | held |")
+    print("|---|---|---|---|---|---|")
+    for label, r in rows:
+        if r is None:
+            print(f"| {label} | failed | | | | |")
+            continue
+        print(f"| {label} | {r['server_heap_bytes_per_conn']} | {r['client_heap_bytes_per_conn']} "
+              f"| {r['server_rss_bytes_per_conn']} | {r['client_rss_bytes_per_conn']} | {r['held']:,} |")
+    if a.json:
+        Path(a.json).write_text(json.dumps([{"jvm": label, **(r or {})} for label, r in rows], indent=2) + "\n")
+    return 0 if rows and all(r for _, r in rows) else 1
 
 
 def core_rate(a, n):

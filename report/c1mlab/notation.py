@@ -17,7 +17,9 @@ are the jars', since they are what finally reads a setting:
 
 import ipaddress
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
+
+from .rules import RULES
 
 MAX_COUNT = 2 ** 31 - 1
 SMALLEST_PREFIX = 16  # as the client jar: a typo like /6 should not mean millions of addresses
@@ -76,7 +78,13 @@ def duration_ms(value):
         if not match:
             raise NotationError("%r is not a duration: use e.g. 500ms, 30s, 10m or 1h" % (value,))
         millis = _decimal(match.group(1)) * _DURATION_MS[match.group(2) or "s"]
-    return int(millis.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    # Whole milliseconds and at most a year (rules.properties, notation.duration_max_ms), as the jars.
+    if millis != millis.to_integral_value():
+        raise NotationError("%r is not a whole number of milliseconds" % (value,))
+    longest = RULES.integer("notation.duration_max_ms")
+    if millis > longest:
+        raise NotationError("%r is too long: at most %dh" % (value, longest // 3600000))
+    return int(millis)
 
 
 def seconds(value):

@@ -24,7 +24,6 @@
 # C1M_E2E_SCENARIO_LIST picks stage 7's scenarios (default "nofile port-range conntrack restart").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$(pwd)
 
 per_client=${C1M_E2E_PER_CLIENT:-5000}
 hold=${C1M_E2E_HOLD:-20s}
@@ -93,10 +92,10 @@ fi
 
 # 1. Host setup and the box: what the Vagrantfile's trigger runs, run here first so its time is
 #    its own. The box is rebuilt only when vagrant/boxes/ lacks the one for this builder.
-release=bookworm   # the Vagrantfile's debian_release default
-box_hash=$(sha256sum vagrant/lxc/build-box.sh | cut -c1-10)
-box_name="c1m/debian-${release}-lxc-${box_hash}"
-box_file="$root/vagrant/boxes/c1m-debian-${release}-lxc-${box_hash}.box"
+# The box's name and file as the Vagrantfile makes them (their one owner).
+box_info=$(C1M_BOX_INFO=1 vagrant validate)
+box_name=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["lxc"]["name"])' <<<"$box_info")
+box_file=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["lxc"]["file"])' <<<"$box_info")
 box_store="${VAGRANT_HOME:-$HOME/.vagrant.d}/boxes/${box_name//\//-VAGRANTSLASH-}"
 if [ -s "$box_file" ] || compgen -G "$box_store/*/lxc/metadata.json" >/dev/null; then
   box_stage="host setup (box cached)"

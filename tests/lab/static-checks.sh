@@ -69,6 +69,12 @@ check "metrics port: the server role's default is the jar's (--metrics-port)" ba
   role=$(sed -n "s/^c1m_server_metrics_port: *\([0-9]*\)$/\1/p" ansible/roles/c1m_server/defaults/main.yml)
   jar=$(grep -o "names = \"--metrics-port\", defaultValue = \"[0-9]*\"" java/server/src/main/java/lab/c1m/server/ServerCommand.java | grep -o "[0-9]*\"\$" | tr -d "\"")
   echo "role ${role:-?}, jar ${jar:-?}"; [ -n "$role" ] && [ "$role" = "$jar" ] && { [ "$role" -lt 9100 ] || [ "$role" -gt 9999 ]; }'
+check "Debian releases: the kernel role knows those c1m_java has a JDK for" /usr/bin/python3 -c '
+import yaml
+java = list(yaml.safe_load(open("ansible/roles/c1m_java/vars/main.yml"))["c1m_java_release_packages"])
+kernel = yaml.safe_load(open("ansible/roles/c1m_kernel/defaults/main.yml"))["c1m_kernel_debian_releases"]
+print("c1m_java", java, "c1m_kernel", kernel)
+assert sorted(java) == sorted(kernel)'
 
 echo
 echo "lab static checks: ${passed} passed, ${failed} failed"

@@ -6,7 +6,8 @@
 #                                              vagrant/libvirt/build-box.sh makes its disk from it
 #
 # The Debian release is C1M_DEBIAN_RELEASE (default bookworm, the Vagrantfile's debian_release
-# setting); the Java runtime is the one that release packages for the jars (release_jdk below).
+# setting); the Java runtime is the one that release packages for the jars (release_jdk below: the
+# c1m_java role's map).
 #
 # The box holds what the lab needs to be provisioned by Ansible and to run the jars: systemd, sshd
 # (host keys made at first boot), python3, sudo, the `vagrant` user with Vagrant's insecure public
@@ -32,15 +33,14 @@ set -euo pipefail
 suite=${C1M_DEBIAN_RELEASE:-bookworm}
 log() { printf '[build-box] %s\n' "$*" >&2; }
 
-# The Java runtime each release packages that the jars run on (they need 17 or later).
-release_jdk() {
-  case "$1" in
-    bookworm) echo openjdk-17-jre-headless ;;
-    trixie) echo openjdk-25-jre-headless ;;
-    *) return 1 ;;
-  esac
+# The Java runtime the release packages for the jars: the c1m_java role's map (its one owner).
+releases_file="$(cd "$(dirname "$0")/../.." && pwd)/ansible/roles/c1m_java/vars/main.yml"
+release_jdk() { sed -n "s/^  $1: *\([a-z0-9.-]*\) *\$/\1/p" "$releases_file" | grep .; }
+jdk=$(release_jdk "$suite") || {
+  log "unknown Debian release '$suite' (C1M_DEBIAN_RELEASE / debian_release): use one of" \
+    "$(sed -n 's/^  \([a-z]*\):.*/\1/p' "$releases_file" | xargs) ($releases_file)"
+  exit 2
 }
-jdk=$(release_jdk "$suite") || { log "unknown Debian release '$suite' (C1M_DEBIAN_RELEASE / debian_release): use bookworm or trixie"; exit 2; }
 read -ra extra_packages <<<"${C1M_BOX_EXTRA_PACKAGES:-}"
 
 # host_apt_archives: "MAIN SECURITY", the first Debian archive and security archive this host's apt

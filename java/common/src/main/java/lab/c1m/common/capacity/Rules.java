@@ -16,6 +16,7 @@ public final class Rules {
 
     /** Descriptors a process needs besides its sockets (jars, event loops' epoll/eventfd/timerfd, logs). */
     public static final long DESCRIPTOR_RESERVE = integer("descriptors.reserve");
+    public static final long DURATION_MAX_MS = integer("notation.duration_max_ms");
     public static final long KERNEL_SOCKET_BYTES = integer("kernel.socket_bytes");
     public static final long CONNTRACK_ENTRY_BYTES = integer("conntrack.entry_bytes");
     public static final double MEMORY_MARGIN = fraction("memory.margin_fraction");

@@ -1,6 +1,8 @@
 package lab.c1m.common.notation;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import lab.c1m.common.capacity.Rules;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -9,6 +11,8 @@ import java.util.regex.Pattern;
 public final class Quantities {
     private static final Pattern COUNT = Pattern.compile("(\\d+(?:\\.\\d+)?)([km]?)");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
+    /** The longest duration any option takes (rules.properties, notation.duration_max_ms). */
+    public static final long DURATION_MAX_MS = Rules.DURATION_MAX_MS;
 
     private Quantities() {
     }
@@ -36,22 +40,32 @@ public final class Quantities {
         return (long) result;
     }
 
-    /** {@code 250ms}, {@code 30s}, {@code 10m}, {@code 1h}; a bare number means seconds; {@code 0} is zero. */
+    /**
+     * {@code 250ms}, {@code 30s}, {@code 10m}, {@code 1h}; a bare number means seconds; {@code 0} is zero.
+     * Whole milliseconds only (no silent rounding: {@code 0.4ms} is refused, not zero) and at most
+     * rules.properties' {@code notation.duration_max_ms} (a year), so no later arithmetic overflows.
+     */
     public static Duration parseDuration(String text) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         Matcher m = DURATION.matcher(s);
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration: use e.g. 500ms, 30s, 10m or 1h");
         }
-        double value = Double.parseDouble(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
-        double millis = switch (unit) {
-            case "ms" -> value;
-            case "m" -> value * 60_000;
-            case "h" -> value * 3_600_000;
-            default -> value * 1_000;
+        long scale = switch (unit) {
+            case "ms" -> 1L;
+            case "m" -> 60_000L;
+            case "h" -> 3_600_000L;
+            default -> 1_000L;
         };
-        return Duration.ofMillis(Math.round(millis));
+        BigDecimal millis = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(scale));
+        if (millis.stripTrailingZeros().scale() > 0) {
+            throw new IllegalArgumentException("'" + text + "' is not a whole number of milliseconds");
+        }
+        if (millis.compareTo(BigDecimal.valueOf(DURATION_MAX_MS)) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is too long: at most " + formatDuration(Duration.ofMillis(DURATION_MAX_MS)));
+        }
+        return Duration.ofMillis(millis.longValueExact());
     }
 
     /** Short human form of a duration, the inverse of {@link #parseDuration} where exact. */
