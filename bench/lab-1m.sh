@@ -29,10 +29,10 @@ export ANSIBLE_NOCOLOR=1 PYTHONUNBUFFERED=1
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; else accel=tcg; fi
 if [ "$accel" = tcg ]; then
   # Under TCG the clients fall behind a 30 s schedule (their lag, reported as theirs); a longer
-  # heartbeat keeps the hold's traffic within what two emulated CPUs carry. One vCPU a VM: eight
-  # emulated vCPUs on two host cores spend their time waiting for each other (a guest's lock held by a
-  # vCPU the host has descheduled); four do not. Fewer connects in flight a client: an emulated NIC
-  # that drops SYNs costs a 1-3 s retransmit each. All said in run.json's label.
+  # heartbeat keeps the hold's traffic within what emulated CPUs carry. One vCPU a VM and fewer connects
+  # in flight: tried on 5 December 2026, they opened about 216 connections a second, no faster than 2 vCPUs
+  # and 1,000 in flight (210): the limit is the server VM's emulated NIC, about 1,170 packets a second,
+  # the rest dropped at the host (docs/performance.md, "1M through the lab"). All said in run.json's label.
   heartbeat=${C1M_BENCH_HEARTBEAT:-300s}
   cpus=${C1M_BENCH_CPUS:-1}
   inflight=${C1M_BENCH_MAX_INFLIGHT:-200}
