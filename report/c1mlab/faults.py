@@ -4,11 +4,9 @@ connect rate and failures, the server's listen queue overflows, and the restart 
 reading for the follow loop's progress line, run.json's scenario result and the report.
 """
 
-import calendar
-import time
-
 from .failures import KIND_ORDER
 from .lines import fmt
+from .notation import iso_seconds
 from .notation import seconds as duration_seconds
 from .summaries import status_record
 
@@ -102,7 +100,7 @@ def restart_next(follow, info, elapsed, started_epoch=None):
     follow = dict(follow or {})
     restart = (info or {}).get("restart")
     reached_s = float(follow.get("reached_after_s") or 0)
-    reached_at = iso_epoch(follow.get("reached_at"))
+    reached_at = iso_seconds(follow.get("reached_at"))
     if reached_at is not None and started_epoch:
         reached_s = min(reached_s, reached_at - float(started_epoch))
     pending = bool(restart and follow.get("phase") == "holding" and not follow.get("restarted"))
@@ -115,19 +113,11 @@ def restart_next(follow, info, elapsed, started_epoch=None):
 def _recovery_window(client_summaries, listening_at):
     """Seconds from the restarted server listening again to the first client's end of hold (reached_at +
     hold_ms), negative when the hold ended first; None when either is unknown."""
-    ends = [iso_epoch(s.get("reached_at")) + float(s["hold_ms"]) / 1000 for _, s in _items(client_summaries)
-            if iso_epoch(s.get("reached_at")) is not None and s.get("hold_ms")]
+    ends = [iso_seconds(s.get("reached_at")) + float(s["hold_ms"]) / 1000 for _, s in _items(client_summaries)
+            if iso_seconds(s.get("reached_at")) is not None and s.get("hold_ms")]
     if not ends or not listening_at:
         return None
     return min(ends) - float(listening_at)
-
-
-def iso_epoch(text):
-    """POSIX seconds of a summary's ISO time ("2026-12-05T11:01:50.445Z"), None when absent or unreadable."""
-    try:
-        return calendar.timegm(time.strptime(text[:19], "%Y-%m-%dT%H:%M:%S")) + float("0" + text[19:].rstrip("Z"))
-    except (TypeError, ValueError):
-        return None
 
 
 def parse_netstat(text):

@@ -17,6 +17,7 @@ are the jars', since they are what finally reads a setting:
 
 import ipaddress
 import re
+from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 from .rules import RULES
@@ -189,3 +190,19 @@ def lenient(parse, value, default=None):
         return parse(value)
     except NotationError:
         return default
+
+
+def iso_seconds(text):
+    """ISO-8601 UTC as the jars write it ('2026-11-21T18:33:00.123Z') -> POSIX seconds (float), or None."""
+    if not text:
+        return None
+    value = str(text).strip()
+    if value.endswith("Z"):
+        value = value[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()

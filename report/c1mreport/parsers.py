@@ -14,20 +14,8 @@ from c1mlab import notation
 PAGE_SIZE = 4096  # /proc/net/sockstat counts TCP memory in pages; 4 KiB on the lab's x86-64 hosts
 
 
-def parse_time(text):
-    """ISO-8601 UTC ('2026-11-21T18:33:00.123Z') -> POSIX seconds (float), or None."""
-    if not text:
-        return None
-    value = str(text).strip()
-    if value.endswith("Z"):
-        value = value[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.timestamp()
+# ISO-8601 UTC ('2026-11-21T18:33:00.123Z') -> POSIX seconds (float), or None: c1mlab's, one reading.
+parse_time = notation.iso_seconds
 
 
 def iso_time(seconds):
