@@ -260,14 +260,7 @@ check "java/mvnw -v (fetches Maven; the release's JDK builds the jars)" 'javac -
 check "report tests with the headless-Chromium render (none skipped)" '
   out=$(bash report/tests/run.sh -v 2>&1); rc=$?; printf "%s\n" "$out" | tail -n 5
   [ $rc -eq 0 ] && ! printf "%s\n" "$out" | grep -qE "\.\.\. skipped|skipped="'
-# Under Debian 13's ansible-core 2.19 and ansible-lint 25 the playbooks are not clean yet (templating that
-# builds lists as text, which 2.19 no longer turns into lists: issue 17), so the static checks are the
-# Debian 12 root's until they are.
-if [ "$suite" = bookworm ]; then
-  check "the lab's static checks (tests/lab/static-checks.sh)" 'bash tests/lab/static-checks.sh'
-else
-  log "the static checks run in the Debian 12 root: under ansible-core 2.19 the playbooks' templating is not clean yet (issue 17)"
-fi
+check "the lab's static checks (tests/lab/static-checks.sh)" 'bash tests/lab/static-checks.sh'
 
 echo
 echo "=== fresh host timings ==="
