@@ -20,7 +20,7 @@ except ImportError:  # the unit tests under a Python without Ansible: the same l
 
 # The controller's logic lives in report/c1mlab, shared with the report generator.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "report"))
-from c1mlab import evidence, faults, hosts, lines, notation, plan, progress, summaries, verdict  # noqa: E402
+from c1mlab import evidence, faults, hosts, lines, notation, plan, progress, settings, summaries, units, verdict  # noqa: E402
 
 _display = Display() if Display else None
 
@@ -67,6 +67,10 @@ FILTERS = {
     "c1m_doctor_findings": summaries.doctor_findings,
     "c1m_doctor_counts": summaries.doctor_counts,
     "c1m_doctor_line": lines.doctor_line,
+    "c1m_preflight_lines": lines.preflight_lines,
+    "c1m_setting_problems": settings.problems,
+    "c1m_systemd_word": units.word,
+    "c1m_systemd_option": units.option,
     "c1m_scenario_result": verdict.scenario_result,
     "c1m_run_summary": summaries.run_summary,
     "c1m_heartbeats": summaries.heartbeats,

@@ -17,6 +17,12 @@ def add(values):
     return sum(values) if values else None
 
 
+def every(values):
+    """The sum of all the values, None when any is unknown (a total with an unknown part is unknown)."""
+    values = list(values)
+    return None if any(v is None for v in values) else sum(values)
+
+
 def _written(client_summaries):
     """[(host, summary)] of the clients that wrote a summary, in the order given."""
     return [(host, summary) for host, summary in (client_summaries or {}).items() if summary]
@@ -156,23 +162,25 @@ def run_figures(client_summaries, server_summary, target, server_peak=None):
     if server_peak is None:
         server_peak = server_summary.get("peak_open")
     per_client = lambda key: {host: summary.get(key) for host, summary in written}  # noqa: E731
-    lost = {host: summary.get("lost") or 0 for host, summary in written}
-    dead = {host: summary.get("dead") or 0 for host, summary in written}
+    # A count the summary lacks is 0 (a jar older than it); one it holds as None is unknown (summaries.checked).
+    lost = {host: summary.get("lost", 0) for host, summary in written}
+    dead = {host: summary.get("dead", 0) for host, summary in written}
     exit_codes = {host: (summary or {}).get("exit_code") for host, summary in (client_summaries or {}).items()}
     # The server's count of connections its keepalive closed: None from a server jar that does not say.
     reaped = server_summary.get("reaped")
     was_reached = verdict.reached(client_summaries, target, server_peak)
     return {
         "target": target, "reached": was_reached,
-        "outcome": verdict.outcome(was_reached, exit_codes, sum(lost.values()), sum(dead.values()), reaped or 0),
+        "outcome": verdict.outcome(was_reached, exit_codes, every(lost.values()), every(dead.values()), reaped or 0),
         "established": per_client("established"), "established_total": add(per_client("established").values()),
         "peak_open": per_client("peak_open"), "peak_open_total": add(per_client("peak_open").values()),
-        "reached_per_client": {host: bool(summary.get("reached")) for host, summary in written},
+        "reached_per_client": {host: bool(summary.get("reached")) if summary else None
+                               for host, summary in (client_summaries or {}).items()},
         "ramp_seconds": per_client("ramp_seconds"),
         "server_peak_open": server_peak, "server_peak_at": server_summary.get("peak_at"),
         "server_accepted": server_summary.get("accepted"), "server_open_at_end": server_summary.get("open"),
         "failures": failure_counts(client_summaries),
-        "lost": lost, "lost_total": sum(lost.values()), "dead": dead, "dead_total": sum(dead.values()),
+        "lost": lost, "lost_total": every(lost.values()), "dead": dead, "dead_total": every(dead.values()),
         "reaped_total": reaped, "server_keepalive": server_keepalive(server_summary),
         "heartbeat": heartbeat(client_summaries),
         "exit_codes": exit_codes,

@@ -122,3 +122,19 @@ def doctor_line(row):
         row.get("host"), row.get("name"), row.get("status"), row.get("found"), row.get("needed"),
         (" - fix: %s" % row["fix"]) if row.get("fix") else "")
 
+
+
+# The preflight's line for a host the kernel role never ran on.
+NOT_PROVISIONED = "was not provisioned (unreachable or failed above)"
+
+
+def preflight_lines(findings):
+    """'host: finding' for each of the kernel role's preflight findings, by host ({host: [finding, ...]});
+    'host: was not provisioned ...' where a host has none recorded (None: the role never ran there)."""
+    out = []
+    for host, errors in findings.items():
+        if errors is None:
+            out.append("%s: %s" % (host, NOT_PROVISIONED))
+        else:
+            out.extend("%s: %s" % (host, error) for error in errors)
+    return out

@@ -8,6 +8,48 @@ from . import figures, notation
 
 
 
+# The summaries' versions this checkout reads (docs/interfaces.md, `schema`); a summary without one is 1.
+SCHEMAS = (1, 2)
+# A summary's counts: whole numbers, never negative. `failed`, `connect_errors` and `reconnect_errors`
+# hold one count a failure kind.
+COUNTS = ("target", "established", "open", "peak_open", "accepted", "closed", "reaped", "failed_total",
+          "lost", "dead", "heartbeat_stalls", "reconnected", "unrecovered", "reconnect_errors_total", "down",
+          "outage_count")
+COUNTS_BY_KIND = ("failed", "connect_errors", "reconnect_errors")
+
+
+def _is_count(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def checked(summary, where):
+    """(summary, problems): a summary as the jars write it, checked before a figure is read from it.
+
+    Not a JSON object, or a schema this checkout does not read: (None, [why]), its figures left out. A count
+    that is negative or not a whole number: named (where, field, value) and made None, shown as unknown.
+    where: what to call it in a problem, e.g. "c1m-client1/client-summary.json".
+    """
+    if not isinstance(summary, dict):
+        kind = {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(type(summary), "value")
+        return None, ["%s is a JSON %s, not a summary object: its figures are left out" % (where, kind)]
+    schema = summary.get("schema", 1)
+    if schema not in SCHEMAS:
+        return None, ["%s has schema %r; this checkout reads schema %s: its figures are left out (fix: the report "
+                      "generator of the checkout that built the jars)" % (where, schema, " and ".join(map(str, SCHEMAS)))]
+    summary, problems = dict(summary), []
+    for key in COUNTS:
+        if key in summary and summary[key] is not None and not _is_count(summary[key]):
+            problems.append("%s: %s is %r, not a count: shown as unknown" % (where, key, summary[key]))
+            summary[key] = None
+    for key in COUNTS_BY_KIND:
+        if key in summary and summary[key] is not None:
+            by_kind = summary[key]
+            if not isinstance(by_kind, dict) or not all(_is_count(v) for v in by_kind.values()):
+                problems.append("%s: %s is %r, not a count by failure kind: shown as unknown" % (where, key, by_kind))
+                summary[key] = {}
+    return summary, problems
+
+
 class NoJson(ValueError):
     """A helper printed no JSON (the message says what it printed and what to do)."""
 

@@ -11,23 +11,29 @@ def reached(client_summaries, target, server_peak=None):
     is the only witness.
 
     client_summaries: {client: its summary, or None when it wrote none}; target: the run's connections.
+    None (unknown) when some clients wrote no summary and every one that did reached its share.
     """
     summaries = dict(client_summaries or {})
     target = int(target or 0)
     if not any(summaries.values()):
         return target > 0 and int(server_peak or 0) >= target
-    peak = sum(int((s or {}).get("peak_open") or 0) for s in summaries.values())
-    return all(bool((s or {}).get("reached")) for s in summaries.values()) and peak >= target
+    written = [s for s in summaries.values() if s]
+    if not all(bool(s.get("reached")) for s in written):
+        return False
+    if len(written) < len(summaries):
+        return None  # every client that wrote a summary reached its share; the silent ones cannot say
+    return sum(int(s.get("peak_open") or 0) for s in written) >= target
 
 
 def outcome(was_reached, exit_codes, lost, dead, reaped=0):
     """"reached" (and held: every client exited 0, none lost or dead, none reaped by the server's keepalive),
     "reached_with_losses" or "not_reached". Late or missed heartbeats (the client's lag) play no part; a
     connection the server's keepalive closed does: a safety net that closed connections is never a clean run."""
-    if not was_reached:
+    if not was_reached:  # unknown included: a run that cannot show it reached did not pass
         return "not_reached"
     clean = all(code == 0 for code in (exit_codes or {}).values())
-    return "reached" if clean and not lost and not dead and not reaped else "reached_with_losses"
+    # lost or dead None: a summary held them as something else than a count, so the hold is not shown clean.
+    return "reached" if clean and lost == 0 and dead == 0 and not reaped else "reached_with_losses"
 
 
 def scenario_result(info, failures_seen, doctor_rows, outcome, detail=""):

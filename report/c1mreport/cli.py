@@ -44,9 +44,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
-            import os
-            if args.out:
-                os.makedirs(args.out, exist_ok=True)
             from .build import build
             summary, paths = build(args.run_dir, args.out)
             if not args.quiet:

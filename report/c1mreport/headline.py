@@ -41,7 +41,7 @@ def _max_client_cost(summary, key):
 
 # key, label, how to read it from summary.json, formatter, which direction is better
 ROWS = [
-    ("reached", "Target reached", lambda s: s["result"]["reached"], lambda v: "yes" if v else "NO", "higher"),
+    ("reached", "Target reached", lambda s: s["result"]["reached"], lambda v: "unknown" if v is None else ("yes" if v else "NO"), "higher"),
     ("target", "Target", lambda s: s["result"]["target"], fmt.count, None),
     ("server_peak_open", "Peak open on the server", lambda s: s["result"]["server_peak_open"], fmt.count, "higher"),
     ("established_total", "Established by the clients", lambda s: s["result"]["established_total"], fmt.count, "higher"),
@@ -111,7 +111,10 @@ def verdict(summary):
     target = fmt.count(result["target"])
     faults = summary.get("faults") or {}
     reaped = result.get("reaped_total") or 0
-    if result["reached"] and not result["lost_total"] and not result["dead_total"] and not reaped:
+    if result["reached"] and (result["lost_total"] is None or result["dead_total"] is None):
+        return "REACHED, HOLD NOT KNOWN", "Reached %s connections; how many were lost or went dead while held " \
+            "cannot be told (a summary's count is unreadable: see the notes below)" % target
+    if result["reached"] and result["lost_total"] == 0 and result["dead_total"] == 0 and not reaped:
         if faults.get("outage_count"):
             return "REACHED, WITH AN OUTAGE", "Reached %s connections and held them, but %s outage(s) silenced some" % (
                 target, fmt.count(faults["outage_count"]))
@@ -126,6 +129,10 @@ def verdict(summary):
             target, fmt.count(result["lost_total"]), back, fmt.count(result["dead_total"]),
             "; the server's keepalive reaped %s" % fmt.count(reaped) if reaped else "")
     peak = result["server_peak_open"] or result["client_peak_open_total"]
+    if result["reached"] is None:
+        silent = sorted(host for host, reached in (result.get("reached_per_client") or {}).items() if reached is None)
+        return "NOT KNOWN", "%s wrote no summary (every other client reached its share): whether the run reached %s " \
+            "connections cannot be told; see the notes below and its log" % (", ".join(silent) or "a client", target)
     if not peak:
         return "NO CONNECTIONS", "No connections were made (outcome: %s)" % (result.get("outcome") or "unknown")
     return "NOT REACHED", "Peaked at %s of %s connections" % (fmt.count(peak), target)

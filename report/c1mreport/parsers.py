@@ -130,11 +130,18 @@ def parse_timeline(text):
 
     A row cut short (the process was killed mid-write) or with a bad time is skipped, not fatal.
     """
-    rows = []
+    return read_timeline(text)[0]
+
+
+def read_timeline(text):
+    """(rows as parse_timeline gives them, [line number of each row skipped: cut short, a bad time or a
+    cell that is not a number])."""
+    rows, skipped = [], []
     reader = csv.DictReader(io.StringIO(text))
     for raw in reader:
         moment = parse_time(raw.get("time"))
         if moment is None or None in raw.values():  # DictReader fills a short row's missing cells with None
+            skipped.append(reader.line_num)
             continue
         row = {"t": moment}
         try:
@@ -151,10 +158,11 @@ def parse_timeline(text):
                     if column.endswith("_bytes") and row[column] is not None and row[column] < 0:
                         row[column] = None
         except (TypeError, ValueError):
+            skipped.append(reader.line_num)
             continue
         rows.append(row)
     rows.sort(key=lambda r: r["t"])
-    return rows
+    return rows, skipped
 
 
 # The settings' notations are c1mlab.notation's (shared with the playbooks and the jars); read leniently

@@ -8,6 +8,7 @@ from c1mlab import failures
 
 from . import faults_view, formatting as fmt
 from .checks import SETTING_WHY
+from .errors import ReportInputError
 from .headline import CLIENT_LAG_KEYS, headline, verdict
 from .summarize import SETTINGS_KEYS
 
@@ -205,15 +206,25 @@ def render_markdown(run, summary):
 
 
 def write_outputs(folder, run, summary, charts):
-    """Write summary.json, report.html and report.md into the run folder; return their paths."""
+    """Write summary.json, report.html and report.md into the run folder; return their paths.
+
+    Each file is written whole or not at all (a temporary file renamed); a folder that cannot take them is
+    a ReportInputError naming it and the fix, with nothing half-written left behind."""
     paths = {name: os.path.join(folder, name) for name in ("summary.json", "report.html", "report.md")}
-    html = render_html(run, summary, charts)
-    markdown = render_markdown(run, summary)
-    with open(paths["summary.json"], "w", encoding="utf-8") as handle:
-        json.dump(summary, handle, indent=2)
-        handle.write("\n")
-    with open(paths["report.html"], "w", encoding="utf-8") as handle:
-        handle.write(html)
-    with open(paths["report.md"], "w", encoding="utf-8") as handle:
-        handle.write(markdown)
+    texts = {"summary.json": json.dumps(summary, indent=2) + "\n",
+             "report.html": render_html(run, summary, charts), "report.md": render_markdown(run, summary)}
+    temporary = None
+    try:
+        os.makedirs(folder, exist_ok=True)
+        for name, text in texts.items():
+            temporary = paths[name] + ".tmp"
+            with open(temporary, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(temporary, paths[name])
+            temporary = None
+    except OSError as error:
+        if temporary and os.path.exists(temporary):
+            os.remove(temporary)
+        raise ReportInputError("cannot write the report into %s: %s" % (folder, error.strerror or error),
+                               "pass --out a folder you can write, e.g. --out /tmp/report") from None
     return paths

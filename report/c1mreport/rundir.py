@@ -8,6 +8,8 @@ import json
 import os
 import re
 
+from c1mlab import summaries
+
 from . import parsers
 from .errors import ReportInputError
 
@@ -179,7 +181,10 @@ def load_host(name, folder, settings, problems):
     for role in ("server", "client"):
         path = os.path.join(folder, role + "-summary.json")
         if os.path.isfile(path):
-            host.summary = _read_json(path, problems, "%s/%s-summary.json" % (name, role))
+            where = "%s/%s-summary.json" % (name, role)
+            raw = _read_json(path, problems, where)
+            host.summary, found = summaries.checked(raw, where) if raw is not None else (None, [])
+            problems.extend(found)
             host.role = host.role or role
     host.role = _guess_role(host, settings)
     if host.role is None:
@@ -191,7 +196,12 @@ def load_host(name, folder, settings, problems):
 
     timeline_path = os.path.join(folder, host.role + "-timeline.csv")
     if os.path.isfile(timeline_path):
-        host.timeline = parsers.parse_timeline(_read_text(timeline_path))
+        host.timeline, skipped = parsers.read_timeline(_read_text(timeline_path))
+        if skipped:
+            problems.append("%s: %s-timeline.csv: %d row(s) unreadable (line %s: cut short, a bad time or a cell "
+                            "that is not a number): left out of the charts" % (
+                                name, host.role, len(skipped), ", ".join(map(str, skipped[:5])) + (
+                                    ", ..." if len(skipped) > 5 else "")))
         if not host.timeline:
             problems.append("%s: %s-timeline.csv has no rows" % (name, host.role))
     else:

@@ -65,6 +65,109 @@ class Notation(unittest.TestCase):
         self.assertEqual(c1m.c1m_port_range_size("1024 65535"), 64512)
 
 
+class Preflight(unittest.TestCase):
+    def test_each_finding_is_a_line_and_a_host_never_provisioned_is_named(self):
+        lines = c1m.c1m_preflight_lines({"c1m-server": [], "c1m-client1": ["fs.nr_open is 1048576, needs 2000000"],
+                                          "c1m-client2": None})
+        self.assertEqual(lines, ["c1m-client1: fs.nr_open is 1048576, needs 2000000",
+                                 "c1m-client2: was not provisioned (unreachable or failed above)"])
+
+
+class RunSettings(unittest.TestCase):
+    """Issue 20, item 9: every value a user may set is checked before anything starts (tasks/plan.yml)."""
+
+    def test_the_defaults_pass(self):
+        import yaml
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "ansible", "group_vars", "all.yml")) as handle:
+            defaults = yaml.safe_load(handle)
+        self.assertEqual(c1m.c1m_setting_problems(defaults), [])
+
+    def test_each_bad_value_is_one_line_naming_it_and_the_fix(self):
+        bad = {"c1m_heartbeat": "1ms", "c1m_connect_rate": "-1", "c1m_max_inflight": "0",
+               "c1m_source_ips": "garbage", "c1m_stall_timeout": "-1", "c1m_scenario_restart_signal": "FOO",
+               "c1m_scenario_restart_down": "-3s", "c1m_preflight": "maybe", "c1m_run_id": "../../x",
+               "c1m_hold": "9999999999h", "c1m_ports": "9019-9000", "c1m_transport": "dpdk",
+               "c1m_scenario_port_range": "60999 32768", "c1m_poll_interval": "0", "c1m_target_connections": "lots"}
+        lines = c1m.c1m_setting_problems(bad)
+        self.assertEqual(len(lines), len(bad), lines)
+        for (name, value), line in zip(bad.items(), lines):
+            self.assertTrue(line.startswith("%s=%s: " % (name, value)), line)
+            self.assertIn("; fix: ", line)
+        self.assertEqual(c1m.c1m_setting_problems({"c1m_connect_rate": "abc"})[0],
+                         "c1m_connect_rate=abc: 'abc' is not a whole number; fix: new connections a second a client, "
+                         "0 for as fast as c1m_max_inflight allows")
+
+    def test_good_values_pass(self):
+        self.assertEqual(c1m.c1m_setting_problems({
+            "c1m_heartbeat": "0", "c1m_run_id": "my-run_1.2", "c1m_preflight": False, "c1m_build_jars": "yes",
+            "c1m_scenario_restart_signal": "TERM", "c1m_source_ips": "10.0.0.1,10.0.0.2", "c1m_connect_rate": 0,
+            "c1m_scenario_restart_down": "0", "c1m_ports": "9000", "c1m_stall_timeout": "0"}), [])
+
+    def test_the_playbook_hands_every_checked_setting_over(self):
+        import yaml
+        sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "report"))
+        from c1mlab import settings
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "ansible", "tasks", "plan.yml")) as handle:
+            tasks = yaml.safe_load(handle)
+        given = next(t["vars"]["_given"] for t in tasks if t["name"] == "Check the run's settings")
+        self.assertEqual(sorted(given), sorted(settings.CHECKS))
+        self.assertTrue(all(value == "{{ %s }}" % name for name, value in given.items()))
+
+
+class ServiceUnit(unittest.TestCase):
+    """Issue 20, item 10: the unit's command line reaches the jar word for word, and the unit is hardened."""
+
+    TEMPLATE = os.path.join(os.path.dirname(__file__), "..", "..", "ansible", "roles", "c1m_service", "templates",
+                            "c1m-service.service.j2")
+
+    def render(self, **values):
+        import jinja2
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(os.path.dirname(self.TEMPLATE)))
+        env.filters.update(c1m.FilterModule().filters())
+        env.filters["bool"] = lambda v: v if isinstance(v, bool) else str(v).lower() in ("true", "yes", "1", "on")
+        context = {"ansible_managed": "test", "c1m_service_comment": "c1m test", "c1m_service_description": "c1m test",
+                   "c1m_service_role": "server", "c1m_common_user": "c1m", "c1m_common_group": "c1m",
+                   "c1m_common_state_dir": "/var/lib/c1m", "c1m_service_limit_nofile": 1048576,
+                   "c1m_service_limit_memlock": "infinity", "c1m_service_java_options": ["-Xmx64m", "-Xss256k"],
+                   "c1m_service_compact_headers_on": False, "c1m_service_jar": "/opt/c1m/c1m-server.jar",
+                   "c1m_service_args": [], "c1m_service_extra_args": [], "c1m_service_success_exit_status": "143",
+                   "c1m_service_hardening": True, "c1m_service_writable_paths": ["/var/lib/c1m", "/var/log/c1m"]}
+        context.update(values)
+        return env.get_template(os.path.basename(self.TEMPLATE)).render(**context)
+
+    @staticmethod
+    def exec_start(unit):
+        import shlex
+        text = unit.split("ExecStart=", 1)[1].split("\n\n", 1)[0].replace("\\\n", " ")
+        return [w.replace("%%", "%").replace("$$", "$") for w in shlex.split(text)]
+
+    def test_values_with_spaces_percent_dollar_and_quotes_reach_the_jar_as_given(self):
+        summary = '/var/lib/my c1m/50% "done" $HOME.json'
+        unit = self.render(c1m_service_args=["--ports 9000-9019", "--summary " + summary, "", "--reconnect"],
+                           c1m_service_extra_args=["--label it's mine"])
+        self.assertEqual(self.exec_start(unit),
+                         ["/usr/bin/java", "-Xmx64m", "-Xss256k", "-jar", "/opt/c1m/c1m-server.jar", "--ports",
+                          "9000-9019", "--summary", summary, "--reconnect", "--label", "it's mine"])
+        self.assertIn("50%% ", unit)
+        self.assertIn("$$HOME", unit)
+
+    def test_the_hardened_unit_rates_ok(self):
+        import shutil
+        import subprocess
+        import tempfile
+        if not shutil.which("systemd-analyze"):
+            self.skipTest("no systemd-analyze on this host")
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "c1m-server.service")
+            with open(path, "w") as handle:
+                handle.write(self.render())
+            out = subprocess.run(["systemd-analyze", "security", "--offline=yes", path], capture_output=True,
+                                 text=True, timeout=60).stdout
+        exposure = float(out.split("Overall exposure level for c1m-server.service: ")[1].split()[0])
+        self.assertLess(exposure, 3.0, out)
+        self.assertNotIn("ProtectSystem", self.render(c1m_service_hardening=False))
+
+
 class Follow(unittest.TestCase):
     def test_all_reached_moves_to_holding_with_a_snapshot(self):
         progress = c1m.c1m_progress([status("a", reached=True, state="holding", established=5, open=5)])
