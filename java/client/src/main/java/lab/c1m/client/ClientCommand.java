@@ -13,6 +13,7 @@ import lab.c1m.common.capacity.HostLimits;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
 import lab.c1m.common.cli.DurationConverter;
+import lab.c1m.common.cli.HeartbeatConverter;
 import lab.c1m.common.cli.ExitCodes;
 import lab.c1m.common.cli.Logging;
 import lab.c1m.common.cli.PortListConverter;
@@ -102,7 +103,7 @@ public final class ClientCommand implements Callable<Integer> {
         description = "Keep the connections open this long after the ramp; 0 = until SIGTERM or SIGINT.")
     Duration hold;
 
-    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "0",
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = HeartbeatConverter.class, defaultValue = "0",
         description = "Each connection sends a stamped frame this often and times its echo; 0 = no heartbeats.")
     Duration heartbeat;
 
@@ -132,7 +133,7 @@ public final class ClientCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         InetAddress serverAddress = resolve();
-        List<InetAddress> sources = sourceIps == null ? List.of() : parseSources();
+        List<InetAddress> sources = sourceIps == null ? List.of() : parseSources(serverAddress);
         Logging.addFile(run.logFile);
         try {
             checkCapacity(HostLimits.read(), Math.max(1, sources.size()));
@@ -192,9 +193,6 @@ public final class ClientCommand implements Callable<Integer> {
         if (connectTimeout.isZero()) {
             throw Cli.usage(cmd, "--connect-timeout must be positive, e.g. 10s");
         }
-        if (!heartbeat.isZero() && heartbeat.toMillis() < 10) {
-            throw Cli.usage(cmd, "--heartbeat must be 0 (off) or at least 10ms, got " + Quantities.formatDuration(heartbeat));
-        }
     }
 
     private InetAddress resolve() {
@@ -205,12 +203,18 @@ public final class ClientCommand implements Callable<Integer> {
         }
     }
 
-    private List<InetAddress> parseSources() {
+    private List<InetAddress> parseSources(InetAddress serverAddress) {
         List<InetAddress> sources;
         try {
             sources = SourceAddresses.parse(sourceIps);
         } catch (IllegalArgumentException e) {
             throw Cli.usage(spec.commandLine(), "--source-ips: " + e.getMessage());
+        }
+        InetAddress otherFamily = sources.stream().filter(a -> a.getClass() != serverAddress.getClass()).findFirst().orElse(null);
+        if (otherFamily != null) {
+            throw Cli.usage(spec.commandLine(), "--source-ips: " + otherFamily.getHostAddress() + " is "
+                + family(otherFamily) + " but --server " + server + " is " + family(serverAddress)
+                + ": give source addresses of the server's family");
         }
         InetAddress missing = SourceAddresses.firstNotLocal(sources);
         if (missing != null) {
@@ -218,6 +222,10 @@ public final class ClientCommand implements Callable<Integer> {
                 + " add it (ip addr add " + missing.getHostAddress() + "/24 dev <interface>) or leave it out");
         }
         return sources;
+    }
+
+    private static String family(InetAddress address) {
+        return address instanceof java.net.Inet6Address ? "IPv6" : "IPv4";
     }
 
     private void checkCapacity(HostLimits limits, int sourceCount) {

@@ -1,6 +1,7 @@
 package lab.c1m.client;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -8,6 +9,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,8 @@ final class LoadClient {
     private static final Logger LOG = LoggerFactory.getLogger(LoadClient.class);
     /** Heartbeat echoes are 16 bytes; a small fixed read buffer keeps idle reads cheap. */
     private static final int READ_BUFFER_BYTES = 512;
+    /** How long each event loop may take to close its connections at the end (a million under emulation: minutes). */
+    private static final long CLOSE_WAIT_SECONDS = 600;
 
     record Settings(Transport transport, ConnectionPlan plan, Ramp.Settings ramp, Duration hold,
                     Duration heartbeat, int threads, long progressEvery) {
@@ -109,9 +113,49 @@ final class LoadClient {
         closing = true;
         heartbeats.forEach(LoopHeartbeats::stop);
         long openAtEnd = stats.open();
+        closeAll(loops, shares, table);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(60, TimeUnit.SECONDS);
-        LOG.info("Closed {} connections", Quantities.count(openAtEnd));
+        if (stats.open() == 0) {
+            LOG.info("Closed {} connections", Quantities.count(openAtEnd));
+        } else {
+            LOG.warn("Closed {} of {} connections; {} still open at exit", Quantities.count(openAtEnd - stats.open()),
+                Quantities.count(openAtEnd), Quantities.count(stats.open()));
+        }
         return verdict(stop, stoppedEarly, held);
+    }
+
+    /**
+     * Closes every connection still open, on the loop that owns its slot, and waits until every loop has run
+     * the close events that follow (a channel's inactive event runs as a later task on its loop), so the
+     * final {@code open} is what is open however far behind a freeze left the loops. Shutting the group down
+     * instead, with its short timeout, dropped those events: 5,000 of 10,000 still "open" at exit.
+     */
+    private static void closeAll(List<EventLoop> loops, List<LoopSlots> shares, ConnectionTable table) {
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int i = 0; i < loops.size(); i++) {
+            LoopSlots share = shares.get(i);
+            tasks.add(loops.get(i).submit(() -> {
+                for (int n = 0; n < share.count(); n++) {
+                    Channel channel = table.get(share.slot(n));
+                    if (channel != null) {
+                        channel.close();
+                    }
+                }
+            }));
+        }
+        awaitAll(tasks);
+        // Two rounds: the first runs after the closes handed to other loops, the second after their events.
+        for (int round = 0; round < 2; round++) {
+            awaitAll(loops.stream().<Future<?>>map(loop -> loop.submit(() -> { })).toList());
+        }
+    }
+
+    private static void awaitAll(List<Future<?>> tasks) {
+        for (Future<?> task : tasks) {
+            if (!task.awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("An event loop did not finish closing its connections within {} s", CLOSE_WAIT_SECONDS);
+            }
+        }
     }
 
     /** One heartbeat schedule per loop, their beats interleaved; none when heartbeats are off. */

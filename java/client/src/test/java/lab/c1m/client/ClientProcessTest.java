@@ -253,6 +253,30 @@ class ClientProcessTest {
     }
 
     @Test
+    void aRefusedRunLeavesNoFileBehind() throws Exception {
+        // Issue 20, item 4: each of these is caught after the output files were checked.
+        String[][] cases = {
+            {"--server", "nohost.invalid"},
+            {"--server", "127.0.0.1", "--max-inflight", "0"},
+            {"--server", "127.0.0.1", "--source-ips", "203.0.113.77"},
+            {"--server", "127.0.0.1", "--source-ips", "::1"},
+            {"--server", "127.0.0.1", "--connect-timeout", "0"},
+        };
+        for (String[] args : cases) {
+            Path out = Files.createTempDirectory(dir, "refused");
+            List<String> argv = new ArrayList<>(List.of(args));
+            argv.addAll(List.of("--summary", out.resolve("s.json").toString(), "--timeline", out.resolve("t.csv").toString(),
+                "--log-file", out.resolve("c.log").toString()));
+            try (JavaProcess p = JavaProcess.start(dir, CLIENT, argv.toArray(String[]::new))) {
+                assertEquals(ExitCodes.USAGE, p.waitFor(30), argv + "\n" + p.stdout() + p.stderr());
+            }
+            try (var files = Files.list(out)) {
+                assertEquals(List.of(), files.toList(), String.join(" ", args));
+            }
+        }
+    }
+
+    @Test
     void badFlagsGetOneLineAndExitTwo() throws Exception {
         String[][] cases = {
             {"--server", "127.0.0.1", "--connections", "-5"},
@@ -262,6 +286,7 @@ class ClientProcessTest {
             {"--server", "no-such-host.invalid"},
             {"--server", "127.0.0.1", "--source-ips", "203.0.113.77"},
             {"--server", "127.0.0.1", "--heartbeat", "1ms"},
+            {"--server", "127.0.0.1", "--source-ips", "::1"},
             {"--connections", "10"},
         };
         for (String[] args : cases) {

@@ -12,6 +12,7 @@ import lab.c1m.common.cli.BindAddress;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
 import lab.c1m.common.cli.DurationConverter;
+import lab.c1m.common.cli.HeartbeatConverter;
 import lab.c1m.common.cli.ExitCodes;
 import lab.c1m.common.cli.Logging;
 import lab.c1m.common.cli.PortListConverter;
@@ -96,7 +97,7 @@ public final class ServerCommand implements Callable<Integer> {
             + " idle + N x --keepalive-interval; default: the rules' keepalive.probes.")
     int keepaliveProbes;
 
-    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "0",
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = HeartbeatConverter.class, defaultValue = "0",
         description = "The clients' heartbeat interval (their --heartbeat), to size --keepalive auto and check an"
             + " explicit --keepalive against; 0 = unknown or off. A hint only: the server sends no heartbeat.")
     Duration heartbeat;
@@ -191,10 +192,6 @@ public final class ServerCommand implements Callable<Integer> {
         }
         if (backlog < 1) {
             throw Cli.usage(cmd, "--backlog must be at least 1, got " + backlog);
-        }
-        if (!heartbeat.isZero() && heartbeat.toMillis() < 10) {
-            throw Cli.usage(cmd, "--heartbeat must be 0 (unknown or off) or at least 10ms, got "
-                + Quantities.formatDuration(heartbeat));
         }
         if (keepaliveInterval.toMillis() < 1000) {
             throw Cli.usage(cmd, "--keepalive-interval must be at least 1s, got " + Quantities.formatDuration(keepaliveInterval));

@@ -38,6 +38,8 @@ public final class Rules {
     public static final double TCP_MEM_MAX_MEMORY = fraction("tcp_mem.max_memory_fraction");
     public static final long HEARTBEAT_DEAD_INTERVALS = integer("heartbeat.dead_intervals");
     public static final long HEARTBEAT_DEAD_MIN_MS = integer("heartbeat.dead_min_ms");
+    /** The shortest heartbeat interval any command takes (0 is off). */
+    public static final long HEARTBEAT_MIN_MS = integer("heartbeat.min_ms");
     public static final double HEARTBEAT_LATE = fraction("heartbeat.late_fraction");
     public static final long HEARTBEAT_LATE_MIN_MS = integer("heartbeat.late_min_ms");
     public static final long HEARTBEATS_PER_CPU_PER_SECOND = integer("heartbeat.per_cpu_per_second");

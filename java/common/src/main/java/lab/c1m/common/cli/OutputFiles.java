@@ -62,11 +62,12 @@ public final class OutputFiles {
         } catch (IOException | SecurityException e) {
             return "cannot be written (" + reason(e) + ")";
         }
-        if (!existed && replacedWhole) {
+        if (!existed) {
+            // A refused run leaves no file behind: the run itself creates them once every check passed.
             try {
                 Files.deleteIfExists(probe);
             } catch (IOException ignored) {
-                // The summary's own writes replace it.
+                // The run's own writes replace or append to it.
             }
         }
         return null;

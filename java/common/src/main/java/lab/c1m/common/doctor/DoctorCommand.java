@@ -10,7 +10,7 @@ import lab.c1m.common.capacity.HostFacts;
 import lab.c1m.common.capacity.HostLimits;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
-import lab.c1m.common.cli.DurationConverter;
+import lab.c1m.common.cli.HeartbeatConverter;
 import lab.c1m.common.cli.PortListConverter;
 import lab.c1m.common.notation.PortList;
 import picocli.CommandLine.Command;
@@ -69,7 +69,7 @@ public final class DoctorCommand implements Callable<Integer> {
         description = "The open-files limit the service will get (systemd LimitNOFILE). Default: this process's own.")
     String nofile;
 
-    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "0",
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = HeartbeatConverter.class, defaultValue = "0",
         description = "Client: the heartbeat interval of the run (its --heartbeat), to check that this host's CPUs can"
             + " keep the schedule; 0 = no heartbeats.")
     Duration heartbeat;

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
-import lab.c1m.common.cli.DurationConverter;
+import lab.c1m.common.cli.HeartbeatConverter;
 import lab.c1m.common.doctor.Plan;
 import lab.c1m.common.notation.PortList;
 import picocli.CommandLine.Command;
@@ -70,7 +70,7 @@ public final class PlanCommand implements Callable<Integer> {
         description = "The clients' net.ipv4.ip_local_port_range (the lab's kernel role sets 1024-65535).")
     String portRange;
 
-    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "30s",
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = HeartbeatConverter.class, defaultValue = "30s",
         description = "Each connection's heartbeat interval; 0 = none.")
     Duration heartbeat;
 

@@ -3,6 +3,7 @@ package lab.c1m.common.report;
 import java.io.BufferedWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +32,8 @@ public abstract class PeriodicReporter implements AutoCloseable {
     /** Why the last summary write failed; null once one succeeded (or with no --summary). */
     private volatile String summaryProblem;
     private volatile boolean summaryWritten;
+    /** Why the last timeline row could not be written; null while rows are written (the summary says it). */
+    private volatile String timelineProblem;
 
     protected PeriodicReporter(Path summaryFile, Path timelineFile, String timelineHeader, Duration statusInterval) {
         this.summaryFile = summaryFile;
@@ -67,7 +70,8 @@ public abstract class PeriodicReporter implements AutoCloseable {
             reserve.release();
             try {
                 sample();
-                ReportFiles.appendRow(timeline, Times.now() + "," + timelineRow());
+                // Independent: a timeline that cannot take a row (a full disk) never stops the summary.
+                appendRow();
                 writeSummary();
             } finally {
                 reserve.refill();
@@ -83,18 +87,40 @@ public abstract class PeriodicReporter implements AutoCloseable {
         }
     }
 
+    private void appendRow() {
+        try {
+            ReportFiles.appendRow(timeline, Times.now() + "," + timelineRow());
+            if (timelineProblem != null) {
+                LOG.info("The timeline takes rows again");
+                timelineProblem = null;
+            }
+        } catch (RuntimeException e) {
+            if (timelineProblem == null) {
+                LOG.warn("Timeline rows are not written: {} (the summary still is; said once)", e.getMessage());
+            }
+            timelineProblem = e.getMessage();
+        }
+    }
+
     private void writeSummary() {
         if (summaryFile == null) {
             return;
         }
         try {
-            ReportFiles.writeSummary(summaryFile, summary());
+            Map<String, Object> summary = new LinkedHashMap<>(summary());
+            summary.put("timeline_problem", timelineProblem);
+            ReportFiles.writeSummary(summaryFile, summary);
+            if (summaryProblem != null) {
+                LOG.info("The summary is written again: {}", summaryFile);
+            }
             summaryProblem = null;
             summaryWritten = true;
         } catch (RuntimeException e) {
+            if (summaryProblem == null) {
+                LOG.warn("The summary is not written: {} (said once; the last whole one stays)", e.getMessage());
+            }
             summaryProblem = e.getMessage();
             summaryWritten = false;
-            throw e;
         }
     }
 

@@ -19,13 +19,17 @@ public final class ReportFiles {
         if (file == null) {
             return;
         }
+        // The folder is never created: OutputFiles checked at start that it exists.
+        Path tmp = file.toAbsolutePath().getParent().resolve(file.getFileName() + ".tmp");
         try {
-            // The folder is never created: OutputFiles checked at start that it exists.
-            Path dir = file.toAbsolutePath().getParent();
-            Path tmp = dir.resolve(file.getFileName() + ".tmp");
             Files.writeString(tmp, Json.write(summary), StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp); // a full disk leaves no half-written summary beside the last whole one
+            } catch (IOException ignored) {
+                // Nothing more to do: the last whole summary stays as it was.
+            }
             throw new UncheckedIOException("cannot write summary " + file + ": " + e.getMessage(), e);
         }
     }

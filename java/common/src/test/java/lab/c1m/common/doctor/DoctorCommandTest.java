@@ -101,6 +101,8 @@ class DoctorCommandTest {
             {"--nofile", "2000:1000"},
             {"--source-ips", "10.0.0.0/8"},
             {"--ports", "9019-9000"},
+            {"--heartbeat", "1ms"},
+            {"--heartbeat", "9999999999h"},
         };
         for (String[] args : bad) {
             err.getBuffer().setLength(0);

@@ -77,7 +77,9 @@ class PlanCommandTest {
     void badInputIsOneLineAndExitTwo() {
         for (String[] args : List.of(new String[] {"--connections", "0"}, new String[] {"--server-memory", "lots"},
             new String[] {"--ports", "0"}, new String[] {"--port-range", "60000-1024"}, new String[] {"--conntrack", "maybe"},
-            new String[] {"--source-ips", "x.y"}, new String[] {"--clients", "-1"})) {
+            new String[] {"--source-ips", "x.y"}, new String[] {"--clients", "-1"},
+            // The client refuses a heartbeat under heartbeat.min_ms: the plan must not say it fits.
+            new String[] {"--heartbeat", "1ms"}, new String[] {"--heartbeat", "9999999999h"})) {
             err.getBuffer().setLength(0);
             assertEquals(ExitCodes.USAGE, run(args), String.join(" ", args));
             assertTrue(err.toString().startsWith("plan: "), err.toString());

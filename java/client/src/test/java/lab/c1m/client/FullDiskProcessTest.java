@@ -1,0 +1,100 @@
+package lab.c1m.client;
+
+import static lab.c1m.common.testing.SummaryReader.excerpt;
+import static lab.c1m.common.testing.SummaryReader.field;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import lab.c1m.common.cli.ExitCodes;
+import lab.c1m.common.testing.Eventually;
+import lab.c1m.common.testing.JavaProcess;
+import lab.c1m.common.testing.Ports;
+import lab.c1m.server.ServerCommand;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 20, item 1: the client's summary and timeline on a small tmpfs that fills up in the middle of the
+ * hold. While it is full no half-written summary is left and the last whole one stays readable; once room
+ * is made again, the summary is written again (the timeline's failure never stopped it) and the final one
+ * says "done". Needs root (mount); CI runs as root.
+ */
+class FullDiskProcessTest {
+    private static final String CLIENT = ClientCommand.class.getName();
+    private static final String SERVER = ServerCommand.class.getName();
+
+    @TempDir
+    Path dir;
+    private Path disk;
+
+    private static int run(String... command) throws IOException, InterruptedException {
+        return new ProcessBuilder(command).inheritIO().start().waitFor();
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        if (disk != null) {
+            run("umount", disk.toString());
+        }
+    }
+
+    private static void fill(Path file) throws IOException {
+        byte[] block = new byte[4096];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            while (true) {
+                out.write(block);
+                out.flush();
+            }
+        } catch (IOException full) {
+            // No space left: the disk is full, which is the point.
+        }
+    }
+
+    @Test
+    void aFullDiskNeverFreezesTheRecord() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "mounts a tmpfs: run as root (CI does)");
+        disk = Files.createDirectory(dir.resolve("disk"));
+        assertEquals(0, run("mount", "-t", "tmpfs", "-o", "size=2m", "c1m-test", disk.toString()));
+        int base = Ports.freeRun(3);
+        int metrics = base + 2;
+        Path summary = disk.resolve("client.json");
+        Path timeline = disk.resolve("client.csv");
+        try (JavaProcess server = JavaProcess.start(dir, SERVER, "--bind", "127.0.0.1", "--ports", base + "-" + (base + 1),
+                 "--metrics-port", Integer.toString(metrics))) {
+            Eventually.holds(20, () -> {
+                try (var in = URI.create("http://127.0.0.1:" + metrics + "/status").toURL().openStream()) {
+                    return new String(in.readAllBytes()).contains("running");
+                } catch (Exception e) {
+                    return false;
+                }
+            }, server::stdout);
+            try (JavaProcess client = JavaProcess.start(dir, CLIENT, "--server", "127.0.0.1", "--ports",
+                     base + "-" + (base + 1), "--connections", "500", "--hold", "12s", "--heartbeat", "1s",
+                     "--summary", summary.toString(), "--timeline", timeline.toString(), "--progress-every", "0")) {
+                Eventually.holds(60, () -> "holding".equals(field(summary, "state")), client::stdout);
+                fill(disk.resolve("filler"));
+                Thread.sleep(3_000);
+                try (var files = Files.list(disk)) {
+                    assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".tmp")).toList(), "no half-written summary");
+                }
+                assertEquals("holding", field(summary, "state"), "the last whole summary stays readable");
+                Files.delete(disk.resolve("filler"));
+                assertEquals(ExitCodes.OK, client.waitFor(60), client.stdout());
+                assertEquals("done", field(summary, "state"), "the final summary is written: " + excerpt(summary, "state"));
+                String log = client.stdout();
+                assertTrue(log.contains("The summary is not written") && log.contains("The summary is written again"), log);
+                assertEquals(1, log.split("The summary is not written", -1).length - 1, "said once: " + log);
+                assertNotNull(Files.readAllLines(timeline).get(0));
+            }
+        }
+    }
+}
