@@ -14,6 +14,7 @@ import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
 import lab.c1m.common.cli.DurationConverter;
 import lab.c1m.common.cli.HeartbeatConverter;
+import lab.c1m.common.cli.OutputFiles;
 import lab.c1m.common.cli.ExitCodes;
 import lab.c1m.common.cli.Logging;
 import lab.c1m.common.cli.PortListConverter;
@@ -134,6 +135,7 @@ public final class ClientCommand implements Callable<Integer> {
         validate();
         InetAddress serverAddress = resolve();
         List<InetAddress> sources = sourceIps == null ? List.of() : parseSources(serverAddress);
+        OutputFiles.claim(spec.commandLine(), run);
         Logging.addFile(run.logFile);
         try {
             checkCapacity(HostLimits.read(), Math.max(1, sources.size()));

@@ -14,27 +14,30 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import lab.c1m.common.report.Json;
 
 /**
  * /metrics in Prometheus text format and /status as JSON, on Netty's HTTP codec and an event loop of its
  * own (one thread, apart from the echo loops, so a scrape never delays an echo). Nothing a peer does can
  * hold it: reads never block the loop, a request must arrive whole within {@link #REQUEST_DEADLINE} of the
- * connect (or of the last answer), and at most {@link #MAX_CONNECTIONS} connections are served at once.
+ * connect (or of the last answer), and at most {@link #MAX_CONNECTIONS} connections are served at once: a
+ * new one closes the oldest, so peers that only hold connections open can never keep a scrape out.
  */
 final class MetricsEndpoint implements AutoCloseable {
     /** A request (line, headers and any body) must be complete this soon, however slowly it trickles in. */
     static final Duration REQUEST_DEADLINE = Duration.ofSeconds(5);
-    /** More at once is not a scraper: they are closed at once, so they cannot take the echo server's descriptors. */
+    /** More at once is not a scraper: the oldest is closed for each new one, so they cannot take the echo server's descriptors. */
     static final int MAX_CONNECTIONS = 64;
     private static final int MAX_REQUEST_BYTES = 16 * 1024;
 
     private final InetSocketAddress address;
     private final ServerStats stats;
     private final ServerSummary summary;
-    private final AtomicInteger connections = new AtomicInteger();
+    /** The connections open, oldest first; touched only on the endpoint's one event loop. */
+    private final Deque<Channel> connections = new ArrayDeque<>();
     private EventLoopGroup group;
     private Channel listener;
 
@@ -55,12 +58,12 @@ final class MetricsEndpoint implements AutoCloseable {
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
-                    if (connections.incrementAndGet() > MAX_CONNECTIONS) {
-                        connections.decrementAndGet();
-                        ch.close();
-                        return;
+                    if (connections.size() >= MAX_CONNECTIONS) {
+                        // The newest is most likely the scrape: the oldest has had its deadline's worth of time.
+                        connections.pollFirst().close();
                     }
-                    ch.closeFuture().addListener(f -> connections.decrementAndGet());
+                    connections.addLast(ch);
+                    ch.closeFuture().addListener(f -> connections.remove(ch));
                     ch.pipeline()
                         .addLast(new RequestDeadline(REQUEST_DEADLINE.toMillis()))
                         .addLast(new HttpServerCodec(4096, 8192, 8192))

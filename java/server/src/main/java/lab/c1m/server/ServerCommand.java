@@ -13,6 +13,7 @@ import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
 import lab.c1m.common.cli.DurationConverter;
 import lab.c1m.common.cli.HeartbeatConverter;
+import lab.c1m.common.cli.OutputFiles;
 import lab.c1m.common.cli.ExitCodes;
 import lab.c1m.common.cli.Logging;
 import lab.c1m.common.cli.PortListConverter;
@@ -125,6 +126,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
+        OutputFiles.claim(spec.commandLine(), run);
         Logging.addFile(run.logFile);
         HostLimits limits = HostLimits.read();
         try {

@@ -87,6 +87,32 @@ class MetricsEndpointProcessTest {
     }
 
     @Test
+    void idlePeersHoldingEveryConnectionCannotKeepAScrapeOut() throws Exception {
+        // Issue 20, item 6: 70 idle connections (more than MAX_CONNECTIONS), reopened as soon as they are
+        // closed, used to get /metrics refused until they timed out.
+        int base = Ports.freeRun(2);
+        int metrics = base + 1;
+        try (JavaProcess server = server(base)) {
+            Eventually.holds(20, () -> server.stdout().contains("Metrics on http://127.0.0.1:" + metrics), server::stdout);
+            List<Socket> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < MetricsEndpoint.MAX_CONNECTIONS + 6; i++) {
+                    idle.add(new Socket("127.0.0.1", metrics));
+                }
+                for (int i = 0; i < 5; i++) {
+                    String answer = http("127.0.0.1", metrics, "GET", "/metrics");
+                    assertTrue(answer.startsWith("HTTP/1.1 200 OK"), answer);
+                    idle.add(new Socket("127.0.0.1", metrics));
+                }
+            } finally {
+                for (Socket s : idle) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void unknownPathsAre404OtherMethods405AndGarbage400() throws Exception {
         int base = Ports.freeRun(2);
         int metrics = base + 1;

@@ -50,6 +50,22 @@ class ServerBadInputTest {
     }
 
     @Test
+    void aSecondProcessOnAnOutputPathInUseIsRefusedWithTheHoldersPid() throws Exception {
+        // Issue 20, item 5: two runs on one --summary used to interleave silently, one of them lost.
+        Path summary = dir.resolve("shared.json");
+        int[] ports = {Ports.freeRun(2), Ports.freeRun(2)};
+        try (JavaProcess first = JavaProcess.start(dir, MAIN, "--bind", "127.0.0.1", "--ports", Integer.toString(ports[0]),
+                 "--metrics-port", "0", "--summary", summary.toString())) {
+            Eventually.holds(20, () -> first.stdout().contains("Listening on"), first::stdout);
+            assertEquals("c1m-server: --summary " + summary + " is being written by process " + first.pid()
+                    + " (another c1m run on this host): give this run another path, or stop that one",
+                refused("--bind", "127.0.0.1", "--ports", Integer.toString(ports[1]), "--metrics-port", "0",
+                    "--summary", summary.toString()));
+            assertTrue(first.isAlive(), "the first run goes on");
+        }
+    }
+
+    @Test
     void aRefusedRunLeavesNoFileBehind() throws Exception {
         // Issue 20, item 4: these are caught after the output files were checked.
         String port = Integer.toString(Ports.freeRun(2));

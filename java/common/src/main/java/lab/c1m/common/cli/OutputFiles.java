@@ -2,9 +2,16 @@ package lab.c1m.common.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -20,6 +27,67 @@ public final class OutputFiles {
         check(cmd, "--summary", run.summaryFile, true);
         check(cmd, "--timeline", run.timelineFile, false);
         check(cmd, "--log-file", run.logFile, false);
+    }
+
+    /** The locks this process holds on its output files, kept open (and so held) until it exits. */
+    private static final List<FileChannel> HELD = new ArrayList<>();
+
+    /**
+     * One writer per output file: takes a lock on FILE.lock beside each of --summary, --timeline and --log-file
+     * (the kernel drops it when the process ends, however it ends) and writes this process's PID into it. A
+     * file another process holds is a usage error naming its PID. Called last, once every other check passed,
+     * so a refused run creates nothing.
+     */
+    public static void claim(CommandLine cmd, RunOptions run) {
+        List<Path> created = new ArrayList<>();
+        String[] options = {"--summary", "--timeline", "--log-file"};
+        Path[] files = {run.summaryFile, run.timelineFile, run.logFile};
+        for (int i = 0; i < files.length; i++) {
+            if (files[i] == null) {
+                continue;
+            }
+            Path lock = files[i].toAbsolutePath().resolveSibling(files[i].getFileName() + ".lock");
+            String holder = lockOrHolder(lock, created);
+            if (holder != null) {
+                created.forEach(OutputFiles::deleteQuietly);
+                throw Cli.usage(cmd, options[i] + " " + files[i] + " is being written by process " + holder
+                    + " (another c1m run on this host): give this run another path, or stop that one");
+            }
+        }
+    }
+
+    /** Locks {@code lock} and writes our PID: null; or the PID written by the process that holds it. */
+    private static String lockOrHolder(Path lock, List<Path> created) {
+        boolean existed = Files.exists(lock);
+        try {
+            FileChannel channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+            if (!existed) {
+                created.add(lock);
+            }
+            FileLock held = channel.tryLock();
+            if (held == null) {
+                String pid = new String(Files.readAllBytes(lock), StandardCharsets.US_ASCII).trim();
+                channel.close();
+                return pid.isEmpty() ? "(unknown PID)" : pid;
+            }
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+            HELD.add(channel);
+            return null;
+        } catch (IOException e) {
+            return null; // a folder that takes no lock file was already refused by check(); nothing to guard
+        } catch (OverlappingFileLockException e) {
+            return ProcessHandle.current().pid() + " (this one: the same file given to two options)";
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // Left behind unlocked: harmless, the next run takes it.
+        }
     }
 
     /**

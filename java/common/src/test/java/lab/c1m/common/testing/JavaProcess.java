@@ -64,6 +64,10 @@ public final class JavaProcess implements AutoCloseable {
         process.destroyForcibly();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     /** Sends a signal by name (STOP, CONT, ...), as {@code kill -NAME pid}. */
     public void signal(String name) throws IOException, InterruptedException {
         int rc = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
