@@ -287,6 +287,8 @@ class ClientProcessTest {
             {"--server", "127.0.0.1", "--source-ips", "203.0.113.77"},
             {"--server", "127.0.0.1", "--heartbeat", "1ms"},
             {"--server", "127.0.0.1", "--source-ips", "::1"},
+            {"--server", "127.0.0.1", "--log-file", "/dev/full"},
+            {"--server", "127.0.0.1", "--timeline", "/dev/null"},
             {"--connections", "10"},
         };
         for (String[] args : cases) {

@@ -66,6 +66,22 @@ class ServerBadInputTest {
     }
 
     @Test
+    void anImmutableSummaryIsRefusedAtTheStartNotEverySecond() throws Exception {
+        // Issue 20, item 3: it passed the start check, then "summary NOT written" every second.
+        Path summary = Files.writeString(dir.resolve("immutable.json"), "{}");
+        assertEquals(0, new ProcessBuilder("chattr", "+i", summary.toString()).inheritIO().start().waitFor());
+        try {
+            assertTrue(refused("--ports", Integer.toString(Ports.freeRun(2)), "--summary", summary.toString())
+                .startsWith("c1m-server: --summary " + summary + ": cannot be replaced ("));
+        } finally {
+            new ProcessBuilder("chattr", "-i", summary.toString()).inheritIO().start().waitFor();
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(summary), files.filter(p -> p.getFileName().toString().startsWith("immutable")).toList());
+        }
+    }
+
+    @Test
     void aRefusedRunLeavesNoFileBehind() throws Exception {
         // Issue 20, item 4: these are caught after the output files were checked.
         String port = Integer.toString(Ports.freeRun(2));

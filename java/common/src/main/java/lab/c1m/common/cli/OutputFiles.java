@@ -122,6 +122,17 @@ public final class OutputFiles {
         if (Files.isDirectory(absolute)) {
             return "is a folder, not a file";
         }
+        if (Files.exists(absolute) && !Files.isRegularFile(absolute)) {
+            // /dev/full, a pipe: what the run writes there is lost without a word.
+            return "is not a regular file (a device or a pipe would lose what the run writes): give a file path";
+        }
+        if (replacedWhole && Files.exists(absolute)) {
+            // Replaced by a rename, which an immutable or append-only file refuses: try it as the run will.
+            String problem = writable(absolute);
+            if (problem != null) {
+                return problem;
+            }
+        }
         Path probe = replacedWhole ? dir.resolve(file.getFileName() + ".tmp") : absolute;
         boolean existed = Files.exists(probe);
         try (OutputStream out = Files.newOutputStream(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -139,6 +150,24 @@ public final class OutputFiles {
             }
         }
         return null;
+    }
+
+    /** Why an existing file cannot be replaced by a rename of its FILE.tmp, or null when it can. */
+    private static String writable(Path file) {
+        Path probe = file.resolveSibling(file.getFileName() + ".probe");
+        try {
+            Files.copy(file, probe, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(probe, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return null;
+        } catch (IOException | SecurityException e) {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException ignored) {
+                // Left for the user to see; the refusal names the file.
+            }
+            return "cannot be replaced (" + reason(e) + "; an immutable or append-only file? lsattr " + file + ")";
+        }
     }
 
     private static String reason(Exception e) {
