@@ -50,6 +50,20 @@ def checked(summary, where):
     return summary, problems
 
 
+# The states a summary ends in: the client's "done", the server's (or any jar's exit 3) "stopped".
+FINAL_STATES = ("done", "stopped")
+
+
+def stale(summary, where):
+    """A line when a summary never reached a final state: its process ended without writing its last one
+    (killed, crashed, or its disk full), so its figures are those of its last write. None when final."""
+    if not isinstance(summary, dict) or summary.get("state") in FINAL_STATES:
+        return None
+    return ("%s says %s (last written %s): its process ended without a final summary (killed, crashed or out of "
+            "disk; see its log): its figures are those of that moment" % (
+                where, summary.get("state") or "no state", summary.get("updated_at") or "at an unknown time"))
+
+
 class NoJson(ValueError):
     """A helper printed no JSON (the message says what it printed and what to do)."""
 

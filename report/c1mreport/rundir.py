@@ -185,6 +185,7 @@ def load_host(name, folder, settings, problems):
             raw = _read_json(path, problems, where)
             host.summary, found = summaries.checked(raw, where) if raw is not None else (None, [])
             problems.extend(found)
+            problems.extend(filter(None, [summaries.stale(host.summary, where)]))
             host.role = host.role or role
     host.role = _guess_role(host, settings)
     if host.role is None:

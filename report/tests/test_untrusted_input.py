@@ -79,6 +79,13 @@ class UntrustedInput(unittest.TestCase):
                                lambda s: s.update(reached=False))
         self.assertIs(self.build()["result"]["reached"], False)
 
+    def test_a_summary_that_never_reached_its_final_state_is_named_stale(self):
+        self.scratch.edit_json(SUMMARY, lambda s: s.update(state="holding", updated_at="2026-11-21T10:16:00Z"))
+        summary = self.build()
+        self.assertIn("%s/client-summary.json says holding (last written 2026-11-21T10:16:00Z): its process ended "
+                      "without a final summary (killed, crashed or out of disk; see its log): its figures are those of "
+                      "that moment" % CLIENT, summary["problems"])
+
     def test_timeline_rows_that_do_not_read_are_counted_and_named(self):
         path = os.path.join("hosts", CLIENT, "client-timeline.csv")
         with open(os.path.join(self.scratch.path, path)) as handle:
