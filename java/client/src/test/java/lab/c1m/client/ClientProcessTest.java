@@ -232,11 +232,12 @@ class ClientProcessTest {
                  "--summary", summary.toString())) {
             // At the wall, while holding every descriptor it may have, the client still refreshes its summary.
             Eventually.holds(60, () -> "holding".equals(field(summary, "state")) && number(summary, "EMFILE") >= 50,
-                () -> excerpt(summary, "state"));
+                () -> excerpt(summary, "state") + "\n" + c.stdout() + c.stderr());
             // The first EMFILE and the ramp's end are in the summary written at the wall (what the playbook reads).
             String atTheWall = SummaryReader.raw(summary).replaceAll("\\s+", " ");
             assertTrue(atTheWall.contains("\"EMFILE\": { \"to\": \"127.0.0.1:"), excerpt(summary, "first_failures"));
-            assertTrue(atTheWall.contains("\"stopped_early\": \"50 connections failed for good"), excerpt(summary, "ramp_end"));
+            // 50 or a few more: the loops fail connects at once and the first to see the limit says how many there were.
+            assertTrue(atTheWall.matches(".*\"stopped_early\": \"5\\d connections failed for good.*"), excerpt(summary, "ramp_end"));
             assertEquals(ExitCodes.HOST_CANNOT_HOLD, refused.waitFor(60), refused.stdout() + refused.stderr());
             assertTrue(refused.stderr().contains("open files (hard): "), refused.stderr());
             assertEquals(ExitCodes.NOT_REACHED, c.waitFor(120), c.stdout() + c.stderr());
