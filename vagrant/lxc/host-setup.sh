@@ -5,8 +5,8 @@
 # fine to run by hand. It is idempotent and quick once done. Run as root.
 #
 # 1. Kernel settings the containers cannot set themselves (they share this kernel): fs.file-max,
-#    fs.nr_open, fs.epoll.max_user_watches, fs.inotify.max_user_instances, nf_conntrack_max and the
-#    conntrack hash size. Only ever raised, never lowered. Sized for C1M_HOST_CONNECTIONS
+#    fs.nr_open, fs.epoll.max_user_watches, fs.inotify.max_user_instances, net.core.netdev_max_backlog,
+#    nf_conntrack_max and the conntrack hash size. Only ever raised, never lowered. Sized for C1M_HOST_CONNECTIONS
 #    connections, counted twice because both ends of every connection live on this one kernel.
 # 2. LXC's NAT bridge (lxcbr0), started with /usr/libexec/lxc/lxc-net when the host has no systemd.
 # 3. A bridge for the private network (C1M_LXC_BRIDGE with C1M_LXC_BRIDGE_ADDRESS), which the
@@ -66,6 +66,8 @@ raise fs.nr_open $(( connections + headroom ))
 raise fs.file-max $(( sockets + headroom ))
 raise fs.epoll.max_user_watches $(( sockets + headroom ))
 raise fs.inotify.max_user_instances 1024
+# The kernel role's c1m_kernel_netdev_max_backlog, which containers cannot set themselves (host-wide).
+raise net.core.netdev_max_backlog 65536
 raise fs.inotify.max_user_watches 524288
 if [ ! -e /proc/sys/net/netfilter/nf_conntrack_max ]; then
   modprobe nf_conntrack 2>/dev/null || true

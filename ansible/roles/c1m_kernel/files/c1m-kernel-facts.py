@@ -5,7 +5,8 @@ import os
 
 SYSCTL = [
     "fs.file-max", "fs.nr_open", "fs.epoll.max_user_watches",
-    "net.core.somaxconn", "net.ipv4.tcp_max_syn_backlog", "net.ipv4.ip_local_port_range",
+    "net.core.somaxconn", "net.core.netdev_max_backlog", "net.ipv4.tcp_max_syn_backlog",
+    "net.ipv4.ip_local_port_range",
     "net.ipv4.tcp_mem", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem",
     "net.netfilter.nf_conntrack_max", "net.netfilter.nf_conntrack_buckets",
 ]
