@@ -24,6 +24,7 @@ import lab.c1m.common.doctor.Check;
 import lab.c1m.common.doctor.DoctorCommand;
 import lab.c1m.common.doctor.Plan;
 import lab.c1m.common.doctor.StartupCheck;
+import lab.c1m.common.failure.FailureKind;
 import lab.c1m.common.plan.PlanCommand;
 import lab.c1m.common.netty.Transport;
 import lab.c1m.common.notation.PortList;
@@ -144,6 +145,9 @@ public final class ClientCommand implements Callable<Integer> {
             throw e;
         }
         StopSignal stop = StopSignal.install();
+        // The failure texts are a resource in the jar: read them now, while a descriptor is free. At the
+        // open-files wall the JVM cannot open its own jar, and the class would be lost for the whole run.
+        FailureKind.EMFILE.meaning();
 
         Transport selected = Transport.select(run.transport);
         if (!sources.isEmpty() && !selected.isEpoll()) {
