@@ -2,9 +2,12 @@
 then decide the loop's next state (ramping -> holding -> done, with the outcome when it stops early).
 """
 
+import math
+
 from . import capacity, notation
 from .failures import sort_kinds
 from .lines import failure_counts, fmt
+from .rules import RULES
 from .summaries import heartbeats, number, status_record
 
 # systemd's active states of a unit that is still running.
@@ -195,7 +198,10 @@ def follow_next(follow, progress, elapsed, hold, ramp_timeout, stall_timeout=0):
             follow.update(phase="done", outcome="not_reached",
                           detail="target not reached within c1m_ramp_timeout=%ss" % ramp_timeout)
     elif follow.get("phase") == "holding":
-        grace = hold_s * 2 + 60
+        # The hold twice, a minute, and the time to close each client's share (a million takes minutes
+        # in an emulated guest): a client still closing is never stopped as if it hung.
+        share = number(progress.get("target")) / max(clients, 1)
+        grace = int(hold_s * 2 + 60 + math.ceil(share / RULES.integer("close.min_per_second")))
         if clients and progress.get("finished") == clients:
             follow.update(phase="done")
         elif progress.get("server_running") is False:

@@ -196,6 +196,17 @@ class Follow(unittest.TestCase):
         self.assertNotIn("outcome", follow)
 
 
+    def test_a_client_closing_a_million_is_given_the_time_to_close_them(self):
+        # 1M in one guest: the client was stopped while it still closed its connections (grace 300 s).
+        progress = c1m.c1m_progress([status("a", reached=True, state="holding", target=1000000)])
+        holding = {"phase": "holding", "reached_after_s": 100}
+        follow = c1m.c1m_follow_next(dict(holding), progress, 100 + 301, "120s", 7200)
+        self.assertEqual(follow["phase"], "holding")
+        follow = c1m.c1m_follow_next(dict(holding), progress, 100 + 1301, "120s", 7200)
+        self.assertEqual(follow["phase"], "done")
+        self.assertIn("clients still running 1300s after the target was reached", follow["detail"])
+
+
 def client(host, summary=None, log=None, kernel=None, active="active", limit_nofile="1024"):
     return {"inventory_hostname": host, "unit": {"active": active, "exit_status": 0, "result": "success",
                                                  "limit_nofile": limit_nofile},
