@@ -9,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.uring.IoUring;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,26 +20,20 @@ import lab.c1m.common.testing.Eventually;
 import lab.c1m.common.testing.JavaProcess;
 import lab.c1m.common.testing.Ports;
 import lab.c1m.common.testing.SummaryReader;
-import lab.c1m.server.ServerCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The client against the real server, each in its own JVM on loopback; sized well under the 20,000 open-files cap. */
 class ClientProcessTest {
     private static final String CLIENT = ClientCommand.class.getName();
-    private static final String SERVER = ServerCommand.class.getName();
 
     @TempDir
     Path dir;
 
     private JavaProcess startServer(int base, int ports, String... more) throws Exception {
-        int metrics = base + ports;
-        List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--ports", base + "-" + (base + ports - 1),
-            "--metrics-port", Integer.toString(metrics), "--summary", dir.resolve("server.json").toString()));
+        List<String> args = new ArrayList<>(List.of("--summary", dir.resolve("server.json").toString()));
         args.addAll(List.of(more));
-        JavaProcess server = JavaProcess.start(dir, SERVER, args.toArray(String[]::new));
-        Eventually.holds(20, () -> status(metrics).contains("running"), server::stdout);
-        return server;
+        return EchoServerProcess.start(dir, base, ports, args.toArray(String[]::new));
     }
 
     @Test
@@ -298,14 +290,6 @@ class ClientProcessTest {
                 assertTrue(p.stderr().startsWith("c1m-client: "), p.stderr());
                 assertFalse(p.stderr().contains("Exception"), "no stack trace for " + String.join(" ", args) + ":\n" + p.stderr());
             }
-        }
-    }
-
-    private static String status(int port) {
-        try (InputStream in = URI.create("http://127.0.0.1:" + port + "/status").toURL().openStream()) {
-            return new String(in.readAllBytes());
-        } catch (Exception e) {
-            return "";
         }
     }
 }

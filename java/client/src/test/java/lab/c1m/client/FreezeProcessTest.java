@@ -5,14 +5,12 @@ import static lab.c1m.common.testing.SummaryReader.field;
 import static lab.c1m.common.testing.SummaryReader.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import lab.c1m.common.testing.Eventually;
 import lab.c1m.common.testing.JavaProcess;
 import lab.c1m.common.testing.Ports;
-import lab.c1m.server.ServerCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FreezeProcessTest {
     private static final String CLIENT = ClientCommand.class.getName();
-    private static final String SERVER = ServerCommand.class.getName();
     private static final int CONNECTIONS = 10_000;
 
     @TempDir
@@ -33,18 +30,9 @@ class FreezeProcessTest {
     @Test
     void aFrozenAndThawedClientEndsWithNothingOpen() throws Exception {
         int base = Ports.freeRun(5);
-        int metrics = base + 4;
         Path summary = dir.resolve("client.json");
         Path timeline = dir.resolve("client.csv");
-        try (JavaProcess server = JavaProcess.start(dir, SERVER, "--bind", "127.0.0.1", "--ports", base + "-" + (base + 3),
-                 "--metrics-port", Integer.toString(metrics), "--summary", dir.resolve("server.json").toString())) {
-            Eventually.holds(20, () -> {
-                try (var in = URI.create("http://127.0.0.1:" + metrics + "/status").toURL().openStream()) {
-                    return new String(in.readAllBytes()).contains("running");
-                } catch (Exception e) {
-                    return false;
-                }
-            }, server::stdout);
+        try (JavaProcess server = EchoServerProcess.start(dir, base, 4, "--summary", dir.resolve("server.json").toString())) {
             try (JavaProcess client = JavaProcess.start(dir, CLIENT, "--server", "127.0.0.1", "--ports",
                      base + "-" + (base + 3), "--connections", Integer.toString(CONNECTIONS), "--hold", "15s",
                      "--heartbeat", "1s", "--summary", summary.toString(), "--timeline", timeline.toString(),

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +16,6 @@ import lab.c1m.common.cli.ExitCodes;
 import lab.c1m.common.testing.Eventually;
 import lab.c1m.common.testing.JavaProcess;
 import lab.c1m.common.testing.Ports;
-import lab.c1m.server.ServerCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FullDiskProcessTest {
     private static final String CLIENT = ClientCommand.class.getName();
-    private static final String SERVER = ServerCommand.class.getName();
 
     @TempDir
     Path dir;
@@ -65,18 +62,9 @@ class FullDiskProcessTest {
         disk = Files.createDirectory(dir.resolve("disk"));
         assertEquals(0, run("mount", "-t", "tmpfs", "-o", "size=2m", "c1m-test", disk.toString()));
         int base = Ports.freeRun(3);
-        int metrics = base + 2;
         Path summary = disk.resolve("client.json");
         Path timeline = disk.resolve("client.csv");
-        try (JavaProcess server = JavaProcess.start(dir, SERVER, "--bind", "127.0.0.1", "--ports", base + "-" + (base + 1),
-                 "--metrics-port", Integer.toString(metrics))) {
-            Eventually.holds(20, () -> {
-                try (var in = URI.create("http://127.0.0.1:" + metrics + "/status").toURL().openStream()) {
-                    return new String(in.readAllBytes()).contains("running");
-                } catch (Exception e) {
-                    return false;
-                }
-            }, server::stdout);
+        try (JavaProcess server = EchoServerProcess.start(dir, base, 2)) {
             try (JavaProcess client = JavaProcess.start(dir, CLIENT, "--server", "127.0.0.1", "--ports",
                      base + "-" + (base + 1), "--connections", "500", "--hold", "12s", "--heartbeat", "1s",
                      "--summary", summary.toString(), "--timeline", timeline.toString(), "--progress-every", "0")) {

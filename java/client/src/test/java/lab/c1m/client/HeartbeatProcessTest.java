@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +14,6 @@ import lab.c1m.common.cli.ExitCodes;
 import lab.c1m.common.testing.Eventually;
 import lab.c1m.common.testing.JavaProcess;
 import lab.c1m.common.testing.Ports;
-import lab.c1m.server.ServerCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,24 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HeartbeatProcessTest {
     private static final String CLIENT = ClientCommand.class.getName();
-    private static final String SERVER = ServerCommand.class.getName();
 
     @TempDir
     Path dir;
 
     private JavaProcess startServer(List<String> prefix, int base, int ports) throws Exception {
-        int metrics = base + ports;
-        JavaProcess server = JavaProcess.start(dir, prefix, List.of(), SERVER, "--bind", "127.0.0.1", "--ports",
-            base + "-" + (base + ports - 1), "--metrics-port", Integer.toString(metrics), "--summary",
-            dir.resolve("server.json").toString());
-        Eventually.holds(20, () -> {
-            try (var in = URI.create("http://127.0.0.1:" + metrics + "/status").toURL().openStream()) {
-                return new String(in.readAllBytes()).contains("running");
-            } catch (Exception e) {
-                return false;
-            }
-        }, server::stdout);
-        return server;
+        return EchoServerProcess.start(dir, prefix, base, ports, "--summary", dir.resolve("server.json").toString());
     }
 
     private static boolean hasTaskset() {

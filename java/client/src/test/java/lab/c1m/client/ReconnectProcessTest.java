@@ -6,7 +6,6 @@ import static lab.c1m.common.testing.SummaryReader.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +15,6 @@ import lab.c1m.common.testing.Eventually;
 import lab.c1m.common.testing.JavaProcess;
 import lab.c1m.common.testing.JsonTree;
 import lab.c1m.common.testing.Ports;
-import lab.c1m.server.ServerCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,24 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReconnectProcessTest {
     private static final String CLIENT = ClientCommand.class.getName();
-    private static final String SERVER = ServerCommand.class.getName();
     private static final int CONNECTIONS = 3000;
 
     @TempDir
     Path dir;
 
     private JavaProcess startServer(int base, int ports, String summaryName) throws Exception {
-        int metrics = base + ports;
-        JavaProcess server = JavaProcess.start(dir, SERVER, "--bind", "127.0.0.1", "--ports", base + "-" + (base + ports - 1),
-            "--metrics-port", Integer.toString(metrics), "--summary", dir.resolve(summaryName).toString());
-        Eventually.holds(20, () -> {
-            try (var in = URI.create("http://127.0.0.1:" + metrics + "/status").toURL().openStream()) {
-                return new String(in.readAllBytes()).contains("running");
-            } catch (Exception e) {
-                return false;
-            }
-        }, server::stdout);
-        return server;
+        return EchoServerProcess.start(dir, base, ports, "--summary", dir.resolve(summaryName).toString());
     }
 
     @Test
