@@ -35,18 +35,9 @@ run_id="guest-${target}-libvirt-${accel}-$(date -u +%Y%m%dT%H%M%SZ)"
 record=docs/runs/$run_id
 log=$(mktemp -d /tmp/c1m-bench-guest.XXXXXX)
 
-cleanup() {
-  local rc=$?
-  if [ "${C1M_BENCH_KEEP:-0}" = 1 ]; then
-    echo "bench: VM kept (vagrant destroy -f when done)"
-  else
-    echo "bench: vagrant destroy -f"
-    vagrant destroy -f >"$log/destroy.log" 2>&1 || tail -n 20 "$log/destroy.log"
-  fi
-  echo "bench: logs in $log"
-  exit "$rc"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+trap 'bench_cleanup "$log"' EXIT
 
 start=$SECONDS
 label="one libvirt VM (${accel}, ${C1M_SERVER_CPUS} vCPUs, ${C1M_SERVER_MEMORY_MB} MB): server and one client over loopback, heartbeat ${heartbeat}"
@@ -80,17 +71,6 @@ ansible-playbook -i "$log/inventory.ini" --forks 1 ansible/run-test.yml \
   -e c1m_run_id="$run_id" -e c1m_label="$label" 2>&1 | tee "$log/run-test.log" || rc=$?
 run_seconds=$((SECONDS - start))
 
-if [ -d "reports/$run_id" ]; then
-  mkdir -p "$record"
-  for f in "reports/$run_id"/*.json "reports/$run_id/report.md" "reports/$run_id/report.html"; do [ -f "$f" ] && cp "$f" "$record/"; done
-  (cd "reports/$run_id" && find hosts -type f \( -name '*-summary*.json' -o -name '*-timeline.csv' \
-      -o -name 'facts.json' -o -name 'sysctl.txt' -o -name 'limits.txt' -o -name 'sockstat.txt' \
-      -o -name 'meminfo.txt' -o -name 'conntrack.txt' -o -name 'role' \)) \
-    | while read -r f; do mkdir -p "$record/$(dirname "$f")"; cp "reports/$run_id/$f" "$record/$f"; done
-  cp "$log/inventory.ini" "$record/inventory.ini"
-  printf 'vagrant up: %d s\nrun-test.yml: %d s (exit %d)\nsettings: %s\n' \
-    "$up_seconds" "$run_seconds" "$rc" "$label" >"$record/times.txt"
-  echo "bench: recorded in $record ($(du -sh "$record" | cut -f1)); the full run folder is reports/$run_id"
-fi
+bench_record "$run_id" "$record" "$up_seconds" "$run_seconds" "$rc" "$label" "$log/inventory.ini"
 echo "bench: vagrant up ${up_seconds} s, run-test.yml ${run_seconds} s, exit ${rc}"
 exit "$rc"

@@ -52,18 +52,9 @@ run_id="lab-${target}-libvirt-${accel}-$(date -u +%Y%m%dT%H%M%SZ)"
 record=docs/runs/$run_id
 log=$(mktemp -d /tmp/c1m-bench-1m.XXXXXX)
 
-cleanup() {
-  local rc=$?
-  if [ "${C1M_BENCH_KEEP:-0}" = 1 ]; then
-    echo "bench: VMs kept (vagrant destroy -f when done)"
-  else
-    echo "bench: vagrant destroy -f"
-    vagrant destroy -f >"$log/destroy.log" 2>&1 || tail -n 20 "$log/destroy.log"
-  fi
-  echo "bench: logs in $log"
-  exit "$rc"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+trap 'bench_cleanup "$log"' EXIT
 
 start=$SECONDS
 label="lab defaults on libvirt (${accel}), heartbeat ${heartbeat}, ${cpus:-2} vCPU(s) a VM, ${inflight} connects in flight a client"
@@ -80,16 +71,6 @@ ansible-playbook ansible/run-test.yml -e c1m_target_connections="$target" -e c1m
   -e c1m_label="$label" 2>&1 | tee "$log/run-test.log" || rc=$?
 run_seconds=$((SECONDS - start))
 
-if [ -d "reports/$run_id" ]; then
-  mkdir -p "$record"
-  for f in "reports/$run_id"/*.json "reports/$run_id/report.md" "reports/$run_id/report.html"; do [ -f "$f" ] && cp "$f" "$record/"; done
-  (cd "reports/$run_id" && find hosts -type f \( -name '*-summary*.json' -o -name '*-timeline.csv' \
-      -o -name 'facts.json' -o -name 'sysctl.txt' -o -name 'limits.txt' -o -name 'sockstat.txt' \
-      -o -name 'meminfo.txt' -o -name 'conntrack.txt' -o -name 'role' \)) \
-    | while read -r f; do mkdir -p "$record/$(dirname "$f")"; cp "reports/$run_id/$f" "$record/$f"; done
-  printf 'vagrant up: %d s\nrun-test.yml: %d s (exit %d)\nsettings: %s\n' \
-    "$up_seconds" "$run_seconds" "$rc" "$label" >"$record/times.txt"
-  echo "bench: recorded in $record ($(du -sh "$record" | cut -f1)); the full run folder is reports/$run_id"
-fi
+bench_record "$run_id" "$record" "$up_seconds" "$run_seconds" "$rc" "$label"
 echo "bench: vagrant up ${up_seconds} s, run-test.yml ${run_seconds} s, exit ${rc}"
 exit "$rc"
