@@ -96,13 +96,14 @@ fi
 box_info=$(C1M_BOX_INFO=1 vagrant validate)
 box_name=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["lxc"]["name"])' <<<"$box_info")
 box_file=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["lxc"]["file"])' <<<"$box_info")
+release=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["debian_release"])' <<<"$box_info")
 box_store="${VAGRANT_HOME:-$HOME/.vagrant.d}/boxes/${box_name//\//-VAGRANTSLASH-}"
 if [ -s "$box_file" ] || compgen -G "$box_store/*/lxc/metadata.json" >/dev/null; then
   box_stage="host setup (box cached)"
 else
   box_stage="host setup + build the LXC box"
 fi
-stage "$box_stage" env C1M_LXC_BOX_FILE="$box_file" C1M_LXC_BOX_STORE="$box_store" C1M_LXC_BRIDGE=c1mbr0 \
+stage "$box_stage" env C1M_DEBIAN_RELEASE="$release" C1M_LXC_BOX_FILE="$box_file" C1M_LXC_BOX_STORE="$box_store" C1M_LXC_BRIDGE=c1mbr0 \
   C1M_LXC_BRIDGE_ADDRESS=192.168.56.1/24 vagrant/lxc/host-setup.sh
 # Boxes of earlier builders only take disk space.
 for old in $(vagrant box list 2>/dev/null | awk '{print $1}' | grep '^c1m/debian-[a-z]*-lxc-' | grep -vx "$box_name" || true); do

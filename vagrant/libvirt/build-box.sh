@@ -14,7 +14,7 @@
 # Box layout (vagrant-libvirt): box.img (qcow2), metadata.json, and our vmlinuz and initrd.img,
 # packed as an uncompressed tar (qcow2 is sparse; gzip of it costs minutes and saves little).
 #
-# Environment: C1M_DEBIAN_RELEASE (default bookworm), C1M_BOX_DISK_GB (the disk's virtual size,
+# Environment: C1M_DEBIAN_RELEASE (required: the Vagrantfile's debian_release), C1M_BOX_DISK_GB (the disk's virtual size,
 # default 20), and what vagrant/lxc/build-box.sh reads (mirrors, proxy).
 set -euo pipefail
 
@@ -71,7 +71,7 @@ cat >"$work/box/metadata.json" <<EOF
   "format": "qcow2",
   "virtual_size": ${disk_gb},
   "c1m_kernel": "${kernel_version}",
-  "c1m_release": "${C1M_DEBIAN_RELEASE:-bookworm}",
+  "c1m_release": "${C1M_DEBIAN_RELEASE}",
   "c1m_built_on": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 }
 EOF

@@ -19,7 +19,7 @@
 #   C1M_LIBVIRT_BOX_STORE   the box's folder in Vagrant's box store (a box there needs no file)
 #   C1M_LIBVIRT_BOX_NAME    the box's name in Vagrant
 #   C1M_LIBVIRT_BOOT_DIR    where the box's vmlinuz and initrd.img go
-#   C1M_DEBIAN_RELEASE      the release build-box.sh builds (default bookworm)
+#   C1M_DEBIAN_RELEASE      the release build-box.sh builds (the Vagrantfile's debian_release)
 #   C1M_VAGRANT_HOME        Vagrant's home to add the box to
 set -euo pipefail
 
@@ -80,10 +80,10 @@ done <<<"$addresses"
 store_has_box() { compgen -G "$box_store/*/libvirt/box.img" >/dev/null; }
 if ! store_has_box; then
   if [ ! -s "$box_file" ]; then
-    log "building the Debian ${C1M_DEBIAN_RELEASE:-bookworm} libvirt box $box_file (about 5 minutes, once)"
+    log "building the Debian ${C1M_DEBIAN_RELEASE:-?} libvirt box $box_file (about 5 minutes, once)"
     "$here/build-box.sh" "$box_file" 9>&- || fail "building the box failed (see above); nothing was added: run vagrant up again once fixed"
     # Box files of this release's earlier builders (the box is in Vagrant's store once added).
-    find "$(dirname "$box_file")" -maxdepth 1 -name "c1m-debian-${C1M_DEBIAN_RELEASE:-bookworm}-libvirt-*.box" \
+    find "$(dirname "$box_file")" -maxdepth 1 -name "c1m-debian-${C1M_DEBIAN_RELEASE:-?}-libvirt-*.box" \
       ! -name "$(basename "$box_file")" -delete
   fi
   "$here/../add-box.sh" "$box_name" "$box_file" 9>&- \

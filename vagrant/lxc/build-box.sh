@@ -5,8 +5,8 @@
 #   vagrant/lxc/build-box.sh --rootfs DIR      only the configured root file system, in DIR (kept):
 #                                              vagrant/libvirt/build-box.sh makes its disk from it
 #
-# The Debian release is C1M_DEBIAN_RELEASE (default bookworm, the Vagrantfile's debian_release
-# setting); the Java runtime is the one that release packages for the jars (release_jdk below: the
+# The Debian release is C1M_DEBIAN_RELEASE (required: the Vagrantfile's debian_release setting,
+# which vagrant up passes); the Java runtime is the one that release packages for the jars (release_jdk below: the
 # c1m_java role's map).
 #
 # The box holds what the lab needs to be provisioned by Ansible and to run the jars: systemd, sshd
@@ -30,17 +30,7 @@
 #                                              build would use, and exits
 set -euo pipefail
 
-suite=${C1M_DEBIAN_RELEASE:-bookworm}
 log() { printf '[build-box] %s\n' "$*" >&2; }
-
-# The Java runtime the release packages for the jars: the c1m_java role's map (its one owner).
-releases_file="$(cd "$(dirname "$0")/../.." && pwd)/ansible/roles/c1m_java/vars/main.yml"
-release_jdk() { sed -n "s/^  $1: *\([a-z0-9.-]*\) *\$/\1/p" "$releases_file" | grep .; }
-jdk=$(release_jdk "$suite") || {
-  log "unknown Debian release '$suite' (C1M_DEBIAN_RELEASE / debian_release): use one of" \
-    "$(sed -n 's/^  \([a-z]*\):.*/\1/p' "$releases_file" | xargs) ($releases_file)"
-  exit 2
-}
 read -ra extra_packages <<<"${C1M_BOX_EXTRA_PACKAGES:-}"
 
 # host_apt_archives: "MAIN SECURITY", the first Debian archive and security archive this host's apt
@@ -102,6 +92,18 @@ if [ "${1:-}" = --apt-settings ]; then
   printf 'mirror=%s\nsecurity_mirror=%s\nproxy=%s\n' "$mirror" "$security_mirror" "$proxy"
   exit 0
 fi
+
+# The release has one owner, the Vagrantfile's debian_release, which passes it here.
+suite=${C1M_DEBIAN_RELEASE:-}
+# The Java runtime the release packages for the jars: the c1m_java role's map (its one owner).
+releases_file="$(cd "$(dirname "$0")/../.." && pwd)/ansible/roles/c1m_java/vars/main.yml"
+release_jdk() { sed -n "s/^  $1: *\([a-z0-9.-]*\) *\$/\1/p" "$releases_file" | grep .; }
+[ -n "$suite" ] || { log "C1M_DEBIAN_RELEASE is not set: vagrant up passes the Vagrantfile's debian_release; by hand, C1M_DEBIAN_RELEASE=trixie $0 ..."; exit 2; }
+jdk=$(release_jdk "$suite") || {
+  log "unknown Debian release '$suite' (C1M_DEBIAN_RELEASE, the Vagrantfile's debian_release): use one of" \
+    "$(sed -n 's/^  \([a-z]*\):.*/\1/p' "$releases_file" | xargs) ($releases_file)"
+  exit 2
+}
 # debootstrap fetches with wget, which reads http_proxy.
 [ -z "$proxy" ] || export http_proxy=$proxy
 

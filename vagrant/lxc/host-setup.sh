@@ -12,7 +12,7 @@
 # 3. A bridge for the private network (C1M_LXC_BRIDGE with C1M_LXC_BRIDGE_ADDRESS), which the
 #    containers' second NIC joins with a static address.
 # 4. lxcfs, when installed and not running, so /proc/meminfo in a container shows its memory limit.
-# 5. The Debian 12 box (C1M_LXC_BOX_FILE), built with build-box.sh when the file is missing, and
+# 5. The Debian box (C1M_LXC_BOX_FILE, of C1M_DEBIAN_RELEASE), built with build-box.sh when the file is missing, and
 #    added to Vagrant as C1M_LXC_BOX_NAME, once, under this script's lock: a provider that brings the
 #    machines up in parallel then finds it there instead of each machine adding it at once.
 #
@@ -24,6 +24,7 @@
 #   C1M_LXC_BOX_STORE        the box's folder in Vagrant's box store: when it holds the box already,
 #                            no file is needed and none is built
 #   C1M_LXC_BOX_NAME         the box's name in Vagrant (default: none, the box is not added)
+#   C1M_DEBIAN_RELEASE       the release build-box.sh builds (the Vagrantfile's debian_release)
 #   C1M_VAGRANT_HOME         Vagrant's home to add it to (default: VAGRANT_HOME, or ~/.vagrant.d of
 #                            the user who ran sudo)
 set -euo pipefail
@@ -155,7 +156,7 @@ fi
 if [ -n "$box_store" ] && compgen -G "$box_store/*/lxc/metadata.json" >/dev/null; then
   : # Vagrant has this box already
 elif [ -n "$box_file" ] && [ ! -s "$box_file" ]; then
-  log "building the Debian 12 LXC box $box_file (about 2 minutes)"
+  log "building the Debian ${C1M_DEBIAN_RELEASE:-?} LXC box $box_file (about 2 minutes)"
   "$here/build-box.sh" "$box_file"
   # Boxes of earlier builders are stale now: drop their files (vagrant box prune drops the rest).
   find "$(dirname "$box_file")" -maxdepth 1 -name 'c1m-debian-*-lxc-*.box' ! -name "$(basename "$box_file")" -delete
