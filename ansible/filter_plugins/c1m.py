@@ -20,7 +20,7 @@ except ImportError:  # the unit tests under a Python without Ansible: the same l
 
 # The controller's logic lives in report/c1mlab, shared with the report generator.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "report"))
-from c1mlab import evidence, faults, hosts, lines, notation, plan, progress, settings, summaries, units, verdict  # noqa: E402
+from c1mlab import evidence, faults, follow_lines, hosts, lines, notation, plan, progress, settings, summaries, units, verdict  # noqa: E402
 
 _display = Display() if Display else None
 
@@ -60,6 +60,7 @@ FILTERS = {
     "c1m_port_range_size": notation.port_range_size,
     "c1m_progress": progress.fold,
     "c1m_follow_next": progress.follow_next,
+    "c1m_progress_lines": follow_lines.progress_lines,
     "c1m_failure_lines": lines.failure_lines,
     "c1m_failure_counts": lines.failure_counts,
     "c1m_failure_explained": evidence.explained,

@@ -246,6 +246,47 @@ class FailuresDuringARun(unittest.TestCase):
         self.assertIn("Fix: raise the service's LimitNOFILE", lines[0])
         self.assertIn("[c1: LimitNOFILE 1024, share 5,000]", lines[0])
 
+    def test_the_progress_lines_of_a_read_at_the_wall(self):
+        # The same stale summary and log as above: what follow-poll.yml prints for that read.
+        log = {"first_failures": {"EMFILE": FIRST_EMFILE},
+               "ramp_finished": {"line": RAMP_LINE, "established": 950, "open": 950, "failed": 1000,
+                                 "stopped_early": "1,000 connections failed for good (mostly EMFILE)"},
+               "reporting_failed": "WARN PeriodicReporter - Reporting failed this second: ... Too many open files"}
+        stale = {"state": "ramping", "target": 5000, "established": 900, "open": 900, "reached": False,
+                 "connect_errors": {"EMFILE": 1000}}
+        progress = c1m.c1m_progress([client("c1", stale, log), client("c2", dict(stale, established=10, open=10))])
+        follow = c1m.c1m_follow_next({"phase": "ramping"}, progress, 6.0, "20s", 900, 120)
+        lines = c1m.c1m_progress_lines(progress, follow, {}, 6.04, 10000, {"c1": 5000, "c2": 5000}, 20)
+        self.assertEqual(lines[0], "[   6.0s done] established 960/10000 (9.6%), open 960")
+        self.assertTrue(lines[1].startswith("server open ?, failed "), lines[1])
+        self.assertTrue(lines[1].endswith("; clients holding 1, ramping 1"), lines[1])
+        self.assertNotIn("reaped", lines[1], "no server summary: no reaped count to show")
+        self.assertIn("failures EMFILE 2,000", lines)
+        explained = [line for line in lines if line.startswith("EMFILE (Too many open files) on c1, c2: ")]
+        self.assertEqual(len(explained), 1, lines)
+        self.assertIn("summary not updated on c1", lines[-1])
+        # The next read of the same state: the kind was explained already.
+        again = c1m.c1m_follow_next(follow, progress, 9.0, "20s", 900, 120)
+        self.assertFalse([line for line in c1m.c1m_progress_lines(progress, again, {}, 9.0, 10000)
+                          if line.startswith("EMFILE (")])
+
+    def test_the_progress_lines_show_reaped_faults_and_the_lag_once(self):
+        summary = {"state": "holding", "target": 100, "established": 100, "open": 98, "reached": True,
+                   "lost": 2, "reconnected": 1,
+                   "heartbeat": {"interval_ms": 1000, "sent": 500, "due": 500, "late": 5, "missed": 0,
+                                 "echoed": 495}}
+        server = {"inventory_hostname": "srv", "unit": {"active": "active"},
+                  "summary": {"open": 98, "reaped": 2}, "kernel": {}, "events": {}}
+        progress = c1m.c1m_progress([client("c1", summary)], server)
+        follow = c1m.c1m_follow_next({"phase": "ramping"}, progress, 30.0, "20s", 900)
+        faults = c1m.c1m_faults([client("c1", summary)])
+        lines = c1m.c1m_progress_lines(progress, dict(follow, lag_new=True), faults, 30, 100)
+        self.assertIn("reaped 2 (server keepalive)", lines[1])
+        self.assertTrue(any(line.startswith("faults lost 2, reconnected 1") for line in lines), lines)
+        self.assertTrue(any(line.startswith("client lag on ") for line in lines), lines)
+        self.assertFalse([line for line in c1m.c1m_progress_lines(progress, dict(follow, lag_new=False), faults, 31, 100)
+                          if line.startswith("client lag on ")], "the lag is said once")
+
     def test_a_kind_is_explained_once(self):
         progress = c1m.c1m_progress([client("c1", {"state": "ramping", "target": 10, "established": 5,
                                                    "connect_errors": {"ECONNREFUSED": 3}})])
