@@ -4,6 +4,37 @@ report), its outcome, and whether a scenario hit its wall.
 
 from .failures import TEXTS
 
+# A run's kinds, each judged its own way (passed() below).
+BASELINE, WALL, RESTART = "baseline", "wall", "restart"
+
+
+KINDS = (BASELINE, WALL, RESTART)
+
+
+def kind(info):
+    """A scenario's kind, as its file declares it (c1m_scenario_info.kind): restart (a fault, judged by
+    recovery), wall (a limit left at its breaking value, judged by the failure it causes) or baseline (judged
+    by the target reached and held). Runs recorded before scenarios declared it: read from what they hold."""
+    info = info or {}
+    if info.get("kind") is not None:
+        if info["kind"] not in KINDS:
+            raise ValueError("scenario %s declares kind %r: one of %s" % (info.get("name"), info["kind"], ", ".join(KINDS)))
+        return info["kind"]
+    if info.get("restart") is not None:
+        return RESTART
+    return WALL if info.get("expect") else BASELINE
+
+
+def passed(run_kind, outcome, scenario_result):
+    """Whether the playbook passes: a baseline reached and held its target; a wall scenario hit its wall; a
+    restart got every lost connection back."""
+    scenario_result = scenario_result or {}
+    if run_kind == RESTART:
+        return bool(scenario_result.get("recovered"))
+    if run_kind == WALL:
+        return bool(scenario_result.get("wall_hit"))
+    return outcome == "reached"
+
 
 def reached(client_summaries, target, server_peak=None):
     """Whether the run reached its target: every client the run started reported reaching its share and

@@ -1,7 +1,11 @@
-"""Command line: `build RUN_DIR` and `compare RUN_DIR RUN_DIR [...]`. Bad input: one message, exit 2."""
+"""Command line: `build RUN_DIR`, `compare RUN_DIR RUN_DIR [...]` and `finish RUN_DIR` (the playbook's end of a
+run). Bad input: one message, exit 2."""
 
 import argparse
+import json
+import os
 import sys
+import traceback
 
 from .errors import ReportInputError
 
@@ -24,6 +28,10 @@ def _parser():
     compare.add_argument("run_dirs", metavar="RUN_DIR", nargs="+", help="run folders; the first is the baseline")
     compare.add_argument("--html", metavar="FILE", help="also write the comparison as an HTML page")
     compare.add_argument("--md", metavar="FILE", help="also write the comparison as Markdown")
+    finish = commands.add_parser(
+        "finish", help="end a run: run.json, the verdict, the report and the summary's lines; reads the playbook's "
+        "JSON on stdin (ansible/tasks/report.yml calls it); exit 0 passed, 1 not passed")
+    finish.add_argument("run_dir", metavar="RUN_DIR", help="reports/<run-id>, its hosts/ folder fetched")
     return parser
 
 
@@ -55,6 +63,8 @@ def main(argv=None):
                 for problem in summary["problems"]:
                     print("  note: %s" % problem)
             return 0
+        if args.command == "finish":
+            return _finish(args.run_dir)
         if args.command == "compare":
             if len(args.run_dirs) < 2:
                 raise ReportInputError("compare needs at least two run folders (got %d)" % len(args.run_dirs),
@@ -74,3 +84,39 @@ def main(argv=None):
     except ReportInputError as error:
         print("c1m_report: %s" % error, file=sys.stderr)
         return 2
+
+
+def _finish(run_dir):
+    """c1mlab.finish with its input checked, run.json written, then the report built: a report that cannot be
+    built is said in the summary's lines and never hides the run's verdict (the exit code)."""
+    from c1mlab import finish
+    try:
+        given = json.load(sys.stdin)
+    except ValueError as error:
+        raise ReportInputError("finish reads the playbook's JSON on stdin, which is not JSON: %s" % error,
+                               "run it as ansible/tasks/report.yml does") from None
+    if not isinstance(given, dict):
+        raise ReportInputError("finish reads a JSON object on stdin (got a JSON %s)" % type(given).__name__,
+                               "run it as ansible/tasks/report.yml does")
+    if not os.path.isdir(run_dir):
+        raise ReportInputError("%s is not a folder" % run_dir, "the run folder ansible/run-test.yml made")
+    try:
+        done = finish.finish(run_dir, given)
+    except (KeyError, TypeError, ValueError) as error:
+        raise ReportInputError("the playbook's input cannot be read: %s: %s" % (type(error).__name__, error),
+                               "run it as ansible/tasks/report.yml does") from None
+    try:
+        finish.write_run_json(run_dir, done["run"])
+    except OSError as error:
+        raise ReportInputError("cannot write %s/run.json: %s" % (run_dir, error.strerror), "a writable run folder") from None
+    try:
+        from .build import build
+        build(run_dir)
+        report = os.path.join(run_dir, "report.html")
+    except ReportInputError as error:
+        report = "not built: %s" % str(error).replace("\n", " ")
+    except Exception as error:  # noqa: BLE001 - a report that fails must not hide the run's verdict
+        traceback.print_exc()
+        report = "not built: %s: %s" % (type(error).__name__, error)
+    print("\n".join(finish.summary_lines(done, report)))
+    return 0 if done["passed"] else 1
