@@ -1,5 +1,5 @@
 """report/c1mlab's rules and capacity: the table loads, its rules give the hand-computed figures, and the
-shared vectors (tests/vectors/capacity.json, also checked by Java's CapacityVectorsTest) still hold."""
+shared vectors (tests/vectors/capacity.json, worked out by hand, also checked by Java's CapacityVectorsTest) hold."""
 import json
 import os
 import sys

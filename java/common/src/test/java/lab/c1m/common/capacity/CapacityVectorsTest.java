@@ -8,8 +8,8 @@ import lab.c1m.common.testing.JsonTree;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cross-language test: tests/vectors/capacity.json holds what report/c1mlab/capacity.py computes from
- * rules.properties (report/tests/test_capacity.py checks the same file); Needs must give the same figures.
+ * The cross-language test: tests/vectors/capacity.json holds cases worked out by hand from rules.properties
+ * (each with its arithmetic); Needs must give them, as report/c1mlab/capacity.py must (report/tests/test_capacity.py).
  */
 class CapacityVectorsTest {
     @SuppressWarnings("unchecked")
