@@ -8,7 +8,7 @@ and `problems` says why, rather than a guess.
 
 from datetime import datetime, timezone
 
-from c1mlab import faults, summaries
+from c1mlab import faults, summaries, verdict
 
 from . import SUMMARY_SCHEMA, series
 from .checks import all_checks
@@ -79,12 +79,16 @@ def scenario_section(run):
     info = settings.get("scenario_info") if isinstance(settings.get("scenario_info"), dict) else {}
     result = settings.get("scenario_result") if isinstance(settings.get("scenario_result"), dict) else {}
     expected = list(info.get("expect") or [])
+    try:
+        kind = verdict.kind(info)
+    except ValueError:  # a run.json naming a kind this checkout does not know: judged by nothing here
+        kind = None
     return {
         "name": settings.get("scenario"), "label": settings.get("label") or None,
         "description": info.get("description"), "left_at": info.get("left_at"), "wall": info.get("wall"),
         "expected": expected, "fix": info.get("fix"), "doctor_checks": list(info.get("doctor_checks") or []),
-        "wall_hit": result.get("wall_hit") if expected or info.get("restart") else None,
-        "hit": list(result.get("hit") or []), "restart": bool(info.get("restart")),
+        "kind": kind, "wall_hit": result.get("wall_hit") if kind in (verdict.WALL, verdict.RESTART) else None,
+        "hit": list(result.get("hit") or []), "restart": kind == verdict.RESTART,
         "text": result.get("text"), "preflight_problems": list(settings.get("preflight_problems") or []),
         "preflight_enforced": settings.get("preflight_enforced"),
     }
