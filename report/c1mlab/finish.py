@@ -96,7 +96,7 @@ def finish(run_dir, given):
             "scenario_result": scenario, "faults": faults.fold(client_summaries), "kind": run_kind,
             "passed": verdict.passed(run_kind, outcome, scenario), "notes": notes,
             "shares": shares, "sources": sources, "port_count": len(ports), "progress": progress,
-            "behind_line": progress.get("behind_line"), "run_dir": run_dir}
+            "behind": progress.get("behind"), "run_dir": run_dir}
 
 
 def write_run_json(run_dir, run):
@@ -122,7 +122,7 @@ def summary_lines(done, report):
     label = (", " + run["label"]) if run["label"] else ""
     outcome = run["outcome"] + ((" - " + run["outcome_detail"]) if run["outcome_detail"] else "")
     hb = f["heartbeat"]
-    lag = lines.lag_line(hb, done["behind_line"])
+    lag = lines.lag_line(hb, done["behind"])
     if not lag:
         lag = ("client lag none: every heartbeat due was sent on time" if hb.get("recorded") else
                "client lag n/a (heartbeats off, or a client jar that does not report its schedule)")

@@ -36,7 +36,7 @@ def progress_lines(progress, follow, faults, elapsed, target, shares=None, port_
     if faults_line:
         lines.append(faults_line)
     if follow.get("lag_new"):
-        lag = lag_line(p.get("heartbeat"), p.get("behind_line"))
+        lag = lag_line(p.get("heartbeat"), p.get("behind"))
         if lag:
             lines.append(lag)
     new_kinds = follow.get("new_kinds") or []

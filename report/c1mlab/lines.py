@@ -3,15 +3,21 @@
 Texts only; the figures come from summaries, progress and evidence.
 """
 
-import re
-
 from . import evidence
 from .failures import REAPED, TEXTS, sort_kinds
-from .summaries import number
+from .summaries import legacy_behind, number
 
 # A heartbeat the client wrote late or never is the client behind its own schedule: its lag, not the
-# server's. It never counts as dead and never fails the run; this is what to do about it.
-CLIENT_LAG_FIX = "fewer connections per client (more clients), more CPUs for each client, or a longer c1m_heartbeat"
+# server's, never dead and never part of the verdict. Its kind says which lag: the one in the ramp (connects
+# and heartbeats sharing the client's loops) or the one in the hold (the heartbeats alone too many); with no
+# kind known (a client that has not said, an older jar), the hold's.
+LAG_KINDS = ("lag-ramp", "lag-hold")
+
+
+def lag_kind(behind):
+    """The lag's kind from the client's `behind` (schema 3), else lag-hold."""
+    kind = behind.get("kind") if isinstance(behind, dict) else None
+    return kind if kind in LAG_KINDS else "lag-hold"
 
 
 def fmt(number_):
@@ -55,23 +61,38 @@ def heartbeat_line(heartbeats):
     return ", ".join(parts)
 
 
-def lag_line(heartbeats, behind_line=None):
-    """The client's lag said once, with its fix: '' when every heartbeat due was sent on time."""
+def behind_words(behind):
+    """What the client said when it first fell behind, in words: 'first heartbeat written 10.8 s after it was
+    due (late: more than 2.0 s), while the ramp was still connecting; 2,000 connections x one heartbeat every
+    20s = 100/s on 1 event loops'. From the summary's data (schema 3); an older summary's own sentence as it
+    wrote it (summaries.legacy_behind); '' when there is none."""
+    if not isinstance(behind, dict):
+        return legacy_behind(behind)
+    if behind.get("how") == "missed":
+        what = "skipped, %s of them, a whole interval behind (missed)" % fmt(number(behind.get("missed")))
+    else:
+        what = "written %.1f s after it was due (late: more than %.1f s)" % (
+            number(behind.get("lag_ms")) / 1000.0, number(behind.get("late_after_ms")) / 1000.0)
+    return "first heartbeat %s, %s; %s connections x one heartbeat every %s = %s/s on %s event loops" % (
+        what, "while the ramp was still connecting" if behind.get("kind") == "lag-ramp" else "while holding",
+        fmt(number(behind.get("connections"))), behind.get("heartbeat"), fmt(number(behind.get("per_second"))),
+        behind.get("loops"))
+
+
+def lag_line(heartbeats, behind=None):
+    """The client's lag said once, with its meaning and fix (its kind's, failure-kinds.properties): '' when every
+    heartbeat due was sent on time. behind: the first lagging client's `behind` (its summary's)."""
     hb = heartbeats or {}
     late, missed = number(hb.get("late")), number(hb.get("missed"))
     if not (late or missed):
         return ""
-    line = ("client lag on %s: %s heartbeat(s) written late and %s missed of %s due (schedule kept %s): the client "
-            "is behind its own heartbeat schedule. That is the client's lag, not the server's: it does not count as "
-            "dead and does not fail the run. Fix: %s" % (
-                ", ".join(hb.get("behind") or []) or "the clients", fmt(late), fmt(missed), fmt(number(hb.get("due"))),
-                _percent(hb["schedule_kept"]) if hb.get("schedule_kept") is not None else "-", CLIENT_LAG_FIX))
-    if behind_line:
-        # The client's own line: when it first fell behind, and the heartbeat rate its share asks for.
-        said = re.search(r"First heartbeat (.*?): this client is behind its own schedule \((.*?)\)\.", behind_line)
-        line += (" [first heartbeat %s; %s]" % said.groups()) if said else \
-            (" [%s]" % behind_line.split(" Fix: ", 1)[0].split(" - ", 1)[-1][:300])
-    return line
+    texts = TEXTS[lag_kind(behind)]
+    line = "client lag on %s: %s heartbeat(s) written late and %s missed of %s due (schedule kept %s): %s. Fix: %s" % (
+        ", ".join(hb.get("behind") or []) or "the clients", fmt(late), fmt(missed), fmt(number(hb.get("due"))),
+        _percent(hb["schedule_kept"]) if hb.get("schedule_kept") is not None else "-", texts["meaning"],
+        texts["fix.lab"])
+    words = behind_words(behind)
+    return line + ((" [%s]" % words[:300]) if words else "")
 
 
 def reaped_line(figures):

@@ -31,7 +31,7 @@ def fold(client_statuses, server_status=None):
         "reached": 0, "running": 0, "finished": 0, "failed_clients": [], "states": {},
         "server_running": None, "server_open": None, "server_reaped": None, "server_last_line": None,
         "hosts": {}, "kinds": {}, "short_ramps": [], "stale": [], "conntrack": {},
-        "server_errors": {"count": 0, "lines": []}, "behind_line": None,
+        "server_errors": {"count": 0, "lines": []}, "behind": None,
     }
     summaries = {}
     for status in client_statuses or []:
@@ -44,8 +44,8 @@ def fold(client_statuses, server_status=None):
         events = status.get("events") or {}
         kernel = status.get("kernel") or {}
         ramp = events.get("ramp_finished") or {}
-        if events.get("behind") and not progress.get("behind_line"):
-            progress["behind_line"] = events["behind"]
+        if events.get("behind") and not progress.get("behind"):
+            progress["behind"] = events["behind"]
         figures = {}
         for key, field in (("established", "established"), ("open", "open"), ("target", "target"),
                            ("failed", "failed_total"), ("lost", "lost"), ("dead", "dead")):

@@ -9,7 +9,7 @@ from . import figures, notation
 
 
 # The summaries' versions this checkout reads (docs/interfaces.md, `schema`); a summary without one is 1.
-SCHEMAS = (1, 2)
+SCHEMAS = (1, 2, 3)
 # A summary's counts: whole numbers, never negative. `failed`, `connect_errors` and `reconnect_errors`
 # hold one count a failure kind.
 COUNTS = ("target", "established", "open", "peak_open", "accepted", "closed", "reaped", "failed_total",
@@ -62,6 +62,14 @@ def stale(summary, where):
     return ("%s says %s (last written %s): its process ended without a final summary (killed, crashed or out of "
             "disk; see its log): its figures are those of that moment" % (
                 where, summary.get("state") or "no state", summary.get("updated_at") or "at an unknown time"))
+
+
+def legacy_behind(text):
+    """The one reader of a sentence the jars wrote: a schema-2 client summary's `behind` was the client's own
+    line (schema 3 made it data). Shown as written, without its fix (the table's fix is shown beside it)."""
+    if not text:
+        return ""
+    return str(text).split(" Fix: ", 1)[0].strip()[:500]
 
 
 class NoJson(ValueError):

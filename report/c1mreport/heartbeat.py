@@ -3,15 +3,14 @@ what only the report shows: each client's schedule, the client's lag explained, 
 the clients' timelines.
 """
 
-from c1mlab import figures
+from c1mlab import figures, lines as lab_lines
+from c1mlab.failures import TEXTS
 
 from . import formatting as fmt
 from .parsers import iso_time
 
 # The client timeline's 10 s heartbeat windows (docs/interfaces.md): filled on every 10th row only.
 WINDOW_COLUMNS = ("rtt_p50_ms", "rtt_p99_ms", "rtt_due_p50_ms", "rtt_due_p99_ms", "lag_p50_ms", "lag_p99_ms")
-LAG_FIX = ("Fewer connections per client (more clients), more CPUs for each client, or a longer heartbeat "
-           "(c1m_heartbeat / --heartbeat).")
 
 
 def _late_in_ramp(client):
@@ -48,9 +47,11 @@ def _client_lag(run, totals, per_client):
                                   fmt.percent(c["schedule_kept"]),
                                   " during the hold" if c.get("phase") == "hold" else "",
                                   fmt.ms(c["lag"].get("p99_ms")), fmt.ms(c["lag"].get("max_ms"))))
-    for client in run.clients:
-        if client.name in totals["behind"] and client.behind_line:
-            detail.append("%s log: %s" % (client.name, client.behind_line))
+    said = [client for client in run.clients if client.name in totals["behind"] and client.behind_line]
+    for client in said:
+        detail.append("%s: %s" % (client.name, client.behind_line))
+    # The fix of the first lag a client said (ramp or hold, failure-kinds.properties); the hold's when none did.
+    texts = TEXTS[lab_lines.lag_kind(said[0].behind if said else None)]
     return {
         "title": "The client's lag: heartbeats sent late or not at all",
         "meaning": ("%s of %s heartbeats the clients' schedule asked for were written more than %s ms after "
@@ -60,7 +61,7 @@ def _client_lag(run, totals, per_client):
                     "verdict. The round trip from due time includes this lag."
                     % (g(totals["late"]), g(totals["due"] or 0), fmt.count(totals["late_after_ms"]),
                        g(totals["missed"]))),
-        "fix": LAG_FIX, "hosts": totals["behind"], "detail": detail}
+        "fix": texts["fix.lab"][0].upper() + texts["fix.lab"][1:] + ".", "hosts": totals["behind"], "detail": detail}
 
 
 def schedule_section(run, totals, beats):

@@ -8,7 +8,7 @@ import json
 import os
 import re
 
-from c1mlab import summaries
+from c1mlab import lines as lab_lines, summaries
 
 from . import parsers
 from .errors import ReportInputError
@@ -59,7 +59,8 @@ class Host:
         self.log_limit_lines = []  # the first lines of the log that name a limit
         self.log_limit_count = 0
         self.first_failures = {}  # kind -> the client log's "First <KIND> connecting to ..." line
-        self.behind_line = None  # the client log's "First heartbeat ... behind its own schedule" line
+        self.behind = None  # the client's first lag behind its heartbeat schedule (summary schema 3: data)
+        self.behind_line = None  # ... in words (c1mlab.lines.behind_words), or an older jar's own line
         self.doctor = None  # doctor.json: what the jar's doctor found on this host before the run
 
     def __repr__(self):
@@ -239,8 +240,8 @@ def load_host(name, folder, settings, problems):
         host.log_limit_count = len(limit_lines)
         for line in lines:
             behind = BEHIND.search(line) if host.behind_line is None else None
-            if behind:
-                host.behind_line = behind.group(0).split(" Fix: ", 1)[0].strip()[:500]
+            if behind:  # a summary from before schema 2: the log's line (legacy, as summaries.legacy_behind)
+                host.behind_line = summaries.legacy_behind(behind.group(0))
             match = FIRST_FAILURE.search(line)
             if match and match.group(1) not in host.first_failures:
                 # The jar's own meaning and fix follow " Fix: "; the report has them from failures.py.
@@ -259,7 +260,8 @@ def _once_facts_from_summary(host):
             kind: ("First %s connecting to %s: %s" % (kind, first.get("to"), first.get("message")))[:500]
             for kind, first in summary["first_failures"].items() if isinstance(first, dict)}
     if summary.get("behind"):
-        host.behind_line = str(summary["behind"]).split(" Fix: ", 1)[0].strip()[:500]
+        host.behind = summary["behind"]
+        host.behind_line = lab_lines.behind_words(summary["behind"])[:500]
 
 
 def load_run(folder):

@@ -163,7 +163,7 @@ class LateIsTheClientsLag(unittest.TestCase):
         self.assertIn("not the server", lag)
         self.assertIn("fewer connections per client", lag.lower())
         self.assertIn("more CPUs", lag)
-        self.assertIn("longer heartbeat", lag)
+        self.assertIn("longer c1m_heartbeat", lag)
         self.assertIn("## The client's lag (not the server's failure)", markdown)
 
     def test_dead_connections_are_the_servers_and_late_stays_apart(self):

@@ -37,6 +37,19 @@ class OnceFactsTest(unittest.TestCase):
         self.assertEqual({"EADDRNOTAVAIL": "First EADDRNOTAVAIL connecting to 10.0.0.10:9000: Cannot assign requested"
                                            " address."}, client.first_failures)
 
+    def test_a_schema_three_lag_is_data_said_in_words(self):
+        def schema_three(summary):
+            summary["schema"] = 3
+            summary["behind"] = {"kind": "lag-ramp", "at": "2026-12-01T00:00:00Z", "how": "late", "lag_ms": 10800,
+                                 "late_after_ms": 2000, "connections": 2000, "heartbeat": "20s", "per_second": 100,
+                                 "loops": 1}
+        self.scratch.edit_json("hosts/c1m-client-1/client-summary.json", schema_three)
+        client = self.client(load_run(self.scratch.path))
+        self.assertEqual("lag-ramp", client.behind["kind"])
+        self.assertEqual("first heartbeat written 10.8 s after it was due (late: more than 2.0 s), while the ramp was "
+                         "still connecting; 2,000 connections x one heartbeat every 20s = 100/s on 1 event loops",
+                         client.behind_line)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -486,7 +486,7 @@ class Heartbeats(unittest.TestCase):
         self.assertTrue(lag.startswith("client lag on loopback-client-1, loopback-client-2: 7,093 heartbeat(s) "
                                        "written late and 1,396 missed of 57,281 due (schedule kept 85.18%)"), lag)
         self.assertIn("not the server's", lag)
-        self.assertIn("does not count as dead and does not fail the run", lag)
+        self.assertIn("never as dead, and do not fail the run", lag)
         self.assertIn("Fix: fewer connections per client (more clients), more CPUs for each client, or a longer "
                       "c1m_heartbeat", lag)
 
@@ -528,10 +528,9 @@ class Heartbeats(unittest.TestCase):
     def test_the_progress_carries_the_schedule_and_says_the_lag_once(self):
         running = {"state": "holding", "target": 10, "established": 10, "open": 10, "reached": True,
                    "heartbeat": beat(10_000, 9_990, 3, 7)}
-        behind = ("2026-12-01T09:49:21.432Z WARN  [loop-2] BehindWarning - First heartbeat written 0.2 s after it "
-                  "was due (late: more than 0.1 s): this client is behind its own schedule (10 connections x one "
-                  "heartbeat every 1s = 10/s on 2 event loops). That is the client's lag, not the server's: ... "
-                  "Fix: fewer ...")
+        # The client's summary (schema 3) says its first lag as data: the kind and the figures.
+        behind = {"kind": "lag-hold", "at": "2026-12-01T09:49:21.432Z", "how": "late", "lag_ms": 230, "late_after_ms": 100,
+                  "connections": 10, "heartbeat": "1s", "per_second": 10, "loops": 2}
         progress = c1m.c1m_progress([client("c1", running, {"behind": behind}),
                                      client("c2", dict(running, heartbeat=beat(10_000, 10_000, 0, 0)))])
         self.assertEqual(progress["dead"], 0)
@@ -545,10 +544,30 @@ class Heartbeats(unittest.TestCase):
         self.assertTrue(first["lag_new"])
         self.assertFalse(second["lag_new"])
         self.assertEqual(first["phase"], "holding")
-        line = c1m.c1m_lag_line(hb, progress["behind_line"])
+        line = c1m.c1m_lag_line(hb, progress["behind"])
         self.assertIn("client lag on c1: 3 heartbeat(s) written late and 7 missed of 20,000 due", line)
-        self.assertTrue(line.endswith("[first heartbeat written 0.2 s after it was due (late: more than 0.1 s); "
-                                      "10 connections x one heartbeat every 1s = 10/s on 2 event loops]"), line)
+        self.assertIn(": with every connection open, the client could not write one heartbeat", line)
+        self.assertIn(". Fix: fewer connections per client (more clients), more CPUs for each client, or a longer "
+                      "c1m_heartbeat [", line)
+        self.assertTrue(line.endswith("[first heartbeat written 0.2 s after it was due (late: more than 0.1 s), while "
+                                      "holding; 10 connections x one heartbeat every 1s = 10/s on 2 event loops]"), line)
+        # A lag in the ramp has its own cause and fix.
+        ramp = dict(behind, kind="lag-ramp", how="missed", missed=1500)
+        line = c1m.c1m_lag_line(hb, ramp)
+        self.assertIn(": the client's event loops were opening connections and writing heartbeats at once", line)
+        self.assertIn(". Fix: a slower ramp (c1m_connect_rate)", line)
+        self.assertIn("[first heartbeat skipped, 1,500 of them, a whole interval behind (missed), while the ramp was "
+                      "still connecting;", line)
+
+    def test_an_older_clients_lag_sentence_is_shown_as_it_wrote_it(self):
+        hb = c1m.c1m_heartbeats({"a": {"heartbeat": beat(100, 90, 3, 7)}})
+        said = ("First heartbeat written 0.2 s after it was due (late: more than 0.1 s): this client is behind its "
+                "own schedule (10 connections x one heartbeat every 1s = 10/s on 2 event loops). Fix: fewer ...")
+        line = c1m.c1m_lag_line(hb, said)
+        self.assertIn(". Fix: fewer connections per client", line)
+        self.assertTrue(line.endswith("[First heartbeat written 0.2 s after it was due (late: more than 0.1 s): this "
+                                      "client is behind its own schedule (10 connections x one heartbeat every 1s = "
+                                      "10/s on 2 event loops).]"), line)
         self.assertNotIn("Fix: fewer ...", line)
 
     def test_schedule_kept_keeps_a_shortfall_visible(self):

@@ -15,8 +15,11 @@ import org.HdrHistogram.Histogram;
 
 /** What the client reports: the summary file's content, rebuilt each second and at exit. */
 final class ClientSummary {
-    /** The summary's version: 2 added first_failures, ramp_end and behind (docs/interfaces.md). */
-    static final int SCHEMA = 2;
+    /**
+     * The summary's version (docs/interfaces.md): 2 added first_failures, ramp_end and behind (then a sentence);
+     * 3 made behind data: its kind (lag-ramp, lag-hold) and figures.
+     */
+    static final int SCHEMA = 3;
     private final ClientStats stats;
     private final Map<String, Object> settings;
     private final int target;
@@ -122,7 +125,7 @@ final class ClientSummary {
         FirstFailures once = stats.firstFailures();
         m.put("first_failures", once.toMap());
         m.put("ramp_end", once.rampEnd());
-        m.put("behind", once.behindText());
+        m.put("behind", once.behind());
         m.put("lost", stats.lost());
         m.put("dead", stats.dead());
         m.put("heartbeat_stalls", stats.stalls());

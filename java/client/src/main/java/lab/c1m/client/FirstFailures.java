@@ -16,7 +16,7 @@ final class FirstFailures {
     // loading a class from a classes directory would need a descriptor there is none of.
     private final Map<FailureKind, Map<String, Object>> firsts = new EnumMap<>(FailureKind.class);
     private volatile Map<String, Object> rampEnd;
-    private volatile String behind;
+    private volatile Map<String, Object> behind;
 
     /** Keeps this failure when it is the first of its kind; true then (the caller logs it). */
     synchronized boolean first(FailureKind kind, String to, String message) {
@@ -47,10 +47,10 @@ final class FirstFailures {
         rampEnd = end;
     }
 
-    /** The client's first lag behind its heartbeat schedule, as it said it. */
-    void behind(String text) {
+    /** The client's first lag behind its heartbeat schedule: {kind, at, how, ...} (BehindWarning). */
+    void behind(Map<String, Object> first) {
         if (behind == null) {
-            behind = text;
+            behind = first;
         }
     }
 
@@ -68,7 +68,8 @@ final class FirstFailures {
         return rampEnd;
     }
 
-    String behindText() {
+    /** null while the client kept its schedule. */
+    Map<String, Object> behind() {
         return behind;
     }
 }

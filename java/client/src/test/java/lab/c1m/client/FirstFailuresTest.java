@@ -38,8 +38,8 @@ class FirstFailuresTest {
     @Test
     void theFirstLagIsKept() {
         FirstFailures once = new FirstFailures();
-        once.behind("First heartbeat late");
-        once.behind("a second one");
-        assertEquals("First heartbeat late", once.behindText());
+        once.behind(Map.of("kind", "lag-ramp"));
+        once.behind(Map.of("kind", "lag-hold"));
+        assertEquals("lag-ramp", once.behind().get("kind"));
     }
 }

@@ -17,7 +17,7 @@ class FailureTextsTest {
         for (FailureKind k : FailureKind.values()) {
             kinds.add(k.name());
         }
-        kinds.addAll(List.of("lost", "dead", "reaped", "conntrack-full", "epoll-enospc"));
+        kinds.addAll(List.of("lost", "dead", "reaped", "conntrack-full", "epoll-enospc", "lag-ramp", "lag-hold"));
         for (String kind : kinds) {
             for (String field : FIELDS) {
                 String text = FailureTexts.get(kind, field);
