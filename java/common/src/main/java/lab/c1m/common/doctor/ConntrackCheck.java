@@ -41,7 +41,7 @@ final class ConntrackCheck {
         String found = Fmt.count(max) + (facts.conntrackCount() < 0 ? " (count not readable)"
             : active ? " (" + Fmt.count(now) + " tracked now)" : " (loaded, but tracking nothing in this network namespace now)");
         String needed = ">= " + Fmt.count(need) + " = " + Fmt.count(plan.tracked()) + " connections + " + Fmt.count(now)
-            + " tracked now; OK from " + Fmt.count(comfortable) + " (+5% of the share for retries and TIME_WAIT)";
+            + " tracked now; OK from " + Fmt.count(comfortable) + " (" + Fmt.margin() + " of the share for retries and TIME_WAIT)";
         String fix = "sysctl -w net.netfilter.nf_conntrack_max=" + Capacity.roundUp(comfortable)
             + " (persist it in /etc/sysctl.d/; in a container or network namespace it is the host's setting), or keep"
             + " these connections out of the table: " + notrack(plan);

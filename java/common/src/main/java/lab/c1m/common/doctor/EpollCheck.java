@@ -23,7 +23,7 @@ final class EpollCheck {
         long comfortable = need + plan.margin();
         String found = Fmt.count(max);
         String needed = ">= " + Fmt.count(need) + " = " + plan.socketsText() + ", one watch each; OK from "
-            + Fmt.count(comfortable) + " (+5% for the user's other processes)";
+            + Fmt.count(comfortable) + " (" + Fmt.margin() + " for the user's other processes)";
         String fix = "sysctl -w fs.epoll.max_user_watches=" + Capacity.roundUp(comfortable)
             + " (persist it in /etc/sysctl.d/; the limit is per user: a server and a client run by the same user on one"
             + " host share it)" + Capacity.containerNote(limits);

@@ -1,6 +1,8 @@
 package lab.c1m.common.doctor;
 
+import java.math.BigDecimal;
 import java.util.Locale;
+import lab.c1m.common.capacity.Rules;
 import lab.c1m.common.notation.Quantities;
 
 /** How the doctor and the plan write numbers: counts with separators, sizes in binary units, ASCII only. */
@@ -36,6 +38,11 @@ public final class Fmt {
 
     public static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
+    }
+
+    /** The host-wide margin as people read it, "+5%": the rules' hostwide.margin_fraction, said where it is asked for. */
+    public static String margin() {
+        return "+" + BigDecimal.valueOf(Rules.HOSTWIDE_MARGIN).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
     }
 
     /** {@code fraction} of n, rounded up: margins are never zero for a non-zero share. */

@@ -153,7 +153,7 @@ final class OpenFilesCheck {
         long comfortable = need + plan.margin();
         String found = Fmt.count(fileMax) + (facts.filesAllocated() >= 0 ? " (" + Fmt.count(inUse) + " open on the host now)" : "");
         String needed = ">= " + Fmt.count(need) + " = " + Fmt.count(inUse) + " open now + " + Fmt.count(plan.sockets())
-            + " sockets; OK from " + Fmt.count(comfortable) + " (+5% of the share)";
+            + " sockets; OK from " + Fmt.count(comfortable) + " (" + Fmt.margin() + " of the share)";
         String fix = Capacity.fileMaxFix(limits, Capacity.roundUp(comfortable));
         if (fileMax < need) {
             return Check.fail(name, found, needed, fix + " (else: 'Too many open files in system', ENFILE)");

@@ -167,6 +167,9 @@ class OpenFilesCheckTest {
         Check fail = host.check(root, client(1_060_000), "fs.file-max");
         assertEquals(Status.FAIL, fail.status(), fail.toString());
         assertTrue(fail.fix().contains("ENFILE"), fail.fix());
+        // The margin is the rules' hostwide.margin_fraction (0.05), said as it is: never a literal of its own.
+        assertEquals("+5%", Fmt.margin());
+        assertTrue(ok.needed().contains("(+5% of the share)"), ok.needed());
     }
 
     @Test
