@@ -5,6 +5,9 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import lab.c1m.common.capacity.HostFacts;
 import lab.c1m.common.capacity.HostLimits;
@@ -12,6 +15,8 @@ import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
 import lab.c1m.common.cli.HeartbeatConverter;
 import lab.c1m.common.cli.PortListConverter;
+import lab.c1m.common.cli.TransportConverter;
+import lab.c1m.common.netty.TransportKind;
 import lab.c1m.common.notation.PortList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,6 +83,15 @@ public final class DoctorCommand implements Callable<Integer> {
         description = "The CPUs the service will have; 0 = this host's.")
     int cpus;
 
+    @Option(names = "--transport", paramLabel = "epoll|io_uring|nio", converter = TransportConverter.class,
+        defaultValue = "epoll", description = "The service's transport: io_uring adds the locked-memory check (its rings).")
+    TransportKind transport;
+
+    @Option(names = "--memlock", paramLabel = "BYTES|infinity",
+        description = "The locked-memory limit the service will get (systemd LimitMEMLOCK; 64m, 8388608, infinity)."
+            + " Default: this process's own.")
+    String memlock;
+
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
@@ -96,7 +110,13 @@ public final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Plan plan = plan();
-        DoctorReport report = new DoctorReport(plan, Doctor.examine(HostFacts.read(procRoot), plan));
+        long lockedSoft = memlock();
+        List<Check> checks = new ArrayList<>(Doctor.examine(HostFacts.read(procRoot), plan));
+        if (transport == TransportKind.IO_URING) {
+            // One loop per CPU (the jars' --threads 0), and the server's acceptor.
+            checks.add(LockedMemoryCheck.run(lockedSoft, plan.cpus() + (plan.server() ? 1 : 0)));
+        }
+        DoctorReport report = new DoctorReport(plan, checks);
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.json() : report.table());
         out.flush();
@@ -145,6 +165,22 @@ public final class DoctorCommand implements Callable<Integer> {
         }
         return new Plan(r, share, ports, sources, rate, heapBytes, limit[0], limit[1], jvmRaisesSoftLimit(),
             heartbeat.toNanos(), cpus > 0 ? cpus : Runtime.getRuntime().availableProcessors());
+    }
+
+    /** --memlock in bytes (Long.MAX_VALUE: infinity), or this process's own soft limit (-1: not shown). */
+    private long memlock() {
+        if (memlock == null) {
+            return HostLimits.limit(procRoot.resolve("proc/self/limits"), "Max locked memory")[0];
+        }
+        String text = memlock.trim().toLowerCase(Locale.ROOT);
+        if (text.equals("infinity") || text.equals("unlimited")) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            return Plan.parseHeap(text);
+        } catch (IllegalArgumentException e) {
+            throw Cli.usage(spec.commandLine(), "--memlock: '" + memlock + "' is not a size: bytes, 64m, 1g or infinity");
+        }
     }
 
     /** The jar's own role: this command under c1m-client is the client's doctor, anywhere else the server's. */

@@ -39,7 +39,10 @@ public record Transport(
      */
     static final int IO_URING_COMPLETION_QUEUE = 16_384;
     /** Locked memory of one loop's rings: the completion queue plus 4,096 submission entries of 64 B, rounded up. */
-    static final long IO_URING_RING_BYTES = IO_URING_COMPLETION_QUEUE * 16L + 4_096 * 64L + 64 * 1024;
+    public static final long IO_URING_RING_BYTES = IO_URING_COMPLETION_QUEUE * 16L + 4_096 * 64L + 64 * 1024;
+    /** What to do when the rings do not fit: said by the doctor's locked-memory check and by a loop that failed. */
+    public static final String IO_URING_MEMLOCK_FIX = "raise it (LimitMEMLOCK=infinity in the systemd unit, ulimit -l"
+        + " unlimited, or memlock in /etc/security/limits.conf), or use --transport epoll";
 
     /** Returns the requested transport, or NIO with the reason logged at WARN when it is not available here. */
     public static Transport select(TransportKind requested) {
@@ -107,8 +110,7 @@ public record Transport(
         String now = soft < 0 ? "unknown" : soft == Long.MAX_VALUE ? "unlimited" : Quantities.mib(soft);
         return "io_uring could not allocate the rings of " + threads + " event loop(s) (about "
             + Quantities.mib(threads * IO_URING_RING_BYTES) + ") within the locked-memory limit (RLIMIT_MEMLOCK"
-            + " " + now + ", counted over every process of this user). Fix: raise it (LimitMEMLOCK=infinity in the"
-            + " systemd unit, ulimit -l unlimited, or memlock in /etc/security/limits.conf), or use --transport epoll.";
+            + " " + now + ", counted over every process of this user). Fix: " + IO_URING_MEMLOCK_FIX + ".";
     }
 
     public boolean isEpoll() {

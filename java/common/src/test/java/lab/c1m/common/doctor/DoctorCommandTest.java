@@ -114,4 +114,32 @@ class DoctorCommandTest {
         assertEquals(ExitCodes.USAGE, run(new FakeClient(), "doctor", "--role", "proxy"));
         assertTrue(err.toString().startsWith("c1m-client doctor: --role: 'proxy' is not a role"), err.toString());
     }
+
+    @Test
+    void anIoUringServiceIsCheckedForItsRingsInLockedMemory() throws IOException {
+        new HostFixture().write(root);  // Max locked memory 8 MiB
+        int code = run(new DoctorCommand(), withRoot("--connections", "1000", "--cpus", "2").toArray(String[]::new));
+        assertEquals(ExitCodes.OK, code, out.toString() + err);
+        assertTrue(!out.toString().contains(LockedMemoryCheck.NAME), "epoll has no rings to lock: " + out);
+
+        out.getBuffer().setLength(0);
+        code = run(new DoctorCommand(), withRoot("--connections", "1000", "--cpus", "2", "--transport", "io_uring")
+            .toArray(String[]::new));
+        assertEquals(ExitCodes.OK, code, out.toString() + err);
+        assertTrue(out.toString().contains("\nlocked memory           OK      8.0 MiB                         >= 1.7 MiB = 3"
+            + " event loop(s)"), out.toString());
+
+        // The unit's LimitMEMLOCK, as --nofile is its LimitNOFILE: 1 MiB holds no 5 loops (4 CPUs + the acceptor).
+        out.getBuffer().setLength(0);
+        code = run(new DoctorCommand(), withRoot("--json", "--connections", "1000", "--cpus", "4", "--transport", "io_uring",
+            "--memlock", "1m").toArray(String[]::new));
+        assertEquals(ExitCodes.HOST_CANNOT_HOLD, code, out.toString() + err);
+        assertTrue(out.toString().contains("\"name\": \"locked memory (io_uring)\",\n      \"status\": \"FAIL\",\n"
+            + "      \"found\": \"1.0 MiB\",\n      \"needed\": \">= 2.8 MiB = 5 event loop(s) x 0.6 MiB of rings\""), out.toString());
+        assertTrue(out.toString().contains("LimitMEMLOCK=infinity"), out.toString());
+
+        assertEquals(ExitCodes.USAGE, run(new DoctorCommand(), withRoot("--transport", "io_uring", "--memlock", "lots")
+            .toArray(String[]::new)));
+        assertTrue(err.toString().contains("--memlock: 'lots' is not a size"), err.toString());
+    }
 }
