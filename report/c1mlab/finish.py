@@ -78,14 +78,15 @@ def finish(run_dir, given):
     else:
         scenario = verdict.scenario_result(info, failures_seen, doctor_rows, outcome, detail)
     run = {
-        "run_id": given["run_id"], "started_at": given["started_at"],
+        # Text stays text: a templating that reads "20261205" as a number must not change run.json's types.
+        "run_id": str(given["run_id"]), "started_at": str(given["started_at"]),
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "scenario": given["scenario"], "label": given["label"] or "", "scenario_info": info,
+        "scenario": str(given["scenario"]), "label": str(given["label"] or ""), "scenario_info": info,
         "scenario_result": scenario, "target_connections": target, "ports": ports, "ports_spec": str(given["ports"]),
         "connect_rate": int(given["connect_rate"]), "max_inflight": int(given["max_inflight"]),
         "hold": str(given["hold"]), "hold_seconds": notation.seconds(given["hold"]),
         "heartbeat": str(given["heartbeat"]), "heartbeat_seconds": notation.seconds(given["heartbeat"]),
-        "transport": given["transport"],
+        "transport": str(given["transport"]),
         "clients": [dict(c, share=int(c["share"])) for c in given["clients"]], "server": given["server"],
         "outcome": outcome, "outcome_detail": detail, "time_to_reach_s": figures["time_to_reach_s"],
         "reached_after_s_seen_by_playbook": follow.get("reached_after_s"),
