@@ -6,6 +6,9 @@ from rules.properties (the table the jars read too). No number and no formula is
   sockets | c1m_descriptors_needed                   open files a process needs for that many sockets
   'descriptors.reserve' | c1m_rule                   one number of the rules table
   range | c1m_five_tuple(ports, addresses, share)    the 5-tuple's load per (source, server, port) and status
+  connections | c1m_table_size                       a host-wide table for them: plus the rules' host-wide margin
+  entries | c1m_conntrack_buckets                    conntrack hash buckets for a table of that many entries
+  sockets | c1m_tcp_mem_pages(memory_bytes, page)    tcp_mem's max in pages for that many sockets
 """
 
 from __future__ import absolute_import, division, print_function
@@ -68,6 +71,25 @@ def c1m_five_tuple(range_size, server_ports, source_addresses, connections):
                                _whole(connections, "c1m_five_tuple connections"))
 
 
+def c1m_table_size(connections):
+    """A host-wide table (conntrack, epoll watches) for `connections`: those plus hostwide.margin_fraction of
+    them, the size the doctor calls OK."""
+    connections = _whole(connections, "c1m_table_size")
+    return connections + capacity.table_margin(connections)
+
+
+def c1m_conntrack_buckets(entries):
+    """Hash buckets for a conntrack table of `entries`: chains of conntrack.suggested_chain when full."""
+    return capacity.conntrack_buckets_suggested(_whole(entries, "c1m_conntrack_buckets"))
+
+
+def c1m_tcp_mem_pages(sockets, memory_bytes, page_bytes):
+    """tcp_mem's max (pages): tcp_mem.pages_per_socket a socket, at most tcp_mem.max_memory_fraction of memory."""
+    return capacity.tcp_mem_pages(_whole(sockets, "c1m_tcp_mem_pages sockets"),
+                                  _whole(memory_bytes, "c1m_tcp_mem_pages memory"),
+                                  _whole(page_bytes, "c1m_tcp_mem_pages page") or 4096)
+
+
 class FilterModule(object):
     def filters(self):
         return {
@@ -75,4 +97,7 @@ class FilterModule(object):
             "c1m_descriptors_needed": c1m_descriptors_needed,
             "c1m_rule": c1m_rule,
             "c1m_five_tuple": c1m_five_tuple,
+            "c1m_table_size": c1m_table_size,
+            "c1m_conntrack_buckets": c1m_conntrack_buckets,
+            "c1m_tcp_mem_pages": c1m_tcp_mem_pages,
         }

@@ -72,11 +72,28 @@ class FiveTuple(unittest.TestCase):
         self.assertEqual(c1m_capacity.c1m_five_tuple(64512, 20, 4, 1000000)["combinations"], 80)
 
 
+class HostWideTables(unittest.TestCase):
+    """conntrack, epoll watches and tcp_mem as the kernel role sizes them: the cases of tests/vectors/capacity.json
+    (worked out by hand from the rules), so the role sets what the doctor calls OK."""
+
+    def test_a_million_on_a_6_gb_server(self):
+        self.assertEqual(c1m_capacity.c1m_table_size(1000000), 1050000)       # + 5% (hostwide.margin_fraction)
+        self.assertEqual(c1m_capacity.c1m_conntrack_buckets(1050000), 262500)  # / 4 (conntrack.suggested_chain)
+        self.assertEqual(c1m_capacity.c1m_tcp_mem_pages(1000020, 6 << 30, 4096), 786432)  # half of 6 GiB in pages
+
+    def test_small_runs_and_template_strings(self):
+        self.assertEqual(c1m_capacity.c1m_table_size("15000"), 15750)
+        self.assertEqual(c1m_capacity.c1m_conntrack_buckets("15750"), 3938)
+        self.assertEqual(c1m_capacity.c1m_tcp_mem_pages("15020", "6442450944", "4096"), 15020)
+        self.assertEqual(c1m_capacity.c1m_tcp_mem_pages(10000006, 0, 4096), 10000006, "no memory known: no cap")
+
+
 class NoCopies(unittest.TestCase):
     """The roles compute with the filters; no role restates a number of the rules table."""
 
     def test_no_role_restates_the_heap_or_descriptor_rules(self):
-        copies = re.compile(r"heap_bytes_per_connection|heap_base_mb|\+ *256\b|nofile_headroom: *\d|select\('match', '\^-Xmx'\)")
+        copies = re.compile(r"heap_bytes_per_connection|heap_base_mb|\+ *256\b|nofile_headroom: *\d|select\('match', '\^-Xmx'\)"
+                            r"|\+ *65536|int / *4\)|tcp_mem_pages_per_connection|max_memory_percent")
         found = []
         for path in glob.glob(os.path.join(ROOT, "ansible", "**", "*.yml"), recursive=True):
             with open(path) as handle:
