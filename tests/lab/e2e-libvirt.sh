@@ -14,7 +14,7 @@
 # The lab uses its own subnet and names (C1M_E2E_LIBVIRT_SUBNET, default 192.168.57; machines
 # c1mv-*) and its own inventory file, so an LXC lab on this host (192.168.56, c1m-*) is left alone.
 # Environment: C1M_E2E_LIBVIRT_PER_CLIENT (default 2000), C1M_E2E_LIBVIRT_HEARTBEAT (20s),
-# C1M_E2E_LIBVIRT_HOLD (180s), C1M_E2E_KEEP=1 keeps the VMs.
+# C1M_E2E_LIBVIRT_HOLD (180s), C1M_E2E_KEEP=1 keeps the VMs, C1M_E2E_DEBIAN_RELEASE the hosts' release.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -35,8 +35,11 @@ run_id="e2e-libvirt-${stamp}"
 conntrack_id="e2e-libvirt-conntrack-${stamp}"
 
 logdir=$(mktemp -d /tmp/c1m-e2e-libvirt.XXXXXX)
-# Only the project's defaults and this lab's size: nothing from the caller's settings.
+# Only the project's defaults and this lab's size: nothing from the caller's settings, but the hosts'
+# release when C1M_E2E_DEBIAN_RELEASE names one (default: the Vagrantfile's debian_release).
+e2e_release=${C1M_E2E_DEBIAN_RELEASE:-}
 unset "${!C1M_@}"
+[ -z "$e2e_release" ] || export C1M_DEBIAN_RELEASE=$e2e_release
 export C1M_SETTINGS_FILE=/dev/null C1M_NAME_PREFIX=c1mv C1M_SUBNET=$subnet C1M_CLIENTS=$clients \
   C1M_SERVER_MEMORY_MB=1536 C1M_CLIENT_MEMORY_MB=1024 C1M_SERVER_CPUS=1 C1M_CLIENT_CPUS=1 \
   C1M_INVENTORY=$logdir/inventory.ini

@@ -21,7 +21,8 @@
 # Environment: C1M_E2E_PER_CLIENT (default 5000), C1M_E2E_HOLD (20s), C1M_E2E_HEARTBEAT (5s),
 # C1M_E2E_KEEP=1 keeps the containers (for debugging; then `vagrant destroy -f` yourself),
 # C1M_E2E_TWO_CLIENTS=0 skips the two-client run, C1M_E2E_SCENARIOS=0 stage 7, C1M_E2E_IO_URING=0 stage 8.
-# C1M_E2E_SCENARIO_LIST picks stage 7's scenarios (default "nofile port-range conntrack restart").
+# C1M_E2E_SCENARIO_LIST picks stage 7's scenarios (default "nofile port-range conntrack restart"),
+# C1M_E2E_DEBIAN_RELEASE the hosts' Debian release (default: the Vagrantfile's debian_release).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -38,8 +39,11 @@ scenarios=${C1M_E2E_SCENARIOS:-1}
 io_uring=${C1M_E2E_IO_URING:-1}
 two_clients=${C1M_E2E_TWO_CLIENTS:-1}
 scenario_list=${C1M_E2E_SCENARIO_LIST:-nofile port-range conntrack restart}
+e2e_release=${C1M_E2E_DEBIAN_RELEASE:-}
 unset "${!C1M_@}"
 export C1M_SETTINGS_FILE=/dev/null
+# C1M_E2E_DEBIAN_RELEASE: the hosts' release instead of the Vagrantfile's default (debian_release).
+[ -z "$e2e_release" ] || export C1M_DEBIAN_RELEASE=$e2e_release
 export VAGRANT_DEFAULT_PROVIDER=lxc VAGRANT_NO_COLOR=1 VAGRANT_CHECKPOINT_DISABLE=1
 export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 PYTHONUNBUFFERED=1
 exec </dev/null
