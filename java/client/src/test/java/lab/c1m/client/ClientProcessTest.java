@@ -161,9 +161,10 @@ class ClientProcessTest {
             assertEquals(40, number(summary, "ECONNREFUSED"), excerpt(summary, "failed"));
             assertEquals(0, number(summary, "established"));
             assertTrue(c.stdout().contains("First ECONNREFUSED"), c.stdout());
-            // The same, as data (schema 2): where to and the error's message, and how the ramp ended.
+            // The same, as data (since schema 2): where to and the error's message, and how the ramp ended.
             String raw = SummaryReader.raw(summary).replaceAll("\\s+", " ");
-            assertEquals(2, number(summary, "schema"));
+            assertEquals(ClientSummary.SCHEMA, number(summary, "schema"));
+            assertEquals(3, ClientSummary.SCHEMA, "schema 3: behind is data (docs/interfaces.md)");
             assertTrue((raw.contains("\"first_failures\": { \"ECONNREFUSED\": { \"to\": \"127.0.0.1:" + base + "\"")
                 || raw.contains("\"first_failures\": { \"ECONNREFUSED\": { \"to\": \"127.0.0.1:" + (base + 1) + "\"")), excerpt(summary, "first_failures"));
             assertTrue(excerpt(summary, "first_failures").contains("refused"), excerpt(summary, "first_failures"));
