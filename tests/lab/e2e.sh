@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The lab end to end on this Linux host, with LXC system containers instead of VMs:
-#   1. host setup and the Debian 12 LXC box (built with debootstrap, or reused from vagrant/boxes/)
+#   1. host setup and the Debian LXC box of debian_release (built with debootstrap, or reused from vagrant/boxes/)
 #   2. `vagrant up --provider=lxc` with the project's Vagrantfile (one server, three clients)
 #   3. provision (Vagrant's Ansible provisioner), 4. provision again: must report changed=0
 #   5. ansible/run-test.yml with 3 x 5,000 connections (the 20,000 open-files cap per process here),
