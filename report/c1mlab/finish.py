@@ -96,7 +96,6 @@ def finish(run_dir, given):
     return {"run": run, "figures": figures, "doctor_rows": doctor_rows, "failures_seen": failures_seen,
             "scenario_result": scenario, "faults": faults.fold(client_summaries), "kind": run_kind,
             "passed": verdict.passed(run_kind, outcome, scenario), "notes": notes,
-            "shares": shares, "sources": sources, "port_count": len(ports), "progress": progress,
             "behind": progress.get("behind"), "run_dir": run_dir}
 
 
@@ -154,9 +153,8 @@ def summary_lines(done, report):
     reaped = lines.reaped_line(f)
     if done["failures_seen"] or fails or done["kind"] != verdict.BASELINE or reaped:
         out.append("scenario   %s%s" % (scenario["text"], (" (left at: %s)" % info["left_at"]) if info.get("left_at") else ""))
-        out.extend("failure    " + line for line in lines.failure_lines(
-            [entry["kind"] for entry in done["failures_seen"]], done["progress"], done["shares"], done["port_count"],
-            done["sources"]))
+        # failures_seen holds each kind explained already: said as it is, not worked out again.
+        out.extend("failure    " + lines.failure_line(entry) for entry in done["failures_seen"])
         if reaped:
             out.append("failure    " + reaped)
         out.extend("doctor     " + lines.doctor_line(row) for row in fails)

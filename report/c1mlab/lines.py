@@ -112,15 +112,16 @@ def reaped_line(figures):
         "".join(" [%s]" % item for item in evidence))
 
 
+def failure_line(e):
+    """One explained failure kind (evidence.explained's entry) as a line: its meaning, its fix and the evidence."""
+    return "%s (%s) on %s: %s. Fix: %s%s" % (
+        e["kind"], e["title"], ", ".join(e["hosts"]) or "?", e["meaning"], e["fix"],
+        "".join(" [%s]" % item for item in e["evidence"]))
+
+
 def failure_lines(kinds, progress, shares=None, port_count=None, sources=None):
     """Progress lines naming each failure kind of `kinds` with its meaning, its fix and the evidence."""
-    lines = []
-    for kind in sort_kinds(kinds):
-        e = evidence.explained(kind, progress, shares, port_count, sources)
-        lines.append("%s (%s) on %s: %s. Fix: %s%s" % (
-            kind, e["title"], ", ".join(e["hosts"]) or "?", e["meaning"], e["fix"],
-            "".join(" [%s]" % item for item in e["evidence"])))
-    return lines
+    return [failure_line(evidence.explained(kind, progress, shares, port_count, sources)) for kind in sort_kinds(kinds)]
 
 
 def failure_counts(progress):
