@@ -68,7 +68,7 @@ FILTERS = {
     "c1m_doctor_findings": summaries.doctor_findings,
     "c1m_doctor_counts": summaries.doctor_counts,
     "c1m_doctor_line": lines.doctor_line,
-    "c1m_preflight_lines": lines.preflight_lines,
+    "c1m_preflight": lines.preflight,
     "c1m_setting_problems": settings.problems,
     "c1m_systemd_word": units.word,
     "c1m_systemd_option": units.option,

@@ -5,7 +5,7 @@ Texts only; the figures come from summaries, progress and evidence.
 
 from . import evidence
 from .failures import REAPED, TEXTS, sort_kinds
-from .summaries import legacy_behind, number
+from .summaries import doctor_findings, legacy_behind, number
 
 # A heartbeat the client wrote late or never is the client behind its own schedule: its lag, not the
 # server's, never dead and never part of the verdict. Its kind says which lag: the one in the ramp (connects
@@ -146,17 +146,17 @@ def doctor_line(row):
 
 
 
-# The preflight's line for a host the kernel role never ran on.
-NOT_PROVISIONED = "was not provisioned (unreachable or failed above)"
+# The preflight's line for a host whose doctor never reported (the host was never provisioned, or the jar
+# refused its own options and wrote no report).
+NOT_PROVISIONED = "has no doctor's report: it was not provisioned or its doctor failed (see above)"
 
 
-def preflight_lines(findings):
-    """'host: finding' for each of the kernel role's preflight findings, by host ({host: [finding, ...]});
-    'host: was not provisioned ...' where a host has none recorded (None: the role never ran there)."""
-    out = []
-    for host, errors in findings.items():
-        if errors is None:
-            out.append("%s: %s" % (host, NOT_PROVISIONED))
-        else:
-            out.extend("%s: %s" % (host, error) for error in errors)
-    return out
+def preflight(reports):
+    """The preflight's verdict, read from the jars' doctor, the one judge of whether a host can hold its share:
+    {"problems": [...], "warnings": [...]} from {host: the doctor's JSON report, or None where there is none}.
+    A FAIL row is a problem, a WARN row a warning, each one line ('host: check FAIL - found ..., needs ... -
+    fix: ...'); a host without a report is a problem, named."""
+    problems = ["%s: %s" % (host, NOT_PROVISIONED) for host, report in sorted((reports or {}).items()) if not report]
+    rows = doctor_findings(reports)
+    problems.extend(doctor_line(row) for row in rows if row["status"] == "FAIL")
+    return {"problems": problems, "warnings": [doctor_line(row) for row in rows if row["status"] == "WARN"]}

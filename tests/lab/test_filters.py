@@ -66,11 +66,26 @@ class Notation(unittest.TestCase):
 
 
 class Preflight(unittest.TestCase):
-    def test_each_finding_is_a_line_and_a_host_never_provisioned_is_named(self):
-        lines = c1m.c1m_preflight_lines({"c1m-server": [], "c1m-client1": ["fs.nr_open is 1048576, needs 2000000"],
-                                          "c1m-client2": None})
-        self.assertEqual(lines, ["c1m-client1: fs.nr_open is 1048576, needs 2000000",
-                                 "c1m-client2: was not provisioned (unreachable or failed above)"])
+    """The preflight reads the doctor, the one judge: its FAIL rows stop a run, its WARN rows are said."""
+
+    def report(self, *rows):
+        return {"role": "client", "checks": [dict(zip(("name", "status", "found", "needed", "fix"), row)) for row in rows]}
+
+    def test_fail_rows_are_problems_warn_rows_warnings_and_a_host_without_a_report_is_named(self):
+        verdict = c1m.c1m_preflight({
+            "c1m-server": self.report(("epoll watches", "OK", "1,000,000", ">= 1,000,000", "")),
+            "c1m-client1": self.report(("fs.nr_open", "FAIL", "1,048,576", ">= 2,000,000", "sysctl -w fs.nr_open=2000000"),
+                                       ("somaxconn", "WARN", "4,096", ">= 11,000 per port", "sysctl -w net.core.somaxconn=65535")),
+            "c1m-client2": None})
+        self.assertEqual(verdict["problems"], [
+            "c1m-client2: has no doctor's report: it was not provisioned or its doctor failed (see above)",
+            "c1m-client1: fs.nr_open FAIL - found 1,048,576, needs >= 2,000,000 - fix: sysctl -w fs.nr_open=2000000"])
+        self.assertEqual(verdict["warnings"], [
+            "c1m-client1: somaxconn WARN - found 4,096, needs >= 11,000 per port - fix: sysctl -w net.core.somaxconn=65535"])
+
+    def test_all_ok_is_no_problem_and_no_warning(self):
+        verdict = c1m.c1m_preflight({"c1m-server": self.report(("heap", "OK", "1 GiB", ">= 1 GiB", ""))})
+        self.assertEqual(verdict, {"problems": [], "warnings": []})
 
 
 class RunSettings(unittest.TestCase):

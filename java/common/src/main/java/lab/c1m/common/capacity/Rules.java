@@ -49,6 +49,8 @@ public final class Rules {
     public static final long KEEPALIVE_IDLE_MIN_SECONDS = integer("keepalive.idle_min_seconds");
     public static final long KEEPALIVE_INTERVAL_SECONDS = integer("keepalive.interval_seconds");
     public static final long KEEPALIVE_PROBES = integer("keepalive.probes");
+    /** Packets a CPU must be able to queue (net.core.netdev_max_backlog): bursts of keepalive probes on loopback. */
+    public static final long NETDEV_MIN_BACKLOG = integer("netdev.min_backlog");
     public static final long ACCEPTS_PER_SECOND = integer("accept.measured_per_second");
     public static final long ACCEPT_STALL_SECONDS = integer("accept.stall_seconds");
     /** Connections one client CPU opens a second (measured, a floor): the plan's ramp time. */

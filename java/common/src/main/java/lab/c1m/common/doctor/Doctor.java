@@ -17,6 +17,7 @@ public final class Doctor {
         checks.addAll(ConntrackCheck.run(facts, plan));
         checks.add(EpollCheck.run(limits, plan));
         checks.addAll(ListenQueueCheck.run(facts, plan));
+        checks.add(NetdevBacklogCheck.run(facts));
         checks.addAll(MemoryCheck.run(facts, plan));
         checks.add(TcpMemCheck.run(facts, plan));
         if (!plan.server() && plan.heartbeatNanos() > 0) {

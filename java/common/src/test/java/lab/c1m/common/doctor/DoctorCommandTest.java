@@ -64,7 +64,7 @@ class DoctorCommandTest {
         assertTrue(json.contains("\"name\": \"open files (hard)\",\n      \"status\": \"OK\",\n      \"found\": \"1,100,000"
             + " (this process)\","), json);
         assertTrue(json.contains("\"name\": \"heap\",\n      \"status\": \"OK\",\n      \"found\": \"-Xmx2048m (2.0 GiB)\""), json);
-        assertTrue(json.endsWith("  \"ok\": 14,\n  \"warn\": 0,\n  \"fail\": 0\n}\n"), json);
+        assertTrue(json.endsWith("  \"ok\": 15,\n  \"warn\": 0,\n  \"fail\": 0\n}\n"), json);
     }
 
     @Test

@@ -27,6 +27,7 @@ final class HostFixture {
     String reservedPorts = "";
     String epollWatches = "1500000";
     String somaxconn = "65535";
+    String netdevBacklog = "65536";
     String synBacklog = "65535";
     String syncookies = "1";
     String tcpMem = "524288\t786432\t1048576";
@@ -94,6 +95,7 @@ final class HostFixture {
         put(proc.resolve("sys/net/ipv4/ip_local_port_range"), portRange);
         put(proc.resolve("sys/net/ipv4/ip_local_reserved_ports"), reservedPorts);
         put(proc.resolve("sys/net/core/somaxconn"), somaxconn);
+        put(proc.resolve("sys/net/core/netdev_max_backlog"), netdevBacklog);
         put(proc.resolve("sys/net/ipv4/tcp_max_syn_backlog"), synBacklog);
         put(proc.resolve("sys/net/ipv4/tcp_syncookies"), syncookies);
         put(proc.resolve("sys/net/ipv4/tcp_mem"), tcpMem);
