@@ -33,7 +33,7 @@ def explained(kind, progress=None, shares=None, port_count=None, sources=None):
         for host in progress["conntrack_full"]:
             ct = progress["conntrack"][host]
             evidence.append("conntrack on %s at its max: %s of %s" % (host, fmt(ct["count"]), fmt(ct["max"])))
-    elif kind == "OTHER" and "no space left on device" in (entry.get("first") or "").lower():
+    elif kind == "OTHER" and "no space left on device" in first_message(entry.get("first")).lower():
         meaning, fix = EPOLL_FULL
     elif kind == "EADDRNOTAVAIL":
         for host in hosts:
@@ -50,11 +50,20 @@ def explained(kind, progress=None, shares=None, port_count=None, sources=None):
                     host, limit, fmt(number((shares or {}).get(host))) if shares else "?"))
     evidence = _group_hosts(evidence)
     if entry.get("first"):
-        # The client's own line, without the fix it repeats: "First EMFILE connecting to ...: <error>".
-        first = entry["first"].split(" - ", 1)[-1].split(" Fix: ", 1)[0]
+        first = first_seen(entry["first"])
         evidence.append("first seen: " + (first[:400] + "..." if len(first) > 400 else first))
     return {"kind": kind, "title": title, "meaning": meaning, "fix": fix, "hosts": hosts,
             "attempts": entry.get("attempts", 0), "for_good": entry.get("for_good", 0), "evidence": evidence}
+
+
+def first_message(first):
+    """The error of a kind's first failure ({to, message}, as the client's summary says it), '' when none."""
+    return str((first or {}).get("message") or "") if isinstance(first, dict) else ""
+
+
+def first_seen(first):
+    """A kind's first failure in words, from its data: 'connecting to 10.0.0.1:9000: Too many open files'."""
+    return "connecting to %s: %s" % (first.get("to") or "?", first_message(first)) if isinstance(first, dict) else ""
 
 
 def _five_tuple_line(host, port_range, share, port_count, source_count):
