@@ -4,20 +4,22 @@ import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Makes epoll connections share their cached address objects. A million connections run between a handful
- * of IPs and twenty server ports, yet Netty keeps two fresh addresses per connection: a socket address, its
- * holder, the IP and its holder, 136 bytes each. The side with few distinct values (the server's ports) is
- * shared whole; the other (one port per connection) shares its IP, saving 56 bytes. The cached fields are
- * private, so they are swapped through a VarHandle; if a Netty version renames them nothing is swapped.
+ * Makes epoll connections share their cached address objects, or drop them. A million connections run
+ * between a handful of IPs and twenty server ports, yet Netty caches two fresh addresses per connection: a
+ * socket address, its holder, the IP and its holder. The side with few distinct values (the server's ports)
+ * is shared whole. The other has one port per connection: it is dropped (40 bytes a connection with compact
+ * headers), since nothing in the lab reads it and Netty reads it only for {@code remoteAddress()} /
+ * {@code localAddress()} and {@code toString()}, which then leave it out; the socket still knows it
+ * (getpeername). The cached fields are private, so they are swapped through a VarHandle; if a Netty version
+ * renames them nothing is swapped.
  */
 public final class SharedAddresses {
-    /** Past this many distinct entries (not a lab any more: a scan?) addresses are no longer shared. */
+    /** Past this many distinct endpoints (not a lab any more: a scan?) no more are added to the shared ones. */
     private static final int MAX_ENTRIES = 65_536;
     /** The package-private class that declares the cached address fields. */
     private static final Class<?> OWNER = EpollSocketChannel.class.getSuperclass().getSuperclass();
@@ -26,18 +28,17 @@ public final class SharedAddresses {
 
     private final boolean serverSide;
     private final ConcurrentHashMap<InetSocketAddress, InetSocketAddress> endpoints = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<InetAddress, InetAddress> ips = new ConcurrentHashMap<>();
 
     private SharedAddresses(boolean serverSide) {
         this.serverSide = serverSide;
     }
 
-    /** For accepted connections: the local address (a listening port) is shared whole, the client's IP alone. */
+    /** For accepted connections: the local address (a listening port) is shared whole, the client's dropped. */
     public static SharedAddresses forServer() {
         return new SharedAddresses(true);
     }
 
-    /** For connected connections: the remote address (a server port) is shared whole, the local IP alone. */
+    /** For connected connections: the remote address (a server port) is shared whole, the local one dropped. */
     public static SharedAddresses forClient() {
         return new SharedAddresses(false);
     }
@@ -46,26 +47,20 @@ public final class SharedAddresses {
         return LOCAL != null && REMOTE != null;
     }
 
-    /** Replaces the channel's cached addresses with shared ones. Call once, on the channel's event loop. */
+    /** Replaces the channel's cached addresses with shared ones, or none. Call once, on the channel's event loop. */
     public void share(Channel channel) {
-        if (!available() || !OWNER.isInstance(channel) || endpoints.size() + ips.size() >= MAX_ENTRIES) {
+        if (!available() || !OWNER.isInstance(channel)) {
             return;
         }
         VarHandle few = serverSide ? LOCAL : REMOTE;
         VarHandle many = serverSide ? REMOTE : LOCAL;
-        if (few.get(channel) instanceof InetSocketAddress endpoint) {
+        if (endpoints.size() < MAX_ENTRIES && few.get(channel) instanceof InetSocketAddress endpoint) {
             InetSocketAddress shared = endpoints.putIfAbsent(endpoint, endpoint);
             if (shared != null) {
                 few.set(channel, shared);
             }
         }
-        if (many.get(channel) instanceof InetSocketAddress own) {
-            InetAddress ip = own.getAddress();
-            InetAddress sharedIp = ips.putIfAbsent(ip, ip);
-            if (sharedIp != null) {
-                many.set(channel, new InetSocketAddress(sharedIp, own.getPort()));
-            }
-        }
+        many.set(channel, null);
     }
 
     private static VarHandle field(String name) {
