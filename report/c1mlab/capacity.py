@@ -62,14 +62,6 @@ def five_tuple(range_size, server_ports, source_addresses, connections, rules=RU
             "status": status}
 
 
-def share_status(used, limit, rules=RULES):
-    """How much of a capacity `used` takes: "short" past the limit, "tight" past capacity.tight_fraction
-    of it (the next step up fills it), else "ok". The Java doctor has no counterpart yet (no vectors)."""
-    if int(used) > int(limit):
-        return "short"
-    return "tight" if int(used) > int(limit) * rules.fraction("capacity.tight_fraction") else "ok"
-
-
 def conntrack_full(count, maximum, rules=RULES):
     """True when the table is as full as the kernel starts dropping at (conntrack.full_fraction)."""
     return int(maximum) > 0 and int(count) >= int(maximum) * rules.fraction("conntrack.full_fraction")

@@ -40,7 +40,7 @@ def explained(kind, progress=None, shares=None, port_count=None, sources=None):
             port_range = ((progress.get("hosts") or {}).get(host) or {}).get("port_range")
             share = number((shares or {}).get(host))
             if port_range and port_count:
-                evidence.append(_five_tuple_line(host, port_range, share, int(port_count),
+                evidence.append(five_tuple_line(host, port_range, share, int(port_count),
                                                  notation.lenient(notation.source_count, (sources or {}).get(host), 1)))
     elif kind == "EMFILE":
         for host in hosts:
@@ -48,7 +48,7 @@ def explained(kind, progress=None, shares=None, port_count=None, sources=None):
             if limit:
                 evidence.append("%s: LimitNOFILE %s, share %s" % (
                     host, limit, fmt(number((shares or {}).get(host))) if shares else "?"))
-    evidence = _group_hosts(evidence)
+    evidence = group_hosts(evidence)
     if entry.get("first"):
         first = first_seen(entry["first"])
         evidence.append("first seen: " + (first[:400] + "..." if len(first) > 400 else first))
@@ -66,8 +66,9 @@ def first_seen(first):
     return "connecting to %s: %s" % (first.get("to") or "?", first_message(first)) if isinstance(first, dict) else ""
 
 
-def _five_tuple_line(host, port_range, share, port_count, source_count):
-    """The client's 5-tuple (capacity.five_tuple): its range, the usable part and what its share asks of each."""
+def five_tuple_line(host, port_range, share, port_count, source_count):
+    """The client's 5-tuple (capacity.five_tuple): its range, the usable part and what its share asks of each.
+    Facts, not a verdict (the doctor's 5-tuple row is that); the report's EADDRNOTAVAIL finding says the same."""
     size = notation.port_range_size(port_range)
     tuple_ = capacity.five_tuple(size, port_count, source_count, share)
     spread = "%s port(s)" % port_count + (" and %s source addresses" % source_count if source_count > 1 else "")
@@ -77,7 +78,7 @@ def _five_tuple_line(host, port_range, share, port_count, source_count):
         if share else "share unknown")
 
 
-def _group_hosts(lines):
+def group_hosts(lines):
     """'a: X', 'b: X' -> 'a, b: X' (the same evidence on several hosts, said once), order kept."""
     grouped = []
     for line in lines:

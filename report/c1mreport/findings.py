@@ -1,13 +1,16 @@
 """summary.json's findings: what went wrong, each failure kind, lost or dead connections and those the
 server's keepalive reaped, with its
-meaning, its fix and the evidence for it (the 5-tuple, conntrack, the hosts' logs, the doctor)."""
+meaning, its fix and the evidence for it (the 5-tuple, conntrack, TCP memory, the hosts' logs, the doctor).
+
+Evidence is facts (this run's figures, the hosts' log lines) and the doctor's rows: whether a host could
+hold its share is the doctor's call alone, not worked out again here."""
 
 import re
 
-from c1mlab import failures
+from c1mlab import evidence, failures, notation
 
 from . import formatting as fmt
-from .checks import connections_needed, port_capacity
+from .parsers import PAGE_SIZE
 
 
 def doctor_evidence(doctor, names, statuses=("FAIL", "WARN")):
@@ -38,7 +41,7 @@ def _log_evidence(run, kind):
     return lines
 
 
-def findings(run, result, cost, checks, doctor=None):
+def findings(run, result, cost, doctor=None):
     """What went wrong, each with its meaning and fix, the most telling first."""
     found = []
     doctor = doctor or {"hosts": {}}
@@ -48,16 +51,7 @@ def findings(run, result, cost, checks, doctor=None):
         hosts = [h for h, counts in fails["by_host"].items() if counts.get(kind)]
         detail = []
         if kind == "EADDRNOTAVAIL":
-            for client in run.clients:
-                if client.name in hosts:
-                    capacity = port_capacity(client, run.settings.get("ports_list") or [])
-                    if capacity:
-                        detail.append("%s needed %s: %s local ports x %d source IP(s) x %d server port(s) = %s, "
-                                      "about %s in practice" % (
-                                          client.name, fmt.grouped(connections_needed(client, run.settings)),
-                                          fmt.grouped(capacity["local_ports"]), capacity["source_ips"],
-                                          capacity["server_ports"], fmt.grouped(capacity["theoretical"]),
-                                          fmt.grouped(capacity["practical"])))
+            detail += _five_tuples(run, hosts)
         if kind == "ETIMEDOUT":
             for name, entry_ct in cost["conntrack"].items():
                 if entry_ct and entry_ct["full"]:
@@ -78,17 +72,14 @@ def findings(run, result, cost, checks, doctor=None):
     for kind, total, per_host, entry in (("lost", result["lost_total"], result["lost"], failures.LOST),
                                          ("dead", result["dead_total"], result["dead"], failures.DEAD)):
         if total:
-            detail = []
-            for host_checks in checks:
-                for check in host_checks["checks"]:
-                    if check["setting"] == "net.ipv4.tcp_mem" and check["status"] in ("short", "tight"):
-                        detail.append("%s: %s" % (host_checks["host"], check["why"]))
             server = run.server
+            detail = _tcp_memory(server)
             if server:
                 for line in server.log_tail:
                     if re.search(r"out of memory|oom|reset|restart", line, re.IGNORECASE):
                         detail.append("%s log: %s" % (server.name, line.strip()))
-            detail += doctor_evidence(doctor, failures.DOCTOR_CHECKS.get(kind, ()), ("FAIL",))
+            # WARN too: the doctor's tcp_mem, memory and heap rows that warned are the evidence here.
+            detail += doctor_evidence(doctor, failures.DOCTOR_CHECKS.get(kind, ()))
             if kind == "dead" and found and found[-1]["kind"] == "lost" and found[-1]["detail"] == detail:
                 detail = ["the same evidence as for the lost connections above"]
             heartbeat = result["heartbeat"]
@@ -102,6 +93,33 @@ def findings(run, result, cost, checks, doctor=None):
                           "title": entry.errno_name, "meaning": entry.meaning, "fix": entry.fix,
                           "detail": detail})
     return found
+
+
+def _five_tuples(run, hosts):
+    """Each failing client's 5-tuple as facts (c1mlab.evidence.five_tuple_line, the line the playbook prints):
+    its ip_local_port_range, the usable part and what its share puts on each (source, server, port)."""
+    shares = {c.get("host"): c.get("share") for c in run.settings.get("clients") or [] if isinstance(c, dict)}
+    lines = []
+    for client in run.clients:
+        port_range = client.sysctl.get("net.ipv4.ip_local_port_range")
+        if client.name not in hosts or notation.lenient(notation.port_range_size, port_range) is None:
+            continue
+        summary = client.summary or {}
+        ports = len(run.settings.get("ports_list") or []) or len(summary.get("ports") or []) or 1
+        share = shares.get(client.name) or summary.get("target") or 0
+        lines.append(evidence.five_tuple_line(client.name, " ".join(port_range.split()), share, ports,
+                                              notation.lenient(notation.source_count, summary.get("source_ips"), 1)))
+    return evidence.group_hosts(lines)
+
+
+def _tcp_memory(server):
+    """The server's TCP buffer pages in use at peak (sockstat.txt) beside its net.ipv4.tcp_mem, as facts."""
+    pages = ((server.sockstat or {}).get("TCP") or {}).get("mem") if server else None
+    tcp_mem = server.sysctl.get("net.ipv4.tcp_mem") if server else None
+    if pages is None or not tcp_mem:
+        return []
+    return ["%s at peak: %s pages of TCP buffers in use (%s); net.ipv4.tcp_mem %s (min pressure max, in pages)" % (
+        server.name, fmt.grouped(pages), fmt.bytes_(pages * PAGE_SIZE), " ".join(tcp_mem.split()))]
 
 
 def _reaped(run, result, reaped, doctor):

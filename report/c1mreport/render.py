@@ -7,7 +7,6 @@ import sys
 from c1mlab import failures
 
 from . import faults_view, formatting as fmt
-from .checks import SETTING_WHY
 from .errors import ReportInputError
 from .headline import CLIENT_LAG_KEYS, headline, verdict
 from .summarize import SETTINGS_KEYS
@@ -52,6 +51,26 @@ def run_settings_rows(summary):
             ("started / finished", "%s / %s" % (summary["run"].get("started_at"), summary["run"].get("finished_at")))]
 
 
+# "Settings in force": the values collected on each host, facts only; the doctor's table says whether
+# they are enough for the host's share.
+NOFILE_ROWS = (("open files, soft limit (LimitNOFILE / ulimit -n)", "nofile_soft"), ("open files, hard limit", "nofile_hard"))
+SETTINGS_NOTE = ("The values collected on each host (`hosts/<host>/sysctl.txt`, `limits.txt`). Whether they are "
+                 "enough for a host's share is the doctor's call: see *The doctor before the run*.")
+
+
+def settings_in_force(summary):
+    """(hosts [(name, role)], rows [(setting, [value on each host, "–" where not collected])])."""
+    per_host = summary["settings"]["per_host"]
+    roles = {h["name"]: h["role"] for h in summary["inventory"]["hosts"]}
+    hosts = [(name, roles.get(name)) for name in per_host]
+
+    def shown(value):
+        return "–" if value is None else value
+    rows = [(label, [shown(per_host[name][key]) for name, _ in hosts]) for label, key in NOFILE_ROWS]
+    rows += [(key, [shown(per_host[name]["sysctl"].get(key)) for name, _ in hosts]) for key in SETTINGS_KEYS]
+    return hosts, rows
+
+
 def _log_tails(run, summary):
     if verdict(summary)[0] == "REACHED":
         return []
@@ -60,12 +79,7 @@ def _log_tails(run, summary):
 
 def render_html(run, summary, charts):
     env = jinja_environment()
-    check_lookup = {h["host"]: {c["setting"]: c for c in h["checks"]} for h in summary["checks"]}
-    setting_names = []
-    for host in summary["checks"]:
-        for check in host["checks"]:
-            if check["setting"] not in setting_names:
-                setting_names.append(check["setting"])
+    settings_hosts, settings_rows = settings_in_force(summary)
     template = env.get_template("report.html.j2")
     schedule = summary["result"]["heartbeat"].get("schedule") or {}
     return template.render(
@@ -75,9 +89,7 @@ def render_html(run, summary, charts):
         schedule=schedule, client_lag=schedule.get("client_lag"), client_lag_keys=CLIENT_LAG_KEYS,
         failure_kinds=failures.FAILURE_KINDS, lost_kind=failures.LOST, dead_kind=failures.DEAD,
         reaped_kind=failures.REAPED,
-        client_names=[h.name for h in run.clients], setting_names=setting_names, check_lookup=check_lookup,
-        setting_why={name: SETTING_WHY.get(name, "") for name in setting_names},
-        other_sysctls=[k for k in SETTINGS_KEYS if k not in setting_names],
+        client_names=[h.name for h in run.clients], settings_hosts=settings_hosts, settings_rows=settings_rows,
         run_settings=run_settings_rows(summary), log_tails=_log_tails(run, summary),
         uplot_js=_vendored("uPlot.iife.min.js"), uplot_css=_vendored("uPlot.min.css"), uplot_version=UPLOT_VERSION)
 
@@ -189,11 +201,10 @@ def render_markdown(run, summary):
     if conntrack:
         out += ["", md_table(["conntrack on", "count", "max", "used"], conntrack)]
 
-    short = [[h["host"], c["setting"], c["value"], c["needed"], c["status"], c["why"]]
-             for h in summary["checks"] for c in h["checks"] if c["status"] in ("short", "tight")]
-    out += ["", "## Settings that fall short of the target", ""]
-    out.append(md_table(["host", "setting", "value", "needed", "status", "why"], short)
-               if short else "Every checked setting on every host covers the target.")
+    hosts, settings = settings_in_force(summary)
+    out += ["", "## Settings in force", ""]
+    out.append(md_table(["setting"] + ["%s (%s)" % host for host in hosts], [[name] + values for name, values in settings]))
+    out += ["", SETTINGS_NOTE]
 
     out += ["", "## Hosts", ""]
     out.append(md_table(["host", "role", "process", "memory MB", "CPUs", "kernel", "Java", "Netty / transport"],

@@ -1,6 +1,7 @@
-"""Merges one run's hosts into summary.json: inventory, settings, result, cost, checks, the doctor, the
-scenario and the findings. The figures come from c1mlab (the same the playbook printed); each section is
-built by its own module: result.py and heartbeat.py, cost.py, checks.py, findings.py.
+"""Merges one run's hosts into summary.json: inventory, settings, result, cost, the doctor, the scenario
+and the findings. The figures come from c1mlab (the same the playbook printed); each section is built by
+its own module: result.py and heartbeat.py, cost.py, findings.py. Settings are the values in force, as
+collected; whether a host could hold its share is the doctor's call (doctor.json), not worked out here.
 
 Every figure names where it came from in docs/report.md; when a source is missing the figure is None
 and `problems` says why, rather than a guess.
@@ -11,7 +12,6 @@ from datetime import datetime, timezone
 from c1mlab import faults, summaries, verdict
 
 from . import SUMMARY_SCHEMA, series
-from .checks import all_checks
 from .cost import cost_section
 from .findings import findings
 from .parsers import iso_time, parse_time
@@ -39,19 +39,23 @@ def inventory(run):
     return {"hosts": hosts}
 
 
-SETTINGS_KEYS = ["fs.file-max", "fs.nr_open", "fs.epoll.max_user_watches", "net.core.somaxconn",
-                 "net.ipv4.tcp_max_syn_backlog", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_mem",
-                 "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem", "net.netfilter.nf_conntrack_max",
-                 "net.netfilter.nf_conntrack_buckets", "net.core.netdev_max_backlog"]
+# The sysctls kept in summary.json and shown in "Settings in force", in the page's order.
+SETTINGS_KEYS = ["fs.nr_open", "fs.file-max", "fs.epoll.max_user_watches", "net.ipv4.ip_local_port_range",
+                 "net.core.somaxconn", "net.ipv4.tcp_max_syn_backlog", "net.core.netdev_max_backlog",
+                 "net.netfilter.nf_conntrack_max", "net.netfilter.nf_conntrack_buckets", "net.ipv4.tcp_mem",
+                 "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"]
 
 
 def settings_section(run):
     s = run.settings
     per_host = {}
     for host in run.hosts:
+        # limits.txt (the process's /proc/<pid>/limits), else what the jar's summary says of itself.
+        nofile = {key: (host.limits or {}).get(key) for key in ("nofile_soft", "nofile_hard")}
+        nofile = {key: (host.summary or {}).get(key) if value is None else value for key, value in nofile.items()}
         per_host[host.name] = {
-            "nofile_soft": host.limits.get("nofile_soft") if host.limits else None,
-            "nofile_hard": host.limits.get("nofile_hard") if host.limits else None,
+            "nofile_soft": nofile["nofile_soft"],
+            "nofile_hard": nofile["nofile_hard"],
             "sysctl": {key: host.sysctl.get(key) for key in SETTINGS_KEYS if key in host.sysctl},
         }
     return {
@@ -113,7 +117,6 @@ def build_summary(run, generated_at=None):
     start = series.load_start(run)
     result = result_section(run, start)
     cost = cost_section(run)
-    checks = all_checks(run)
     doctor = doctor_section(run)
     curves = result["heartbeat"].pop("curves")
     summary = {
@@ -125,11 +128,10 @@ def build_summary(run, generated_at=None):
         "settings": settings_section(run),
         "result": result,
         "cost": cost,
-        "checks": checks,
         "doctor": doctor,
         "scenario": scenario_section(run),
         "faults": faults_section(run),
-        "findings": findings(run, result, cost, checks, doctor),
+        "findings": findings(run, result, cost, doctor),
         "problems": list(run.problems),
     }
     summary["run"]["run_id"] = run.run_id

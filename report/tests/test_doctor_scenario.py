@@ -113,6 +113,32 @@ class DoctorAndScenario(unittest.TestCase):
         self.assertTrue(any("fs.epoll.max_user_watches" in d for d in finding["detail"]), finding["detail"])
         self.assertIn("fs.epoll.max_user_watches", md)
 
+    def test_the_doctors_rows_back_lost_and_dead_connections_fails_and_warnings(self):
+        scratch = ScratchRun("lost-connections")
+        self.addCleanup(scratch.cleanup)
+        memory = {"name": "memory", "status": "FAIL", "found": "1.0 GiB", "needed": ">= 1.6 GiB",
+                  "fix": "more RAM, or a smaller share"}
+        heap = {"name": "heap", "status": "WARN", "found": "-Xmx512m", "needed": ">= 541 MiB", "fix": "-"}
+        with open(scratch.host("c1m-server", "doctor.json"), "w") as handle:
+            json.dump(doctor("server", 300000, memory, heap), handle)
+        summary, _ = build(scratch.path)
+        with open(os.path.join(scratch.path, "report.html")) as handle:
+            html = handle.read()
+        lost = next(f for f in summary["findings"] if f["kind"] == "lost")
+        doctor_lines = [d for d in lost["detail"] if d.startswith("doctor on ")]
+        self.assertEqual(doctor_lines, [
+            "doctor on c1m-server before the run: memory FAIL - found 1.0 GiB, needs >= 1.6 GiB - fix: more RAM, or "
+            "a smaller share",
+            "doctor on c1m-server before the run: heap WARN - found -Xmx512m, needs >= 541 MiB",
+            "doctor on c1m-server before the run: tcp_mem WARN - found hidden in a network namespace, needs max >= 1 "
+            "page a socket - fix: check it on the host"])
+        # The verdict is the doctor's table; the settings beside it are values only.
+        self.assertIn('<td><span class="pill short">FAIL</span></td>', html)
+        settings = html[html.index('<section id="settings">'):]
+        settings = settings[:settings.index("</section>")]
+        self.assertNotIn("pill", settings)
+        self.assertNotIn("FAIL", settings)
+
     def test_a_broken_doctor_json_is_a_problem_not_a_crash(self):
         self.write("hosts/c1m-client-1/doctor.json", "{not json")
         self.write("hosts/c1m-client-2/doctor.json", {"role": "client"})
