@@ -9,6 +9,7 @@ from rules.properties (the table the jars read too). No number and no formula is
   connections | c1m_table_size                       a host-wide table for them: plus the rules' host-wide margin
   entries | c1m_conntrack_buckets                    conntrack hash buckets for a table of that many entries
   sockets | c1m_tcp_mem_pages(memory_bytes, page)    tcp_mem's max in pages for that many sockets
+  max_pages | c1m_tcp_mem                            tcp_mem's "low pressure max" for that max (the rules' shares)
 """
 
 from __future__ import absolute_import, division, print_function
@@ -90,6 +91,11 @@ def c1m_tcp_mem_pages(sockets, memory_bytes, page_bytes):
                                   _whole(page_bytes, "c1m_tcp_mem_pages page") or 4096)
 
 
+def c1m_tcp_mem(max_pages):
+    """tcp_mem's "low pressure max" for that max: tcp_mem.low_fraction and pressure_fraction of it."""
+    return " ".join(str(v) for v in capacity.tcp_mem_triple(_whole(max_pages, "c1m_tcp_mem")))
+
+
 class FilterModule(object):
     def filters(self):
         return {
@@ -100,4 +106,5 @@ class FilterModule(object):
             "c1m_table_size": c1m_table_size,
             "c1m_conntrack_buckets": c1m_conntrack_buckets,
             "c1m_tcp_mem_pages": c1m_tcp_mem_pages,
+            "c1m_tcp_mem": c1m_tcp_mem,
         }

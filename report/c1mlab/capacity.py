@@ -102,6 +102,13 @@ def tcp_mem_pages(sockets, memory_bytes, page_bytes, rules=RULES):
     return min(need, int(int(memory_bytes) // int(page_bytes) * rules.fraction("tcp_mem.max_memory_fraction")))
 
 
+def tcp_mem_triple(max_pages, rules=RULES):
+    """tcp_mem's three values for that max, [low, pressure, max]: the rules' shares of it, rounded down."""
+    max_pages = int(max_pages)
+    return [int(max_pages * rules.fraction("tcp_mem.low_fraction")),
+            int(max_pages * rules.fraction("tcp_mem.pressure_fraction")), max_pages]
+
+
 def usable_memory_bytes(memory_bytes, rules=RULES):
     """Memory a host of that size leaves a service: less what its own kernel and daemons keep (an allowance)."""
     return max(0, int(memory_bytes) - rules.integer("host.os_reserve_mib") * MIB)

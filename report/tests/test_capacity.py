@@ -79,6 +79,7 @@ class CapacityTest(unittest.TestCase):
                               capacity.tcp_mem_pages(n + case["ports"], case["memory_bytes"], 4096)),
                              (case["margin"], case["buckets_needed"], case["buckets_suggested"], case["listen_queue"],
                               case["tcp_mem_pages"]), case)
+            self.assertEqual(capacity.tcp_mem_triple(case["tcp_mem_pages"]), case["tcp_mem"], case)
         for case in vectors["usable_memory"]:
             self.assertEqual(capacity.usable_memory_bytes(case["memory_bytes"]), case["out"], case)
         for case in vectors["ramp"]:

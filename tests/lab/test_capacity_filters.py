@@ -86,6 +86,7 @@ class HostWideTables(unittest.TestCase):
         self.assertEqual(c1m_capacity.c1m_conntrack_buckets("15750"), 3938)
         self.assertEqual(c1m_capacity.c1m_tcp_mem_pages("15020", "6442450944", "4096"), 15020)
         self.assertEqual(c1m_capacity.c1m_tcp_mem_pages(10000006, 0, 4096), 10000006, "no memory known: no cap")
+        self.assertEqual(c1m_capacity.c1m_tcp_mem("333335"), "166667 250001 333335", "low and pressure: the rules' shares")
 
 
 class NoCopies(unittest.TestCase):
@@ -93,7 +94,8 @@ class NoCopies(unittest.TestCase):
 
     def test_no_role_restates_the_heap_or_descriptor_rules(self):
         copies = re.compile(r"heap_bytes_per_connection|heap_base_mb|\+ *256\b|nofile_headroom: *\d|select\('match', '\^-Xmx'\)"
-                            r"|\+ *65536|int / *4\)|tcp_mem_pages_per_connection|max_memory_percent")
+                            r"|\+ *65536|int / *4\)|tcp_mem_pages_per_connection|max_memory_percent"
+                            r"|// *2\b|\* *3 *// *4|netdev_max_backlog: *\d")
         found = []
         for path in glob.glob(os.path.join(ROOT, "ansible", "**", "*.yml"), recursive=True):
             with open(path) as handle:

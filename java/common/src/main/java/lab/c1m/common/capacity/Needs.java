@@ -112,6 +112,11 @@ public final class Needs {
         return Math.min(need, cap);
     }
 
+    /** tcp_mem's three values for that max, "low pressure max": the rules' shares of it, rounded down. */
+    public static long[] tcpMemTriple(long maxPages) {
+        return new long[] {(long) (maxPages * Rules.TCP_MEM_LOW), (long) (maxPages * Rules.TCP_MEM_PRESSURE), maxPages};
+    }
+
     private static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
     }

@@ -36,6 +36,8 @@ public final class Rules {
     public static final long CONNTRACK_SUGGESTED_CHAIN = integer("conntrack.suggested_chain");
     public static final long TCP_MEM_PAGES_PER_SOCKET = integer("tcp_mem.pages_per_socket");
     public static final double TCP_MEM_MAX_MEMORY = fraction("tcp_mem.max_memory_fraction");
+    public static final double TCP_MEM_PRESSURE = fraction("tcp_mem.pressure_fraction");
+    public static final double TCP_MEM_LOW = fraction("tcp_mem.low_fraction");
     public static final long HEARTBEAT_DEAD_INTERVALS = integer("heartbeat.dead_intervals");
     public static final long HEARTBEAT_DEAD_MIN_MS = integer("heartbeat.dead_min_ms");
     /** The shortest heartbeat interval any command takes (0 is off). */

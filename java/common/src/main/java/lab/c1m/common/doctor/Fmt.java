@@ -42,7 +42,12 @@ public final class Fmt {
 
     /** The host-wide margin as people read it, "+5%": the rules' hostwide.margin_fraction, said where it is asked for. */
     public static String margin() {
-        return "+" + BigDecimal.valueOf(Rules.HOSTWIDE_MARGIN).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
+        return "+" + percent(Rules.HOSTWIDE_MARGIN);
+    }
+
+    /** A rule's fraction as people read it: 0.75 is "75%". */
+    public static String percent(double fraction) {
+        return BigDecimal.valueOf(fraction).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
     }
 
     /** {@code fraction} of n, rounded up: margins are never zero for a non-zero share. */

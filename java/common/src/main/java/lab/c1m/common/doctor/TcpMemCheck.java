@@ -26,15 +26,17 @@ final class TcpMemCheck {
         long page = facts.pageSize();
         long need = plan.sockets() * PAGES_PER_SOCKET;
         long floor = Needs.tcpMemPages(plan.sockets(), facts.memTotalBytes(), page);
-        long pressure = floor * 3 / 4;
+        long[] wanted = Needs.tcpMemTriple(floor);
+        long pressure = wanted[1];
         String found = mem[0] + " " + mem[1] + " " + mem[2] + " pages (pressure " + Fmt.bytes(mem[1] * page) + ", max "
             + Fmt.bytes(mem[2] * page) + ")";
         String needed = "max >= " + Fmt.count(floor) + " pages = " + Fmt.count(plan.sockets()) + " sockets x " + PAGES_PER_SOCKET
             + " page (" + Fmt.bytes(page) + ")" + (floor < need ? ", capped at half of memory" : "")
-            + "; pressure >= 3/4 of it (" + Fmt.count(pressure) + ")";
-        String fix = "sysctl -w net.ipv4.tcp_mem=\"" + floor / 2 + " " + pressure + " " + floor + "\" (pages, persist it in"
-            + " /etc/sysctl.d/; rule: one page per socket for the heartbeat each may have in flight, at most half of memory;"
-            + " pressure 3/4 and low 1/2 of the max)";
+            + "; pressure >= " + Fmt.percent(Rules.TCP_MEM_PRESSURE) + " of it (" + Fmt.count(pressure) + ")";
+        String fix = "sysctl -w net.ipv4.tcp_mem=\"" + wanted[0] + " " + wanted[1] + " " + wanted[2] + "\" (pages, persist"
+            + " it in /etc/sysctl.d/; rule: one page per socket for the heartbeat each may have in flight, at most half of"
+            + " memory; pressure " + Fmt.percent(Rules.TCP_MEM_PRESSURE) + " and low " + Fmt.percent(Rules.TCP_MEM_LOW)
+            + " of the max)";
         if (mem[2] < floor) {
             return Check.fail(name, found, needed, fix + " (else: ENOBUFS, dropped segments, 'TCP: out of memory' in dmesg)");
         }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import lab.c1m.common.capacity.Capacity;
+import lab.c1m.common.capacity.Needs;
 import lab.c1m.common.capacity.Rules;
 import lab.c1m.common.doctor.Fmt;
 
@@ -63,10 +64,10 @@ final class PlanFigures {
         } else {
             out.add(Figure.of(who, "nf_conntrack_max", "not needed (conntrack off)", "keep the module unloaded, or NOTRACK"));
         }
-        long t = h.tcpMemPages();
-        out.add(Figure.of(who, "net.ipv4.tcp_mem", "\"" + t / 2 + " " + t * 3 / 4 + " " + t + "\" pages",
+        long[] t = Needs.tcpMemTriple(h.tcpMemPages());
+        out.add(Figure.of(who, "net.ipv4.tcp_mem", "\"" + t[0] + " " + t[1] + " " + t[2] + "\" pages",
             Rules.TCP_MEM_PAGES_PER_SOCKET + " page a socket, at most " + pct(Rules.TCP_MEM_MAX_MEMORY)
-                + " of memory (tcp_mem.*); pressure 3/4, low 1/2"));
+                + " of memory (tcp_mem.*); pressure " + pct(Rules.TCP_MEM_PRESSURE) + ", low " + pct(Rules.TCP_MEM_LOW)));
         if (h.server()) {
             out.add(Figure.of(who, "somaxconn, tcp_max_syn_backlog", ">= " + Fmt.count(h.listenQueue()) + " a port (the lab sets 65,535)",
                 Fmt.count(h.connectRate()) + " connects/s arriving x " + Rules.ACCEPT_STALL_SECONDS + " s (accept.stall_seconds) / "

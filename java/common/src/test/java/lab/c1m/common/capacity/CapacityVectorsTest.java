@@ -88,6 +88,9 @@ class CapacityVectorsTest {
                 List.of(Needs.tableMargin(n), Needs.conntrackBucketsNeeded(n), Needs.conntrackBucketsSuggested(n + Needs.tableMargin(n)),
                     Needs.listenQueuePerPort(n(c, "rate"), n(c, "ports")), Needs.tcpMemPages(n + n(c, "ports"), n(c, "memory_bytes"), 4096)),
                 c.toString());
+            List<?> triple = (List<?>) c.get("tcp_mem");
+            assertEquals(triple.stream().map(v -> ((Number) v).longValue()).toList(),
+                java.util.Arrays.stream(Needs.tcpMemTriple(n(c, "tcp_mem_pages"))).boxed().toList(), c.toString());
         }
     }
 

@@ -19,7 +19,7 @@ class TcpMemCheckTest {
         Check c = new HostFixture().check(root, server(1_000_000), "tcp_mem");
         assertEquals(Status.OK, c.status(), c.toString());
         assertEquals("524288 786432 1048576 pages (pressure 3.0 GiB, max 4.0 GiB)", c.found());
-        assertEquals("max >= 1,000,020 pages = 1,000,020 sockets x 1 page (4 KiB); pressure >= 3/4 of it (750,015)", c.needed());
+        assertEquals("max >= 1,000,020 pages = 1,000,020 sockets x 1 page (4 KiB); pressure >= 75% of it (750,015)", c.needed());
     }
 
     @Test
