@@ -1,6 +1,6 @@
 """The run's settings (the c1m_* values a user may set: ansible/group_vars/all.yml), checked before
 anything starts: one line a bad value, naming it, what is wrong and the fix. The playbook refuses a run
-with any (tasks/plan.yml, filter c1m_setting_problems); the jars check their own options the same way.
+with any (tasks/settings.yml, filter c1m_setting_problems); the jars check their own options the same way.
 """
 
 import re
@@ -77,7 +77,7 @@ def _port(value):
 
 
 # name -> (check, the fix). The names are the settings of ansible/group_vars/all.yml a user may set;
-# tasks/plan.yml hands each of them here (a test keeps the two lists equal).
+# tasks/settings.yml hands each of them here (a test keeps the two lists equal).
 CHECKS = {
     "c1m_target_connections": (lambda v: _count(v, 1), "a count such as 15000, 15k or 1m"),
     "c1m_ports": (notation.ports, "a range or list such as 9000-9019 or 9000,9001"),

@@ -89,7 +89,7 @@ class Preflight(unittest.TestCase):
 
 
 class RunSettings(unittest.TestCase):
-    """Issue 20, item 9: every value a user may set is checked before anything starts (tasks/plan.yml)."""
+    """Issue 20, item 9: every value a user may set is checked before anything starts (tasks/settings.yml)."""
 
     def test_the_defaults_pass(self):
         import yaml
@@ -122,7 +122,7 @@ class RunSettings(unittest.TestCase):
         import yaml
         sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "report"))
         from c1mlab import settings
-        with open(os.path.join(os.path.dirname(__file__), "..", "..", "ansible", "tasks", "plan.yml")) as handle:
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "ansible", "tasks", "settings.yml")) as handle:
             tasks = yaml.safe_load(handle)
         given = next(t["vars"]["_given"] for t in tasks if t["name"] == "Check the run's settings")
         self.assertEqual(sorted(given), sorted(settings.CHECKS))

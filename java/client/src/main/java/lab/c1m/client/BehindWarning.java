@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.c1m.common.failure.FailureTexts;
 import lab.c1m.common.notation.Quantities;
-import lab.c1m.common.report.Times;
+import lab.c1m.common.record.Times;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

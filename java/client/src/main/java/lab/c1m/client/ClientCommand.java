@@ -22,7 +22,7 @@ import lab.c1m.common.cli.RunOptions;
 import lab.c1m.common.cli.StopSignal;
 import lab.c1m.common.doctor.Check;
 import lab.c1m.common.doctor.DoctorCommand;
-import lab.c1m.common.doctor.Plan;
+import lab.c1m.common.doctor.HostShare;
 import lab.c1m.common.doctor.StartupCheck;
 import lab.c1m.common.failure.FailureKind;
 import lab.c1m.common.plan.PlanCommand;
@@ -30,8 +30,8 @@ import lab.c1m.common.netty.Transport;
 import lab.c1m.common.notation.PortList;
 import lab.c1m.common.notation.Quantities;
 import lab.c1m.common.notation.SourceAddresses;
-import lab.c1m.common.report.ExitSummary;
-import lab.c1m.common.report.RuntimeFacts;
+import lab.c1m.common.record.ExitSummary;
+import lab.c1m.common.record.RuntimeFacts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -163,7 +163,7 @@ public final class ClientCommand implements Callable<Integer> {
         ClientReporter reporter = new ClientReporter(stats, summary, target, run.summaryFile, run.timelineFile, run.statusInterval);
         reporter.start();
 
-        LoadClient.Settings settings = new LoadClient.Settings(selected, new ConnectionPlan(serverAddress, ports, sources),
+        LoadClient.Settings settings = new LoadClient.Settings(selected, new ConnectionEndpoints(serverAddress, ports, sources),
             new Ramp.Settings(target, rate, (int) maxInflight, retries, maxFailures, connectTimeout.toNanos(), reconnect),
             hold, heartbeat,
             run.ioThreads(), run.progressEvery);
@@ -235,8 +235,8 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     private void checkCapacity(HostLimits limits, int sourceCount) {
-        Plan plan = StartupCheck.plan(Plan.Role.CLIENT, connections, ports, sourceCount, heartbeat.toNanos());
-        List<Check> found = StartupCheck.run(HostFacts.read(Path.of("/")), plan);
+        HostShare share = StartupCheck.share(HostShare.Role.CLIENT, connections, ports, sourceCount, heartbeat.toNanos());
+        List<Check> found = StartupCheck.run(HostFacts.read(Path.of("/")), share);
         List<Check> failed = StartupCheck.failed(found);
         if (!failed.isEmpty() && skipPreflight) {
             LOG.warn("Preflight skipped (--skip-preflight): this host cannot hold {} connections; running into the limit:",

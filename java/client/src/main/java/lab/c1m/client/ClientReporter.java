@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 import lab.c1m.common.notation.Quantities;
-import lab.c1m.common.report.PeriodicReporter;
+import lab.c1m.common.record.PeriodicReporter;
 import org.HdrHistogram.Histogram;
 
 /**

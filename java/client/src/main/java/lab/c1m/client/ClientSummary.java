@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lab.c1m.common.failure.FailureKind;
-import lab.c1m.common.report.ProcessMemory;
-import lab.c1m.common.report.RuntimeFacts;
-import lab.c1m.common.report.Times;
+import lab.c1m.common.record.ProcessMemory;
+import lab.c1m.common.record.RuntimeFacts;
+import lab.c1m.common.record.Times;
 import org.HdrHistogram.Histogram;
 
 /** What the client reports: the summary file's content, rebuilt each second and at exit. */

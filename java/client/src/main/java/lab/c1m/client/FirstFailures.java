@@ -4,7 +4,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import lab.c1m.common.failure.FailureKind;
-import lab.c1m.common.report.Times;
+import lab.c1m.common.record.Times;
 
 /**
  * What the client says once, kept for its summary so the playbook reads it as data instead of from the log:

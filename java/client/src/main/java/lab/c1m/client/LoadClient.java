@@ -23,7 +23,7 @@ import lab.c1m.common.netty.SharedAddresses;
 import lab.c1m.common.netty.SharedReadHandles;
 import lab.c1m.common.netty.Transport;
 import lab.c1m.common.notation.Quantities;
-import lab.c1m.common.report.ProgressLog;
+import lab.c1m.common.record.ProgressLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +35,7 @@ final class LoadClient {
     /** How long each event loop may take to close its connections at the end (a million under emulation: minutes). */
     private static final long CLOSE_WAIT_SECONDS = 600;
 
-    record Settings(Transport transport, ConnectionPlan plan, Ramp.Settings ramp, Duration hold,
+    record Settings(Transport transport, ConnectionEndpoints plan, Ramp.Settings ramp, Duration hold,
                     Duration heartbeat, int threads, long progressEvery) {
     }
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import lab.c1m.common.notation.Quantities;
-import lab.c1m.common.report.Times;
+import lab.c1m.common.record.Times;
 
 /**
  * Episodes in which some of the client's connections were down (silent: dead by the heartbeat rule; or

@@ -12,8 +12,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import lab.c1m.common.failure.FailureKind;
 import lab.c1m.common.notation.Quantities;
-import lab.c1m.common.report.DescriptorGate;
-import lab.c1m.common.report.ProgressLog;
+import lab.c1m.common.record.DescriptorGate;
+import lab.c1m.common.record.ProgressLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +77,7 @@ final class Ramp {
     private final Bootstrap bootstrap;
     private final EventLoop loop;
     private final LoopSlots slots;
-    private final ConnectionPlan plan;
+    private final ConnectionEndpoints plan;
     private final ConnectionTable table;
     private final ClientStats stats;
     private final Settings settings;
@@ -103,7 +103,7 @@ final class Ramp {
     private boolean done;
 
     /** {@code bootstrap} must register its channels on {@code loop} (see {@link Bootstrap#clone(io.netty.channel.EventLoopGroup)}). */
-    Ramp(Bootstrap bootstrap, EventLoop loop, LoopSlots slots, ConnectionPlan plan, ConnectionTable table,
+    Ramp(Bootstrap bootstrap, EventLoop loop, LoopSlots slots, ConnectionEndpoints plan, ConnectionTable table,
          ClientStats stats, Settings settings, ProgressLog progress, Group group) {
         this.bootstrap = bootstrap;
         this.loop = loop;

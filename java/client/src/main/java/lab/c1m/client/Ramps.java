@@ -13,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import lab.c1m.common.failure.FailureKind;
-import lab.c1m.common.report.ProgressLog;
+import lab.c1m.common.record.ProgressLog;
 
 /**
  * The ramp of every event loop together: each loop opens its own slots with its part of the rate and the
@@ -32,7 +32,7 @@ final class Ramps implements Ramp.Group {
     private volatile String stopReason;
 
     /** {@code shares.get(i)} are the slots of {@code loops.get(i)}. */
-    Ramps(Bootstrap bootstrap, List<EventLoop> loops, List<LoopSlots> shares, ConnectionPlan plan, ConnectionTable table,
+    Ramps(Bootstrap bootstrap, List<EventLoop> loops, List<LoopSlots> shares, ConnectionEndpoints plan, ConnectionTable table,
           ClientStats stats, Ramp.Settings settings, ProgressLog progress) {
         this.stats = stats;
         for (int i = 0; i < loops.size(); i++) {

@@ -10,7 +10,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import lab.c1m.common.failure.FailureKind;
-import lab.c1m.common.report.Json;
+import lab.c1m.common.record.Json;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 

@@ -48,7 +48,7 @@ class RampPartsTest {
     @Test
     void thePlanCrossesEverySourceWithEveryPortEvenly() throws Exception {
         List<InetAddress> sources = List.of(InetAddress.getByName("10.0.0.2"), InetAddress.getByName("10.0.0.3"));
-        ConnectionPlan plan = new ConnectionPlan(InetAddress.getByName("10.0.0.1"), PortList.parse("9000-9019"), sources);
+        ConnectionEndpoints plan = new ConnectionEndpoints(InetAddress.getByName("10.0.0.1"), PortList.parse("9000-9019"), sources);
         assertEquals(40, plan.combinations());
         Map<String, Integer> perCombination = new HashMap<>();
         for (int slot = 0; slot < 4000; slot++) {
@@ -61,7 +61,7 @@ class RampPartsTest {
 
     @Test
     void withoutSourcesTheKernelChoosesTheLocalAddress() throws Exception {
-        ConnectionPlan plan = new ConnectionPlan(InetAddress.getLoopbackAddress(), PortList.parse("9000"), List.of());
+        ConnectionEndpoints plan = new ConnectionEndpoints(InetAddress.getLoopbackAddress(), PortList.parse("9000"), List.of());
         assertNull(plan.local(5));
         assertEquals(9000, plan.remote(5).getPort());
     }

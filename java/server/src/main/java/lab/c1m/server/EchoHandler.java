@@ -6,7 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import lab.c1m.common.failure.ConnectionErrors;
 import lab.c1m.common.netty.SharedAddresses;
-import lab.c1m.common.report.ProgressLog;
+import lab.c1m.common.record.ProgressLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -18,7 +18,7 @@ import lab.c1m.common.netty.SharedAddresses;
 import lab.c1m.common.netty.SharedReadHandles;
 import lab.c1m.common.netty.Transport;
 import lab.c1m.common.notation.PortList;
-import lab.c1m.common.report.ProgressLog;
+import lab.c1m.common.record.ProgressLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

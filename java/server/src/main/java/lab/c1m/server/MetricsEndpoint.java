@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.TimeUnit;
-import lab.c1m.common.report.Json;
+import lab.c1m.common.record.Json;
 
 /**
  * /metrics in Prometheus text format and /status as JSON, on Netty's HTTP codec and an event loop of its

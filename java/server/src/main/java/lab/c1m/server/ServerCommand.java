@@ -21,16 +21,16 @@ import lab.c1m.common.cli.RunOptions;
 import lab.c1m.common.cli.StopSignal;
 import lab.c1m.common.doctor.Check;
 import lab.c1m.common.doctor.DoctorCommand;
-import lab.c1m.common.doctor.Plan;
+import lab.c1m.common.doctor.HostShare;
 import lab.c1m.common.doctor.StartupCheck;
 import lab.c1m.common.failure.FailureKind;
 import lab.c1m.common.plan.PlanCommand;
 import lab.c1m.common.netty.Transport;
 import lab.c1m.common.notation.PortList;
 import lab.c1m.common.notation.Quantities;
-import lab.c1m.common.report.ExitSummary;
-import lab.c1m.common.report.ProgressLog;
-import lab.c1m.common.report.RuntimeFacts;
+import lab.c1m.common.record.ExitSummary;
+import lab.c1m.common.record.ProgressLog;
+import lab.c1m.common.record.RuntimeFacts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -264,7 +264,7 @@ public final class ServerCommand implements Callable<Integer> {
         long holdable = Math.max(0, limits.nofileHard() - Capacity.FD_RESERVE - ports.size());
         // Not even the listening sockets fit: the ports past the limit would fail to bind, one by one.
         List<Check> listen = StartupCheck.failed(StartupCheck.run(HostFacts.read(Path.of("/")),
-            StartupCheck.plan(Plan.Role.SERVER, 0, ports, 1, 0)));
+            StartupCheck.share(HostShare.Role.SERVER, 0, ports, 1, 0)));
         if (!listen.isEmpty()) {
             StringBuilder sb = new StringBuilder("c1m-server: this host cannot even listen on " + Quantities.count(ports.size())
                 + " ports (" + ports + "), one open file each:");
@@ -277,8 +277,8 @@ public final class ServerCommand implements Callable<Integer> {
                 Quantities.count(limits.nofileHard()));
             return;
         }
-        Plan plan = StartupCheck.plan(Plan.Role.SERVER, expectedConnections, ports, 1, 0);
-        List<Check> found = StartupCheck.run(HostFacts.read(Path.of("/")), plan);
+        HostShare share = StartupCheck.share(HostShare.Role.SERVER, expectedConnections, ports, 1, 0);
+        List<Check> found = StartupCheck.run(HostFacts.read(Path.of("/")), share);
         List<Check> failed = StartupCheck.failed(found);
         if (!failed.isEmpty()) {
             throw new Cli.HostCannotHoldException(StartupCheck.refusal("c1m-server", expectedConnections, failed,

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import lab.c1m.common.notation.Quantities;
-import lab.c1m.common.report.PeriodicReporter;
+import lab.c1m.common.record.PeriodicReporter;
 
 /** The server's timeline, summary and status lines (a status line only when connections came or went). */
 final class ServerReporter extends PeriodicReporter {

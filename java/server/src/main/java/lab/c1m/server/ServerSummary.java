@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import lab.c1m.common.capacity.HostLimits;
 import lab.c1m.common.netty.Transport;
-import lab.c1m.common.report.ProcessMemory;
-import lab.c1m.common.report.RuntimeFacts;
-import lab.c1m.common.report.Times;
+import lab.c1m.common.record.ProcessMemory;
+import lab.c1m.common.record.RuntimeFacts;
+import lab.c1m.common.record.Times;
 
 /** Samples memory each second, remembers it at the peak and builds the summary that /status and the file show. */
 final class ServerSummary {

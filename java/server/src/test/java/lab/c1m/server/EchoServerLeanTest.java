@@ -21,7 +21,7 @@ import lab.c1m.common.netty.SharedReadHandles;
 import lab.c1m.common.netty.Transport;
 import lab.c1m.common.netty.TransportKind;
 import lab.c1m.common.notation.PortList;
-import lab.c1m.common.report.ProgressLog;
+import lab.c1m.common.record.ProgressLog;
 import lab.c1m.common.testing.Eventually;
 import lab.c1m.common.testing.RecordingEcho;
 import org.junit.jupiter.api.Test;

@@ -20,15 +20,15 @@ final class ConntrackCheck {
     private ConntrackCheck() {
     }
 
-    static List<Check> run(HostFacts facts, Plan plan) {
+    static List<Check> run(HostFacts facts, HostShare share) {
         if (!facts.conntrackLoaded()) {
             return List.of(Check.ok("nf_conntrack_max", "nf_conntrack not loaded: connections are not tracked",
-                "if it gets loaded (a firewall, NAT, docker): >= " + Fmt.count(plan.tracked() + plan.margin())));
+                "if it gets loaded (a firewall, NAT, docker): >= " + Fmt.count(share.tracked() + share.margin())));
         }
-        return List.of(table(facts, plan), hash(facts, plan));
+        return List.of(table(facts, share), hash(facts, share));
     }
 
-    private static Check table(HostFacts facts, Plan plan) {
+    private static Check table(HostFacts facts, HostShare share) {
         String name = "nf_conntrack_max";
         long max = facts.conntrackMax();
         if (max < 0) {
@@ -36,15 +36,15 @@ final class ConntrackCheck {
         }
         long now = Math.max(0, facts.conntrackCount());
         boolean active = facts.conntrackCount() != 0;
-        long need = plan.tracked() + now;
-        long comfortable = need + plan.margin();
+        long need = share.tracked() + now;
+        long comfortable = need + share.margin();
         String found = Fmt.count(max) + (facts.conntrackCount() < 0 ? " (count not readable)"
             : active ? " (" + Fmt.count(now) + " tracked now)" : " (loaded, but tracking nothing in this network namespace now)");
-        String needed = ">= " + Fmt.count(need) + " = " + Fmt.count(plan.tracked()) + " connections + " + Fmt.count(now)
+        String needed = ">= " + Fmt.count(need) + " = " + Fmt.count(share.tracked()) + " connections + " + Fmt.count(now)
             + " tracked now; OK from " + Fmt.count(comfortable) + " (" + Fmt.margin() + " of the share for retries and TIME_WAIT)";
         String fix = "sysctl -w net.netfilter.nf_conntrack_max=" + Capacity.roundUp(comfortable)
             + " (persist it in /etc/sysctl.d/; in a container or network namespace it is the host's setting), or keep"
-            + " these connections out of the table: " + notrack(plan);
+            + " these connections out of the table: " + notrack(share);
         if (max < need) {
             String consequence = " (else, once the table is full, new connections are dropped silently and connects time out:"
                 + " 'nf_conntrack: table full, dropping packet' in dmesg)";
@@ -58,16 +58,16 @@ final class ConntrackCheck {
         return Check.ok(name, found, needed);
     }
 
-    private static Check hash(HostFacts facts, Plan plan) {
+    private static Check hash(HostFacts facts, HostShare share) {
         String name = "nf_conntrack hashsize";
         long buckets = facts.conntrackBuckets();
         if (buckets < 0) {
             return Check.unreadable(name, "/sys/module/nf_conntrack/parameters/hashsize",
                 "cat /sys/module/nf_conntrack/parameters/hashsize on the host");
         }
-        long entries = plan.tracked() + Math.max(0, facts.conntrackCount());
+        long entries = share.tracked() + Math.max(0, facts.conntrackCount());
         long need = Needs.conntrackBucketsNeeded(entries);
-        long suggested = Needs.conntrackBucketsSuggested(entries + plan.margin());
+        long suggested = Needs.conntrackBucketsSuggested(entries + share.margin());
         String found = Fmt.count(buckets) + " buckets";
         String needed = ">= " + Fmt.count(need) + " = " + Fmt.count(entries) + " entries / " + LONGEST_CHAIN
             + " (average chain of at most " + LONGEST_CHAIN + ")";
@@ -80,8 +80,8 @@ final class ConntrackCheck {
     }
 
     /** iptables raw-table rules that keep the test's connections out of conntrack, for this role's direction. */
-    static String notrack(Plan plan) {
-        int[] ports = plan.ports().toArray();
+    static String notrack(HostShare share) {
+        int[] ports = share.ports().toArray();
         int low = ports[0];
         int high = ports[0];
         for (int p : ports) {
@@ -89,8 +89,8 @@ final class ConntrackCheck {
             high = Math.max(high, p);
         }
         String range = low == high ? Integer.toString(low) : low + ":" + high;
-        String in = plan.server() ? "--dport" : "--sport";
-        String out = plan.server() ? "--sport" : "--dport";
+        String in = share.server() ? "--dport" : "--sport";
+        String out = share.server() ? "--sport" : "--dport";
         return "iptables -t raw -A PREROUTING -p tcp " + in + " " + range + " -j NOTRACK; iptables -t raw -A OUTPUT -p tcp "
             + out + " " + range + " -j NOTRACK";
     }

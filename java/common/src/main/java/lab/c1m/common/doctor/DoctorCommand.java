@@ -109,37 +109,37 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Plan plan = plan();
+        HostShare share = share();
         long lockedSoft = memlock();
-        List<Check> checks = new ArrayList<>(Doctor.examine(HostFacts.read(procRoot), plan));
+        List<Check> checks = new ArrayList<>(Doctor.examine(HostFacts.read(procRoot), share));
         if (transport == TransportKind.IO_URING) {
             // One loop per CPU (the jars' --threads 0), and the server's acceptor.
-            checks.add(LockedMemoryCheck.run(lockedSoft, plan.cpus() + (plan.server() ? 1 : 0)));
+            checks.add(LockedMemoryCheck.run(lockedSoft, share.cpus() + (share.server() ? 1 : 0)));
         }
-        DoctorReport report = new DoctorReport(plan, checks);
+        DoctorReport report = new DoctorReport(share, checks);
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.json() : report.table());
         out.flush();
         return report.exitCode();
     }
 
-    private Plan plan() {
+    private HostShare share() {
         CommandLine cmd = spec.commandLine();
-        Plan.Role r;
+        HostShare.Role r;
         try {
-            r = role != null ? Plan.Role.parse(role) : defaultRole();
+            r = role != null ? HostShare.Role.parse(role) : defaultRole();
         } catch (IllegalArgumentException e) {
             throw Cli.usage(cmd, "--role: " + e.getMessage());
         }
         long share = connections != null ? connections
-            : r == Plan.Role.SERVER ? SERVER_DEFAULT_CONNECTIONS : CLIENT_DEFAULT_CONNECTIONS;
+            : r == HostShare.Role.SERVER ? SERVER_DEFAULT_CONNECTIONS : CLIENT_DEFAULT_CONNECTIONS;
         if (share < 1) {
             throw Cli.usage(cmd, "--connections must be at least 1");
         }
         int sources = 1;
         if (sourceIps != null) {
             try {
-                sources = Plan.countSources(sourceIps);
+                sources = HostShare.countSources(sourceIps);
             } catch (IllegalArgumentException e) {
                 throw Cli.usage(cmd, "--source-ips: " + e.getMessage());
             }
@@ -147,7 +147,7 @@ public final class DoctorCommand implements Callable<Integer> {
         long heapBytes = -1;
         if (heap != null) {
             try {
-                heapBytes = Plan.parseHeap(heap);
+                heapBytes = HostShare.parseHeap(heap);
             } catch (IllegalArgumentException e) {
                 throw Cli.usage(cmd, "--heap: " + e.getMessage());
             }
@@ -155,7 +155,7 @@ public final class DoctorCommand implements Callable<Integer> {
         long[] limit = {-1, -1};
         if (nofile != null) {
             try {
-                limit = Plan.parseNofile(nofile);
+                limit = HostShare.parseNofile(nofile);
             } catch (IllegalArgumentException e) {
                 throw Cli.usage(cmd, "--nofile: " + e.getMessage());
             }
@@ -163,7 +163,7 @@ public final class DoctorCommand implements Callable<Integer> {
         if (cpus < 0) {
             throw Cli.usage(cmd, "--cpus must be 0 (this host's) or more, got " + cpus);
         }
-        return new Plan(r, share, ports, sources, rate, heapBytes, limit[0], limit[1], jvmRaisesSoftLimit(),
+        return new HostShare(r, share, ports, sources, rate, heapBytes, limit[0], limit[1], jvmRaisesSoftLimit(),
             heartbeat.toNanos(), cpus > 0 ? cpus : Runtime.getRuntime().availableProcessors());
     }
 
@@ -177,16 +177,16 @@ public final class DoctorCommand implements Callable<Integer> {
             return Long.MAX_VALUE;
         }
         try {
-            return Plan.parseHeap(text);
+            return HostShare.parseHeap(text);
         } catch (IllegalArgumentException e) {
             throw Cli.usage(spec.commandLine(), "--memlock: '" + memlock + "' is not a size: bytes, 64m, 1g or infinity");
         }
     }
 
     /** The jar's own role: this command under c1m-client is the client's doctor, anywhere else the server's. */
-    private Plan.Role defaultRole() {
+    private HostShare.Role defaultRole() {
         CommandSpec parent = spec.parent();
-        return parent != null && parent.name().contains("client") ? Plan.Role.CLIENT : Plan.Role.SERVER;
+        return parent != null && parent.name().contains("client") ? HostShare.Role.CLIENT : HostShare.Role.SERVER;
     }
 
     /** HotSpot raises its soft open-files limit to the hard one at start unless started with -XX:-MaxFDLimit. */

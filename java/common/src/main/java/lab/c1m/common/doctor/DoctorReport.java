@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lab.c1m.common.cli.ExitCodes;
-import lab.c1m.common.report.Json;
+import lab.c1m.common.record.Json;
 
 /** The doctor's findings as a table for people or a JSON object for the playbook and the report. */
 public final class DoctorReport {
@@ -13,11 +13,11 @@ public final class DoctorReport {
     /** Column widths; longer cells wrap at spaces. The fix column takes what is left of a wide terminal. */
     private static final int[] WIDTHS = {22, 6, 30, 42, 58};
 
-    private final Plan plan;
+    private final HostShare share;
     private final List<Check> checks;
 
-    public DoctorReport(Plan plan, List<Check> checks) {
-        this.plan = plan;
+    public DoctorReport(HostShare share, List<Check> checks) {
+        this.share = share;
         this.checks = List.copyOf(checks);
     }
 
@@ -36,8 +36,8 @@ public final class DoctorReport {
 
     public String json() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("role", plan.role().label());
-        m.put("connections", plan.connections());
+        m.put("role", share.role().label());
+        m.put("connections", share.connections());
         List<Object> list = new ArrayList<>();
         checks.forEach(c -> list.add(c.toJson()));
         m.put("checks", list);
@@ -49,10 +49,10 @@ public final class DoctorReport {
 
     public String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append("c1m doctor: ").append(plan.role().label()).append(", ").append(Fmt.count(plan.connections()))
-            .append(" connections (this host's share), ports ").append(plan.ports());
-        if (!plan.server()) {
-            sb.append(", ").append(plan.sourceAddresses()).append(" source address(es)");
+        sb.append("c1m doctor: ").append(share.role().label()).append(", ").append(Fmt.count(share.connections()))
+            .append(" connections (this host's share), ports ").append(share.ports());
+        if (!share.server()) {
+            sb.append(", ").append(share.sourceAddresses()).append(" source address(es)");
         }
         sb.append('\n');
         row(sb, HEADERS);
@@ -67,9 +67,9 @@ public final class DoctorReport {
         long fail = count(Status.FAIL);
         String counts = checks.size() + " checks: " + count(Status.OK) + " OK, " + count(Status.WARN) + " WARN, " + fail + " FAIL";
         return fail > 0
-            ? counts + ": this host cannot hold " + Fmt.count(plan.connections()) + " connections as it is; fix each FAIL (exit "
+            ? counts + ": this host cannot hold " + Fmt.count(share.connections()) + " connections as it is; fix each FAIL (exit "
                 + ExitCodes.HOST_CANNOT_HOLD + ")"
-            : counts + ": nothing stops " + Fmt.count(plan.connections()) + " connections here"
+            : counts + ": nothing stops " + Fmt.count(share.connections()) + " connections here"
                 + (count(Status.WARN) > 0 ? "; read the warnings" : "");
     }
 

@@ -13,16 +13,16 @@ final class EpollCheck {
     private EpollCheck() {
     }
 
-    static Check run(HostLimits limits, Plan plan) {
+    static Check run(HostLimits limits, HostShare share) {
         String name = "epoll max_user_watches";
         long max = limits.epollMaxUserWatches();
         if (max < 0) {
             return Check.unreadable(name, "/proc/sys/fs/epoll/max_user_watches", "sysctl fs.epoll.max_user_watches");
         }
-        long need = plan.sockets();
-        long comfortable = need + plan.margin();
+        long need = share.sockets();
+        long comfortable = need + share.margin();
         String found = Fmt.count(max);
-        String needed = ">= " + Fmt.count(need) + " = " + plan.socketsText() + ", one watch each; OK from "
+        String needed = ">= " + Fmt.count(need) + " = " + share.socketsText() + ", one watch each; OK from "
             + Fmt.count(comfortable) + " (" + Fmt.margin() + " for the user's other processes)";
         String fix = "sysctl -w fs.epoll.max_user_watches=" + Capacity.roundUp(comfortable)
             + " (persist it in /etc/sysctl.d/; the limit is per user: a server and a client run by the same user on one"

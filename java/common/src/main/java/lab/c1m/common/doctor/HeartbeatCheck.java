@@ -21,15 +21,15 @@ final class HeartbeatCheck {
     private HeartbeatCheck() {
     }
 
-    static Check run(Plan plan) {
+    static Check run(HostShare share) {
         String name = "heartbeat rate";
-        long rate = Math.round(plan.connections() * 1e9 / plan.heartbeatNanos());
-        long capacity = PER_CPU_PER_SECOND * plan.cpus();
-        String interval = Quantities.formatDuration(Duration.ofNanos(plan.heartbeatNanos()));
-        String found = Fmt.count(rate) + "/s = " + Fmt.count(plan.connections()) + " connections / " + interval;
+        long rate = Math.round(share.connections() * 1e9 / share.heartbeatNanos());
+        long capacity = PER_CPU_PER_SECOND * share.cpus();
+        String interval = Quantities.formatDuration(Duration.ofNanos(share.heartbeatNanos()));
+        String found = Fmt.count(rate) + "/s = " + Fmt.count(share.connections()) + " connections / " + interval;
         String needed = "<= " + Fmt.count((long) (capacity * COMFORTABLE)) + "/s = " + Math.round(COMFORTABLE * 100)
-            + "% of " + plan.cpus() + " CPU(s) x " + Fmt.count(PER_CPU_PER_SECOND) + "/s each (measured)";
-        long keptIntervalSeconds = (long) Math.ceil(plan.connections() / (capacity * COMFORTABLE));
+            + "% of " + share.cpus() + " CPU(s) x " + Fmt.count(PER_CPU_PER_SECOND) + "/s each (measured)";
+        long keptIntervalSeconds = (long) Math.ceil(share.connections() / (capacity * COMFORTABLE));
         String fix = "the schedule may not be kept (late heartbeats are reported as the client's lag, never as dead):"
             + " a --heartbeat of " + Math.max(1, keptIntervalSeconds) + "s or more, fewer connections per client (more clients),"
             + " or more CPUs for the client";

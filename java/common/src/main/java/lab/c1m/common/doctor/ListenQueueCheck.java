@@ -20,14 +20,14 @@ final class ListenQueueCheck {
     private ListenQueueCheck() {
     }
 
-    static List<Check> run(HostFacts facts, Plan plan) {
-        if (!plan.server()) {
+    static List<Check> run(HostFacts facts, HostShare share) {
+        if (!share.server()) {
             return List.of();
         }
-        long rate = plan.rate() > 0 ? plan.rate() : MEASURED_RATE;
-        long perPort = Needs.listenQueuePerPort(rate, plan.ports().size());
-        String basis = Fmt.count(rate) + " connects/s" + (plan.rate() > 0 ? " (--rate)" : " (assumed: the loopback ramp rate"
-            + " measured in docs/performance.md; pass --rate)") + " x " + STALL_SECONDS + " s stall / " + plan.ports().size()
+        long rate = share.rate() > 0 ? share.rate() : MEASURED_RATE;
+        long perPort = Needs.listenQueuePerPort(rate, share.ports().size());
+        String basis = Fmt.count(rate) + " connects/s" + (share.rate() > 0 ? " (--rate)" : " (assumed: the loopback ramp rate"
+            + " measured in docs/performance.md; pass --rate)") + " x " + STALL_SECONDS + " s stall / " + share.ports().size()
             + " ports";
         String needed = ">= " + Fmt.count(perPort) + " per port = " + basis;
         return List.of(somaxconn(facts, perPort, needed), synBacklog(facts, perPort, needed));

@@ -30,43 +30,43 @@ final class MemoryCheck {
     private MemoryCheck() {
     }
 
-    static long liveHeap(Plan plan) {
-        return Needs.liveHeapBytes(plan.connections());
+    static long liveHeap(HostShare share) {
+        return Needs.liveHeapBytes(share.connections());
     }
 
-    static long recommendedHeap(Plan plan) {
-        return Needs.heapBytes(plan.connections());
+    static long recommendedHeap(HostShare share) {
+        return Needs.heapBytes(share.connections());
     }
 
-    static List<Check> run(HostFacts facts, Plan plan) {
-        return List.of(memory(facts, plan), heap(plan));
+    static List<Check> run(HostFacts facts, HostShare share) {
+        return List.of(memory(facts, share), heap(share));
     }
 
-    private static Check memory(HostFacts facts, Plan plan) {
+    private static Check memory(HostFacts facts, HostShare share) {
         String name = "memory";
         long usable = facts.usableMemoryBytes();
         if (usable < 0) {
             return Check.unreadable(name, "/proc/meminfo MemAvailable", "grep MemAvailable /proc/meminfo");
         }
         // The same estimate the plan makes (lab.c1m.common.plan): one computation, Needs.memory.
-        Needs.Memory m = Needs.memory(plan.sockets(), plan.connections(), facts.conntrackLoaded() ? plan.tracked() : 0);
+        Needs.Memory m = Needs.memory(share.sockets(), share.connections(), facts.conntrackLoaded() ? share.tracked() : 0);
         long sockets = m.kernel();
         long conntrack = m.conntrack();
         long heap = m.heap();
         long jvmNative = m.nativeBytes();
         long estimate = m.total();
         long comfortable = m.comfortable();
-        long worst = plan.heapBytes() > heap ? estimate - heap + plan.heapBytes() : estimate;
+        long worst = share.heapBytes() > heap ? estimate - heap + share.heapBytes() : estimate;
 
         String found = Fmt.bytes(usable) + (facts.cgroupLimited()
             ? " (cgroup memory limit " + Fmt.bytes(facts.cgroupLimitBytes()) + ", " + Fmt.bytes(Math.max(0, facts.cgroupUsageBytes()))
                 + " used)"
             : " available (MemAvailable)");
-        String needed = ">= " + Fmt.bytes(estimate) + " = kernel " + Fmt.bytes(sockets) + " (" + Fmt.count(plan.sockets())
+        String needed = ">= " + Fmt.bytes(estimate) + " = kernel " + Fmt.bytes(sockets) + " (" + Fmt.count(share.sockets())
             + " sockets x " + Fmt.count(KERNEL_BYTES_PER_SOCKET) + " B)"
-            + (conntrack > 0 ? " + conntrack " + Fmt.bytes(conntrack) + " (" + Fmt.count(plan.tracked()) + " x "
+            + (conntrack > 0 ? " + conntrack " + Fmt.bytes(conntrack) + " (" + Fmt.count(share.tracked()) + " x "
                 + CONNTRACK_BYTES_PER_ENTRY + " B)" : "")
-            + " + heap " + Fmt.bytes(heap) + " (" + Fmt.count(plan.connections()) + " x " + Fmt.count(HEAP_BYTES_PER_CONNECTION)
+            + " + heap " + Fmt.bytes(heap) + " (" + Fmt.count(share.connections()) + " x " + Fmt.count(HEAP_BYTES_PER_CONNECTION)
             + " B x " + HEAP_HEADROOM + " + " + Fmt.bytes(YOUNG_GENERATION) + " young)"
             + " + JVM native " + Fmt.bytes(jvmNative) + " (" + Fmt.bytes(JVM_BASELINE) + " + " + NATIVE_BYTES_PER_CONNECTION
             + " B a connection); OK from " + Fmt.bytes(comfortable) + " (+10%)"
@@ -85,23 +85,23 @@ final class MemoryCheck {
         return Check.ok(name, found, needed);
     }
 
-    private static Check heap(Plan plan) {
+    private static Check heap(HostShare share) {
         String name = "heap";
-        long live = liveHeap(plan);
-        long recommended = recommendedHeap(plan);
-        String needed = ">= -Xmx" + Fmt.megabytesFlag(recommended) + " = " + Fmt.count(plan.connections()) + " connections x "
+        long live = liveHeap(share);
+        long recommended = recommendedHeap(share);
+        String needed = ">= -Xmx" + Fmt.megabytesFlag(recommended) + " = " + Fmt.count(share.connections()) + " connections x "
             + Fmt.count(HEAP_BYTES_PER_CONNECTION) + " B x " + HEAP_HEADROOM + " + " + Fmt.bytes(YOUNG_GENERATION)
             + " young; at the very least " + Fmt.bytes(live) + " live";
-        if (plan.heapBytes() < 0) {
+        if (share.heapBytes() < 0) {
             return Check.ok(name, "not given (--heap)", needed);
         }
-        String found = "-Xmx" + Fmt.megabytesFlag(plan.heapBytes()) + " (" + Fmt.bytes(plan.heapBytes()) + ")";
+        String found = "-Xmx" + Fmt.megabytesFlag(share.heapBytes()) + " (" + Fmt.bytes(share.heapBytes()) + ")";
         String fix = "-Xmx" + Fmt.megabytesFlag(recommended) + " (with -Xms the same and -XX:+AlwaysPreTouch the memory is"
             + " taken at start, not at connection 900k when the kernel needs it too)";
-        if (plan.heapBytes() < live) {
+        if (share.heapBytes() < live) {
             return Check.fail(name, found, needed, fix + " (else OutOfMemoryError before the share is in)");
         }
-        if (plan.heapBytes() < recommended) {
+        if (share.heapBytes() < recommended) {
             return Check.warn(name, found, needed, "little room for garbage: full GCs get frequent near the target. " + fix);
         }
         return Check.ok(name, found, needed);

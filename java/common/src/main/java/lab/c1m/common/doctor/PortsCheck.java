@@ -28,12 +28,12 @@ final class PortsCheck {
     private PortsCheck() {
     }
 
-    static List<Check> run(HostLimits limits, HostFacts facts, Plan plan) {
+    static List<Check> run(HostLimits limits, HostFacts facts, HostShare share) {
         List<Check> checks = new ArrayList<>();
-        if (plan.server()) {
-            checks.add(listenPorts(limits, facts, plan));
+        if (share.server()) {
+            checks.add(listenPorts(limits, facts, share));
         } else {
-            checks.add(fiveTuple(limits, plan));
+            checks.add(fiveTuple(limits, share));
         }
         return checks;
     }
@@ -43,28 +43,28 @@ final class PortsCheck {
             + (limits.portRangeLow() == DEFAULT_LOW && limits.portRangeHigh() == DEFAULT_HIGH ? ", Linux's default" : "");
     }
 
-    private static Check fiveTuple(HostLimits limits, Plan plan) {
+    private static Check fiveTuple(HostLimits limits, HostShare share) {
         String name = "5-tuple";
         if (limits.portRangeSize() <= 0) {
             return Check.unreadable(name, "/proc/sys/net/ipv4/ip_local_port_range", "sysctl net.ipv4.ip_local_port_range");
         }
-        int ports = plan.ports().size();
-        int sources = plan.sourceAddresses();
-        Needs.FiveTuple tuple = Needs.fiveTuple(limits.portRangeSize(), ports, sources, plan.connections());
+        int ports = share.ports().size();
+        int sources = share.sourceAddresses();
+        Needs.FiveTuple tuple = Needs.fiveTuple(limits.portRangeSize(), ports, sources, share.connections());
         String found = Fmt.count(tuple.slowCapacity()) + " = " + ports + " server port(s) x " + sources
             + " source address(es) x " + Fmt.count(tuple.slowAt()) + " (half of ip_local_port_range " + range(limits) + ")";
-        String needed = ">= " + Fmt.count(plan.connections()) + " (this client's share): " + Fmt.count(tuple.perCombination())
+        String needed = ">= " + Fmt.count(share.connections()) + " (this client's share): " + Fmt.count(tuple.perCombination())
             + " per (source address, server address, server port); rule: up to half the range each is comfortable,"
             + " past half connect() slowed to a few a second on Linux 6.1, past the whole range ("
             + Fmt.count(tuple.wallCapacity()) + " here) the ports are gone";
-        long portsForComfort = Fmt.ceilDiv(plan.connections(), (long) sources * Math.max(1, tuple.slowAt()));
+        long portsForComfort = Fmt.ceilDiv(share.connections(), (long) sources * Math.max(1, tuple.slowAt()));
         return switch (tuple.status()) {
             case WALL -> Check.fail(name, found, needed, Capacity.portsFix(portsForComfort)
                 + " (else: 'Cannot assign requested address', EADDRNOTAVAIL)");
             case SLOW -> Check.warn(name, found, needed, SLOW_WARNING + Capacity.portsFix(portsForComfort));
             case TIGHT -> Check.warn(name, found, needed + "; OK below " + Fmt.count((long) (tuple.slowAt() * COMFORTABLE))
                 + " (90%)", "little room left: a rerun within 60 s finds the last run's ports in TIME_WAIT. "
-                    + Capacity.portsFix(Fmt.ceilDiv(plan.connections(), (long) sources * (long) (tuple.slowAt() * COMFORTABLE))));
+                    + Capacity.portsFix(Fmt.ceilDiv(share.connections(), (long) sources * (long) (tuple.slowAt() * COMFORTABLE))));
             case OK -> Check.ok(name, found, needed);
         };
     }
@@ -73,9 +73,9 @@ final class PortsCheck {
      * A listen port already in LISTEN means the server cannot bind it. A listen port inside the ephemeral
      * range (and not reserved) can be taken by any outgoing connection of this host before the server starts.
      */
-    private static Check listenPorts(HostLimits limits, HostFacts facts, Plan plan) {
+    private static Check listenPorts(HostLimits limits, HostFacts facts, HostShare share) {
         String name = "listen ports";
-        PortList ports = plan.ports();
+        PortList ports = share.ports();
         List<Integer> taken = new ArrayList<>();
         List<Integer> exposed = new ArrayList<>();
         PortList reserved = reserved(facts.reservedPorts());

@@ -16,16 +16,16 @@ public final class StartupCheck {
     }
 
     /** What the process about to start must hold: its own limits (the JVM has already raised its soft one). */
-    public static Plan plan(Plan.Role role, long connections, PortList ports, int sourceAddresses, long heartbeatNanos) {
-        return new Plan(role, connections, ports, Math.max(1, sourceAddresses), 0, -1, -1, -1, false, heartbeatNanos,
+    public static HostShare share(HostShare.Role role, long connections, PortList ports, int sourceAddresses, long heartbeatNanos) {
+        return new HostShare(role, connections, ports, Math.max(1, sourceAddresses), 0, -1, -1, -1, false, heartbeatNanos,
             Runtime.getRuntime().availableProcessors());
     }
 
     /** The doctor's checks that decide whether this process can open its share; OK rows are dropped. */
-    public static List<Check> run(HostFacts facts, Plan plan) {
-        List<Check> checks = new ArrayList<>(OpenFilesCheck.run(facts.limits(), facts, plan));
-        if (!plan.server()) {
-            checks.addAll(PortsCheck.run(facts.limits(), facts, plan));
+    public static List<Check> run(HostFacts facts, HostShare share) {
+        List<Check> checks = new ArrayList<>(OpenFilesCheck.run(facts.limits(), facts, share));
+        if (!share.server()) {
+            checks.addAll(PortsCheck.run(facts.limits(), facts, share));
         }
         checks.removeIf(c -> c.status() == Status.OK);
         return checks;

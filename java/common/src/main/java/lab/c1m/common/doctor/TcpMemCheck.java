@@ -16,7 +16,7 @@ final class TcpMemCheck {
     private TcpMemCheck() {
     }
 
-    static Check run(HostFacts facts, Plan plan) {
+    static Check run(HostFacts facts, HostShare share) {
         String name = "tcp_mem";
         long[] mem = facts.tcpMem();
         if (mem == null) {
@@ -24,13 +24,13 @@ final class TcpMemCheck {
                 "sysctl net.ipv4.tcp_mem on the host");
         }
         long page = facts.pageSize();
-        long need = plan.sockets() * PAGES_PER_SOCKET;
-        long floor = Needs.tcpMemPages(plan.sockets(), facts.memTotalBytes(), page);
+        long need = share.sockets() * PAGES_PER_SOCKET;
+        long floor = Needs.tcpMemPages(share.sockets(), facts.memTotalBytes(), page);
         long[] wanted = Needs.tcpMemTriple(floor);
         long pressure = wanted[1];
         String found = mem[0] + " " + mem[1] + " " + mem[2] + " pages (pressure " + Fmt.bytes(mem[1] * page) + ", max "
             + Fmt.bytes(mem[2] * page) + ")";
-        String needed = "max >= " + Fmt.count(floor) + " pages = " + Fmt.count(plan.sockets()) + " sockets x " + PAGES_PER_SOCKET
+        String needed = "max >= " + Fmt.count(floor) + " pages = " + Fmt.count(share.sockets()) + " sockets x " + PAGES_PER_SOCKET
             + " page (" + Fmt.bytes(page) + ")" + (floor < need ? ", capped at half of memory" : "")
             + "; pressure >= " + Fmt.percent(Rules.TCP_MEM_PRESSURE) + " of it (" + Fmt.count(pressure) + ")";
         String fix = "sysctl -w net.ipv4.tcp_mem=\"" + wanted[0] + " " + wanted[1] + " " + wanted[2] + "\" (pages, persist"

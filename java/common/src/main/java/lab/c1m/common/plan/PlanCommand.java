@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
 import lab.c1m.common.cli.HeartbeatConverter;
-import lab.c1m.common.doctor.Plan;
+import lab.c1m.common.doctor.HostShare;
 import lab.c1m.common.notation.PortList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -167,7 +167,7 @@ public final class PlanCommand implements Callable<Integer> {
             return 0;
         }
         try {
-            return Plan.countSources(sourceIps);
+            return HostShare.countSources(sourceIps);
         } catch (IllegalArgumentException e) {
             throw Cli.usage(cmd, "--source-ips: " + e.getMessage());
         }

@@ -9,7 +9,7 @@ import lab.c1m.common.capacity.Capacity;
 import lab.c1m.common.cli.ExitCodes;
 import lab.c1m.common.doctor.DoctorReport;
 import lab.c1m.common.doctor.Fmt;
-import lab.c1m.common.report.Json;
+import lab.c1m.common.record.Json;
 
 /** A plan as a table for people or a JSON object for the playbook, and its exit code. */
 public final class PlanReport {

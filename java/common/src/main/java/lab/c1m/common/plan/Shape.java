@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import lab.c1m.common.doctor.Fmt;
-import lab.c1m.common.doctor.Plan;
+import lab.c1m.common.doctor.HostShare;
 
 /**
  * A host's size: memory and CPUs, and where the size came from ("given", "the lab's server VM"...).
@@ -43,7 +43,7 @@ public record Shape(long memoryBytes, int cpus, String origin) {
     /** A memory size as -Xmx takes it and as clouds name them: {@code 64g}, {@code 6144m}, bytes. */
     public static long parseMemory(String text) {
         try {
-            return Plan.parseHeap(text.trim().toLowerCase(Locale.ROOT).replaceFirst("([kmgt])i?b?$", "$1"));
+            return HostShare.parseHeap(text.trim().toLowerCase(Locale.ROOT).replaceFirst("([kmgt])i?b?$", "$1"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + text + "' is not a memory size: use e.g. 64g, 6144m", e);
         }

@@ -39,9 +39,9 @@ class CheckNamesTest {
         Set<String> names = new TreeSet<>();
         HostFixture host = new HostFixture();
         PortList ports = PortList.parse("9000-9019");
-        for (Plan plan : List.of(new Plan(Plan.Role.SERVER, 1000, ports, 1, 100, 1L << 30, -1, -1, true, 0, 2),
-                                 new Plan(Plan.Role.CLIENT, 1000, ports, 1, 100, 1L << 30, -1, -1, true, 1_000_000_000L, 2))) {
-            host.examine(root, plan).forEach(c -> names.add(c.name()));
+        for (HostShare share : List.of(new HostShare(HostShare.Role.SERVER, 1000, ports, 1, 100, 1L << 30, -1, -1, true, 0, 2),
+                                 new HostShare(HostShare.Role.CLIENT, 1000, ports, 1, 100, 1L << 30, -1, -1, true, 1_000_000_000L, 2))) {
+            host.examine(root, share).forEach(c -> names.add(c.name()));
         }
         return names;
     }

@@ -8,7 +8,7 @@ import lab.c1m.common.cli.ExitCodes;
 import org.junit.jupiter.api.Test;
 
 class DoctorReportTest {
-    private static final Plan PLAN = HostFixture.client(1000);
+    private static final HostShare PLAN = HostFixture.client(1000);
 
     @Test
     void countsAndExitCodes() {

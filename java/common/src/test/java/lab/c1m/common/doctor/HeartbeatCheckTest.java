@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class HeartbeatCheckTest {
     private static final long SECOND = 1_000_000_000L;
 
-    private static Plan client(long connections, long heartbeatNanos, int cpus) {
-        return new Plan(Plan.Role.CLIENT, connections, PortList.parse("9000-9019"), 1, 0, -1, -1, -1, true,
+    private static HostShare client(long connections, long heartbeatNanos, int cpus) {
+        return new HostShare(HostShare.Role.CLIENT, connections, PortList.parse("9000-9019"), 1, 0, -1, -1, -1, true,
             heartbeatNanos, cpus);
     }
 

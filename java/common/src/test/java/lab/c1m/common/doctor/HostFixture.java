@@ -119,23 +119,23 @@ final class HostFixture {
     }
 
     /** Writes the fixture and runs every check for the plan. */
-    List<Check> examine(Path root, Plan plan) throws IOException {
+    List<Check> examine(Path root, HostShare share) throws IOException {
         write(root);
-        return Doctor.examine(HostFacts.read(root), plan);
+        return Doctor.examine(HostFacts.read(root), share);
     }
 
     /** The one check of that name, for the plan, on this fixture. */
-    Check check(Path root, Plan plan, String name) throws IOException {
-        return examine(root, plan).stream().filter(c -> c.name().equals(name)).findFirst()
+    Check check(Path root, HostShare share, String name) throws IOException {
+        return examine(root, share).stream().filter(c -> c.name().equals(name)).findFirst()
             .orElseThrow(() -> new AssertionError("no check named '" + name + "'"));
     }
 
-    static Plan server(long connections) {
-        return new Plan(Plan.Role.SERVER, connections, PortList.parse("9000-9019"), 1, 0, -1, -1, -1, true);
+    static HostShare server(long connections) {
+        return new HostShare(HostShare.Role.SERVER, connections, PortList.parse("9000-9019"), 1, 0, -1, -1, -1, true);
     }
 
-    static Plan client(long connections) {
-        return new Plan(Plan.Role.CLIENT, connections, PortList.parse("9000-9019"), 1, 0, -1, -1, -1, true);
+    static HostShare client(long connections) {
+        return new HostShare(HostShare.Role.CLIENT, connections, PortList.parse("9000-9019"), 1, 0, -1, -1, -1, true);
     }
 
     private static void limits(Path file, String softHard) throws IOException {

@@ -15,8 +15,8 @@ class ListenQueueCheckTest {
     @TempDir
     Path root;
 
-    private static Plan rate(Plan p, long rate) {
-        return new Plan(p.role(), p.connections(), p.ports(), p.sourceAddresses(), rate, p.heapBytes(), p.nofileSoft(),
+    private static HostShare rate(HostShare p, long rate) {
+        return new HostShare(p.role(), p.connections(), p.ports(), p.sourceAddresses(), rate, p.heapBytes(), p.nofileSoft(),
             p.nofileHard(), p.jvmRaisesSoftLimit());
     }
 

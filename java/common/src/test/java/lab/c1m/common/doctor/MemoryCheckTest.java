@@ -16,8 +16,8 @@ class MemoryCheckTest {
     @TempDir
     Path root;
 
-    private static Plan heap(Plan p, long bytes) {
-        return new Plan(p.role(), p.connections(), p.ports(), p.sourceAddresses(), p.rate(), bytes, p.nofileSoft(),
+    private static HostShare heap(HostShare p, long bytes) {
+        return new HostShare(p.role(), p.connections(), p.ports(), p.sourceAddresses(), p.rate(), bytes, p.nofileSoft(),
             p.nofileHard(), p.jvmRaisesSoftLimit());
     }
 

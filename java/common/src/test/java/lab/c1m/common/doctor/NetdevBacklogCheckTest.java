@@ -26,9 +26,9 @@ class NetdevBacklogCheckTest {
     void linuxsDefaultWarnsWithTheFixOnBothRoles() throws IOException {
         HostFixture host = new HostFixture();
         host.netdevBacklog = "1000";
-        for (Plan plan : new Plan[] {server(1_000_000), client(333_334)}) {
-            Check c = host.check(root, plan, "netdev_max_backlog");
-            assertEquals(Status.WARN, c.status(), String.valueOf(plan.role()));
+        for (HostShare share : new HostShare[] {server(1_000_000), client(333_334)}) {
+            Check c = host.check(root, share, "netdev_max_backlog");
+            assertEquals(Status.WARN, c.status(), String.valueOf(share.role()));
             assertTrue(c.needed().startsWith(">= 65,536 "), c.needed());
             assertTrue(c.fix().startsWith("sysctl -w net.core.netdev_max_backlog=65536"), c.fix());
         }

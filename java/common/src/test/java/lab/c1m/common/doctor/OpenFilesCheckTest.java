@@ -16,13 +16,13 @@ class OpenFilesCheckTest {
     @TempDir
     Path root;
 
-    private static Plan withNofile(Plan p, long soft, long hard) {
-        return new Plan(p.role(), p.connections(), p.ports(), p.sourceAddresses(), p.rate(), p.heapBytes(), soft, hard,
+    private static HostShare withNofile(HostShare p, long soft, long hard) {
+        return new HostShare(p.role(), p.connections(), p.ports(), p.sourceAddresses(), p.rate(), p.heapBytes(), soft, hard,
             p.jvmRaisesSoftLimit());
     }
 
-    private static Plan withoutMaxFdLimit(Plan p) {
-        return new Plan(p.role(), p.connections(), p.ports(), p.sourceAddresses(), p.rate(), p.heapBytes(), p.nofileSoft(),
+    private static HostShare withoutMaxFdLimit(HostShare p) {
+        return new HostShare(p.role(), p.connections(), p.ports(), p.sourceAddresses(), p.rate(), p.heapBytes(), p.nofileSoft(),
             p.nofileHard(), false);
     }
 
@@ -176,7 +176,7 @@ class OpenFilesCheckTest {
     void listeningSocketsCountOnTheServerOnly() throws IOException {
         HostFixture host = new HostFixture();
         host.openFds = 0;
-        Plan many = new Plan(Plan.Role.SERVER, 1000, PortList.parse("9000-9099"), 1, 0, -1, -1, -1, true);
+        HostShare many = new HostShare(HostShare.Role.SERVER, 1000, PortList.parse("9000-9099"), 1, 0, -1, -1, -1, true);
         assertTrue(host.check(root, many, "open files (hard)").needed().startsWith(">= 1,356 = 1,000 connections + 100 listening"));
         assertTrue(host.check(root, client(1000), "open files (hard)").needed().startsWith(">= 1,256 = 1,000 connections + 256 reserve"));
     }

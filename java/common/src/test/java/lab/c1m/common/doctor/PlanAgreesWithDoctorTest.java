@@ -47,8 +47,8 @@ class PlanAgreesWithDoctorTest {
         return host;
     }
 
-    private static Plan doctorPlan(HostNeeds h, Sizing.Result r) {
-        return new Plan(h.server() ? Plan.Role.SERVER : Plan.Role.CLIENT, h.connections(), PortList.parse("9000-9019"),
+    private static HostShare doctorPlan(HostNeeds h, Sizing.Result r) {
+        return new HostShare(h.server() ? HostShare.Role.SERVER : HostShare.Role.CLIENT, h.connections(), PortList.parse("9000-9019"),
             Math.max(1, h.sourceAddresses()), h.connectRate(), h.heapMegabytes() << 20, -1, -1, true,
             h.server() ? 0 : (long) (r.request().heartbeatSeconds() * 1e9), h.shape().cpus());
     }
@@ -101,7 +101,7 @@ class PlanAgreesWithDoctorTest {
             int count = PortList.parse(ports).size();
             HostNeeds client = Sizing.plan(new PlanRequest(1_000_000, Shape.LAB_SERVER, Shape.LAB_CLIENT, 3, count, 1, 1024, 65535,
                 30, true, 0, 0)).client();
-            Plan doctor = new Plan(Plan.Role.CLIENT, client.connections(), PortList.parse(ports), 1, 0, -1, -1, -1, true);
+            HostShare doctor = new HostShare(HostShare.Role.CLIENT, client.connections(), PortList.parse(ports), 1, 0, -1, -1, -1, true);
             assertEquals(client.fiveTupleStatus(), named(asPlanned(client).examine(root, doctor), "5-tuple").status(), ports);
             assertEquals(count == 10 ? Status.WARN : Status.FAIL, client.fiveTupleStatus(), ports);
         }

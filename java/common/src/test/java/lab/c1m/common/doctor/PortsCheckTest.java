@@ -16,8 +16,8 @@ class PortsCheckTest {
     @TempDir
     Path root;
 
-    private static Plan sources(Plan p, int n) {
-        return new Plan(p.role(), p.connections(), p.ports(), n, p.rate(), p.heapBytes(), p.nofileSoft(), p.nofileHard(),
+    private static HostShare sources(HostShare p, int n) {
+        return new HostShare(p.role(), p.connections(), p.ports(), n, p.rate(), p.heapBytes(), p.nofileSoft(), p.nofileHard(),
             p.jvmRaisesSoftLimit());
     }
 
@@ -44,7 +44,7 @@ class PortsCheckTest {
         assertTrue(c.fix().contains("on Linux 6.1 connect() slowed there from ~1,000/s to a few a second"), c.fix());
         assertTrue(c.fix().contains("about 24"), c.fix());
         // 15,000 to one port from one address: the case the client's preflight used to refuse.
-        assertEquals(Status.WARN, host.check(root, new Plan(Plan.Role.CLIENT, 15_000, PortList.parse("9000"), 1, 0, -1, -1, -1, true), "5-tuple").status());
+        assertEquals(Status.WARN, host.check(root, new HostShare(HostShare.Role.CLIENT, 15_000, PortList.parse("9000"), 1, 0, -1, -1, -1, true), "5-tuple").status());
         assertEquals(Status.OK, host.check(root, sources(client(333_334), 2), "5-tuple").status(), "a second source address");
     }
 

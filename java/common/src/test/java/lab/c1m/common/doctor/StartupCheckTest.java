@@ -16,14 +16,14 @@ class StartupCheckTest {
     @TempDir
     Path root;
 
-    private List<Check> startup(HostFixture host, Plan.Role role, long connections, int sources) throws IOException {
+    private List<Check> startup(HostFixture host, HostShare.Role role, long connections, int sources) throws IOException {
         host.write(root);
-        return StartupCheck.run(HostFacts.read(root), StartupCheck.plan(role, connections, PortList.parse("9000-9019"), sources, 0));
+        return StartupCheck.run(HostFacts.read(root), StartupCheck.share(role, connections, PortList.parse("9000-9019"), sources, 0));
     }
 
     @Test
     void aTunedClientHoldsItsThird() throws IOException {
-        assertEquals(List.of(), startup(new HostFixture(), Plan.Role.CLIENT, 333_334, 1));
+        assertEquals(List.of(), startup(new HostFixture(), HostShare.Role.CLIENT, 333_334, 1));
     }
 
     @Test
@@ -32,7 +32,7 @@ class StartupCheckTest {
         capped.nofile = "20000 20000";
         capped.capEff = "00000000a80425fb";
         capped.container = "lxc";
-        List<Check> failed = StartupCheck.failed(startup(capped, Plan.Role.CLIENT, 333_334, 1));
+        List<Check> failed = StartupCheck.failed(startup(capped, HostShare.Role.CLIENT, 333_334, 1));
         assertEquals(List.of("open files (hard)"), failed.stream().map(Check::name).toList(), failed.toString());
         String refusal = StartupCheck.refusal("c1m-client", 333_334, failed, "--connections 333334");
         assertTrue(refusal.startsWith("c1m-client: this host cannot hold 333,334 connections:"), refusal);
@@ -47,9 +47,9 @@ class StartupCheckTest {
     void theServerCountsItsListeningSockets() throws IOException {
         HostFixture host = new HostFixture();
         host.nofile = "1000276 1000276";
-        assertEquals(List.of(), StartupCheck.failed(startup(host, Plan.Role.SERVER, 1_000_000, 1)));
+        assertEquals(List.of(), StartupCheck.failed(startup(host, HostShare.Role.SERVER, 1_000_000, 1)));
         host.nofile = "1000275 1000275";
-        assertEquals(1, StartupCheck.failed(startup(host, Plan.Role.SERVER, 1_000_000, 1)).size());
+        assertEquals(1, StartupCheck.failed(startup(host, HostShare.Role.SERVER, 1_000_000, 1)).size());
     }
 
     @Test
@@ -57,7 +57,7 @@ class StartupCheckTest {
         HostFixture low = new HostFixture();
         low.nrOpen = "1000000";
         low.fileMax = "500000";
-        List<String> failed = StartupCheck.failed(startup(low, Plan.Role.CLIENT, 1_000_000, 1)).stream().map(Check::name).toList();
+        List<String> failed = StartupCheck.failed(startup(low, HostShare.Role.CLIENT, 1_000_000, 1)).stream().map(Check::name).toList();
         assertTrue(failed.contains("fs.nr_open"), failed.toString());
         assertTrue(failed.contains("fs.file-max"), failed.toString());
     }
@@ -67,9 +67,9 @@ class StartupCheckTest {
         HostFixture untuned = new HostFixture();
         untuned.portRange = "32768\t60999";
         // 20 ports x 1 source x 14,116 (half the default range) = 282,320 < 333,334.
-        List<String> client = startup(untuned, Plan.Role.CLIENT, 333_334, 1).stream().map(Check::name).toList();
+        List<String> client = startup(untuned, HostShare.Role.CLIENT, 333_334, 1).stream().map(Check::name).toList();
         assertTrue(client.contains("5-tuple"), client.toString());
-        assertEquals(List.of(), startup(untuned, Plan.Role.CLIENT, 333_334, 2));
-        assertTrue(startup(untuned, Plan.Role.SERVER, 333_334, 1).stream().noneMatch(c -> c.name().equals("5-tuple")));
+        assertEquals(List.of(), startup(untuned, HostShare.Role.CLIENT, 333_334, 2));
+        assertTrue(startup(untuned, HostShare.Role.SERVER, 333_334, 1).stream().noneMatch(c -> c.name().equals("5-tuple")));
     }
 }

@@ -22,7 +22,7 @@ import lab.c1m.common.notation.SourceAddresses;
  * @param heartbeatNanos client: how often each connection sends a heartbeat; 0 when none or not given
  * @param cpus the CPUs the service will have (this host's by default)
  */
-public record Plan(
+public record HostShare(
     Role role,
     long connections,
     PortList ports,
@@ -35,8 +35,8 @@ public record Plan(
     long heartbeatNanos,
     int cpus) {
 
-    /** A plan without heartbeats, on this host's CPUs. */
-    public Plan(Role role, long connections, PortList ports, int sourceAddresses, long rate, long heapBytes,
+    /** A share without heartbeats, on this host's CPUs. */
+    public HostShare(Role role, long connections, PortList ports, int sourceAddresses, long rate, long heapBytes,
                 long nofileSoft, long nofileHard, boolean jvmRaisesSoftLimit) {
         this(role, connections, ports, sourceAddresses, rate, heapBytes, nofileSoft, nofileHard, jvmRaisesSoftLimit, 0,
             Runtime.getRuntime().availableProcessors());

@@ -1,4 +1,4 @@
-package lab.c1m.common.report;
+package lab.c1m.common.record;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

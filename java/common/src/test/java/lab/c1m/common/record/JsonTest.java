@@ -1,4 +1,4 @@
-package lab.c1m.common.report;
+package lab.c1m.common.record;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

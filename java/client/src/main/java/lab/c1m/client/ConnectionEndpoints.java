@@ -9,11 +9,11 @@ import lab.c1m.common.notation.PortList;
  * Where connection number i goes: ports vary fastest, then source addresses, so every (source address,
  * server port) combination carries the same share and none fills its ephemeral ports before the others.
  */
-final class ConnectionPlan {
+final class ConnectionEndpoints {
     private final InetSocketAddress[] remotes;
     private final InetSocketAddress[] locals;
 
-    ConnectionPlan(InetAddress server, PortList ports, List<InetAddress> sources) {
+    ConnectionEndpoints(InetAddress server, PortList ports, List<InetAddress> sources) {
         remotes = new InetSocketAddress[ports.size()];
         for (int i = 0; i < remotes.length; i++) {
             remotes[i] = new InetSocketAddress(server, ports.get(i));
