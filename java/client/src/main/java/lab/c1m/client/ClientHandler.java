@@ -106,7 +106,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private void garbage(ChannelHandlerContext ctx) {
         if (garbageLogged.compareAndSet(false, true)) {
-            LOG.warn("{} received bytes that are not a heartbeat echo: is --server an echo server? (logged once)", ctx.channel());
+            LOG.warn("{} received bytes that are not a heartbeat echo: is --server an echo server? (logged once)",
+                SharedAddresses.describe(ctx.channel()));
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.c1m.common.capacity.Rules;
+import lab.c1m.common.netty.SharedAddresses;
 import lab.c1m.common.notation.Quantities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,7 +136,7 @@ final class LoopHeartbeats {
             stats.markedDead(now - silent * ConnectionTable.TICK_NANOS);
             if (deadLogged.compareAndSet(false, true)) {
                 LOG.warn("Connection {} got no echo of a heartbeat written {} ago: counted as dead (the first; the summary"
-                    + " counts all). The server stopped answering: paused, overloaded, or a middlebox dropped the flow", ch,
+                    + " counts all). The server stopped answering: paused, overloaded, or a middlebox dropped the flow", SharedAddresses.describe(ch),
                     Quantities.seconds((long) deadAfterTicks * ConnectionTable.TICK_NANOS));
             }
         }

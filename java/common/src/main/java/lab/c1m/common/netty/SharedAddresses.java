@@ -2,6 +2,7 @@ package lab.c1m.common.netty;
 
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.Socket;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
@@ -61,6 +62,24 @@ public final class SharedAddresses {
             }
         }
         many.set(channel, null);
+    }
+
+    /**
+     * The channel as a log line shows it, the address dropped above read back from its socket: {@code [id: 0x..,
+     * L:/10.0.0.2:40001 - R:/10.0.0.1:9000]}. For the few lines that name one connection (its first death, a
+     * stray byte); Netty's own toString would print the dropped side as null.
+     */
+    public static String describe(Channel channel) {
+        if (channel instanceof EpollSocketChannel epoll && channel.isOpen()
+            && (channel.localAddress() == null || channel.remoteAddress() == null) && epoll.fd() instanceof Socket socket) {
+            try {
+                return "[id: 0x" + channel.id().asShortText() + ", L:" + socket.localAddress() + " - R:" + socket.remoteAddress()
+                    + "]";
+            } catch (RuntimeException e) {
+                // Closed meanwhile: Netty's own text below.
+            }
+        }
+        return channel.toString();
     }
 
     private static VarHandle field(String name) {

@@ -78,6 +78,9 @@ class SharedAddressesTest {
             for (Channel ch : client.active) {
                 assertSame(firstConnected.remoteAddress(), ch.remoteAddress(), "one object for the server's port");
                 assertNull(ch.localAddress(), "the client's own port is not kept per connection");
+                String described = SharedAddresses.describe(ch);
+                assertTrue(described.matches("\\[id: 0x[0-9a-f]+, L:/127\\.0\\.0\\.1:\\d+ - R:/127\\.0\\.0\\.1:" + port + "]"),
+                    "a log line still names both ends: " + described);
             }
             for (Channel ch : connected) {
                 ch.close().sync();
