@@ -170,10 +170,11 @@ public final class ClientCommand implements Callable<Integer> {
         LoadClient.Verdict verdict = new LoadClient(settings, stats, summary).run(stop);
         summary.finished(verdict.exitCode(), verdict.reason());
         reporter.close();
-        if (verdict.exitCode() == ExitCodes.OK) {
-            LOG.info("Done: {}", verdict.reason());
+        // The last line says where the record is, or that the final summary is not there (a full disk).
+        if (verdict.exitCode() == ExitCodes.OK && reporter.summaryWritten()) {
+            LOG.info("Done: {}; {}", verdict.reason(), reporter.summaryOutcome());
         } else {
-            LOG.error("Done: {}", verdict.reason());
+            LOG.error("Done: {}; {}", verdict.reason(), reporter.summaryOutcome());
         }
         return verdict.exitCode();
     }

@@ -81,7 +81,47 @@ class FullDiskProcessTest {
                 String log = client.stdout();
                 assertTrue(log.contains("The summary is not written") && log.contains("The summary is written again"), log);
                 assertEquals(1, log.split("The summary is not written", -1).length - 1, "said once: " + log);
-                assertNotNull(Files.readAllLines(timeline).get(0));
+                assertTrue(log.contains("Done: ") && log.contains("; summary " + summary), "the last line names the summary: " + log);
+                assertWholeRows(timeline);
+            }
+        }
+    }
+
+    /** Every row has the header's columns and one time: none cut off, none glued to the next (issue 20). */
+    private static void assertWholeRows(Path timeline) throws IOException {
+        List<String> rows = Files.readAllLines(timeline);
+        assertNotNull(rows.get(0));
+        int columns = rows.get(0).split(",", -1).length;
+        assertTrue(rows.size() > 3, "rows before and after the full disk: " + rows);
+        for (String row : rows.subList(1, rows.size())) {
+            assertEquals(columns, row.split(",", -1).length, "a whole row: " + row);
+            assertTrue(row.matches("\\d{4}-\\d\\d-\\d\\dT[^,]*Z,[^T]*"), "one time, at the start: " + row);
+        }
+    }
+
+    @Test
+    void aDiskFullToTheEndIsSaidInTheLastLine() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "mounts a tmpfs: run as root (CI does)");
+        disk = Files.createDirectory(dir.resolve("disk"));
+        assertEquals(0, run("mount", "-t", "tmpfs", "-o", "size=2m", "c1m-test", disk.toString()));
+        int base = Ports.freeRun(3);
+        Path summary = disk.resolve("client.json");
+        Path timeline = disk.resolve("client.csv");
+        try (JavaProcess server = EchoServerProcess.start(dir, base, 2)) {
+            try (JavaProcess client = JavaProcess.start(dir, CLIENT, "--server", "127.0.0.1", "--ports",
+                     base + "-" + (base + 1), "--connections", "200", "--hold", "4s", "--heartbeat", "1s",
+                     "--summary", summary.toString(), "--timeline", timeline.toString(), "--progress-every", "0")) {
+                Eventually.holds(60, () -> "holding".equals(field(summary, "state")), client::stdout);
+                fill(disk.resolve("filler"));
+                assertEquals(ExitCodes.OK, client.waitFor(60), client.stdout());
+                String log = client.stdout();
+                assertTrue(log.contains("ERROR ClientCommand - Done: ") && log.contains("; summary NOT written: "),
+                    "the last line says the final summary is not there: " + log);
+                assertEquals("holding", field(summary, "state"), "the last whole summary stays, named stale by the report");
+                try (var files = Files.list(disk)) {
+                    assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".tmp")).toList(), "no half-written summary");
+                }
+                assertWholeRows(timeline);
             }
         }
     }

@@ -1,6 +1,5 @@
 package lab.c1m.common.record;
 
-import java.io.BufferedWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -19,7 +18,7 @@ public abstract class PeriodicReporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeriodicReporter.class);
 
     private final Path summaryFile;
-    private final BufferedWriter timeline;
+    private final Timeline timeline;
     private final long statusEverySeconds;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "c1m-reporter");
@@ -37,7 +36,7 @@ public abstract class PeriodicReporter implements AutoCloseable {
 
     protected PeriodicReporter(Path summaryFile, Path timelineFile, String timelineHeader, Duration statusInterval) {
         this.summaryFile = summaryFile;
-        this.timeline = ReportFiles.openTimeline(timelineFile, timelineHeader);
+        this.timeline = Timeline.open(timelineFile, timelineHeader);
         this.statusEverySeconds = Math.max(1, statusInterval.toSeconds());
     }
 
@@ -89,7 +88,9 @@ public abstract class PeriodicReporter implements AutoCloseable {
 
     private void appendRow() {
         try {
-            ReportFiles.appendRow(timeline, Times.now() + "," + timelineRow());
+            if (timeline != null) {
+                timeline.append(Times.now() + "," + timelineRow());
+            }
             if (timelineProblem != null) {
                 LOG.info("The timeline takes rows again");
                 timelineProblem = null;
@@ -149,6 +150,8 @@ public abstract class PeriodicReporter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         tickSafely();
-        ReportFiles.close(timeline);
+        if (timeline != null) {
+            timeline.close();
+        }
     }
 }

@@ -3,7 +3,6 @@ package lab.c1m.common.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,14 +22,5 @@ class ReportFilesTest {
         ReportFiles.writeSummary(file, m);
         assertEquals("{\n  \"open\": 2\n}\n", Files.readString(file));
         assertFalse(Files.exists(dir.resolve("deep/summary.json.tmp")));
-    }
-
-    @Test
-    void timelinesStartWithTheirHeader(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("t.csv");
-        BufferedWriter w = ReportFiles.openTimeline(file, "time,open");
-        ReportFiles.appendRow(w, "2026-01-01T00:00:00.000Z,5");
-        ReportFiles.close(w);
-        assertEquals(List.of("time,open", "2026-01-01T00:00:00.000Z,5"), Files.readAllLines(file));
     }
 }
