@@ -31,9 +31,16 @@ class ServerBadInputTest {
     void unwritableOutputsAddressesAndThreadsAreUsageErrors() throws Exception {
         Path file = Files.writeString(dir.resolve("plain"), "x");
         String port = Integer.toString(Ports.freeRun(2));
-        assertEquals("c1m-server: --log-file /proc/forbidden: cannot be written (its folder takes no new files)",
-            refused("--ports", port, "--log-file", "/proc/forbidden"));
+        assertEquals("c1m-server: --log-file /proc/forbidden: is on a proc file system, the kernel's own files, which do not"
+            + " keep what a run writes: give a path on a disk", refused("--ports", port, "--log-file", "/proc/forbidden"));
         assertTrue(refused("--ports", port, "--timeline", "/proc/forbidden").startsWith("c1m-server: --timeline /proc/forbidden"));
+        // Issue 20, item 3: an existing kernel file took the log (lost) and the timeline (a stack trace).
+        assertTrue(refused("--ports", port, "--log-file", "/proc/self/status").contains("is on a proc file system"));
+        assertTrue(refused("--ports", port, "--timeline", "/proc/self/status").contains("is on a proc file system"));
+        assertTrue(refused("--ports", port, "--summary", "/sys/kernel/s.json").contains("is on a sysfs file system"));
+        Path same = dir.resolve("same.log");
+        assertEquals("c1m-server: --log-file " + same + " is the same file as --timeline " + same + ": give each its own file",
+            refused("--ports", port, "--timeline", same.toString(), "--log-file", same.toString()));
         assertEquals("c1m-server: --summary " + file + "/s.json: " + file + " is a file, not a folder",
             refused("--ports", port, "--summary", file + "/s.json"));
         Path missing = dir.resolve("missing/deeper");
@@ -61,6 +68,20 @@ class ServerBadInputTest {
                     + " (another c1m run on this host): give this run another path, or stop that one",
                 refused("--bind", "127.0.0.1", "--ports", Integer.toString(ports[1]), "--metrics-port", "0",
                     "--summary", summary.toString()));
+            // Issue 20, item 5: another name for the same file (a symlink, a hard link) is no way around the lock.
+            Path other = Files.createDirectory(dir.resolve("other"));
+            Path symlink = Files.createSymbolicLink(other.resolve("via-symlink.json"), summary);
+            assertEquals("c1m-server: --summary " + symlink + " is being written by process " + first.pid()
+                    + " (another c1m run on this host): give this run another path, or stop that one",
+                refused("--bind", "127.0.0.1", "--ports", Integer.toString(ports[1]), "--metrics-port", "0",
+                    "--summary", symlink.toString()));
+            Path log = dir.resolve("first.log");
+            Files.writeString(log, "a line of another run\n");
+            Path hardLink = Files.createLink(other.resolve("via-hard-link.log"), log);
+            assertEquals("c1m-server: --log-file " + hardLink + " has other hard links (another run's file by another name?):"
+                + " give a path of its own", refused("--bind", "127.0.0.1", "--ports", Integer.toString(ports[1]),
+                    "--metrics-port", "0", "--log-file", hardLink.toString()));
+            assertEquals("a line of another run\n", Files.readString(log), "nothing written to it");
             assertTrue(first.isAlive(), "the first run goes on");
         }
     }

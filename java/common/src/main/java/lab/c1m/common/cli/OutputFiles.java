@@ -42,11 +42,29 @@ public final class OutputFiles {
         List<Path> created = new ArrayList<>();
         String[] options = {"--summary", "--timeline", "--log-file"};
         Path[] files = {run.summaryFile, run.timelineFile, run.logFile};
+        Path[] real = new Path[files.length];
         for (int i = 0; i < files.length; i++) {
             if (files[i] == null) {
                 continue;
             }
-            Path lock = files[i].toAbsolutePath().resolveSibling(files[i].getFileName() + ".lock");
+            // The lock goes beside the file itself: a symlink to another run's file finds that run's lock.
+            real[i] = realPath(files[i]);
+            for (int j = 0; j < i; j++) {
+                if (real[i].equals(real[j])) {
+                    throw Cli.usage(cmd, options[i] + " " + files[i] + " is the same file as " + options[j] + " "
+                        + files[j] + ": give each its own file");
+                }
+            }
+            String linked = hardLinked(real[i]);
+            if (linked != null) {
+                throw Cli.usage(cmd, options[i] + " " + files[i] + linked);
+            }
+        }
+        for (int i = 0; i < files.length; i++) {
+            if (files[i] == null) {
+                continue;
+            }
+            Path lock = real[i].resolveSibling(real[i].getFileName() + ".lock");
             String holder = lockOrHolder(lock, created);
             if (holder != null) {
                 created.forEach(OutputFiles::deleteQuietly);
@@ -54,6 +72,34 @@ public final class OutputFiles {
                     + " (another c1m run on this host): give this run another path, or stop that one");
             }
         }
+    }
+
+    /**
+     * Where the file really is: symlinks resolved, even one to a file not written yet, and in its folder's real
+     * path when it does not exist yet.
+     */
+    private static Path realPath(Path file) {
+        Path path = file.toAbsolutePath().normalize();
+        try {
+            for (int hops = 0; hops < 40 && Files.isSymbolicLink(path); hops++) {
+                path = path.getParent().resolve(Files.readSymbolicLink(path)).normalize();
+            }
+            return Files.exists(path) ? path.toRealPath() : path.getParent().toRealPath().resolve(path.getFileName());
+        } catch (IOException e) {
+            return path; // check() already refused what cannot be reached
+        }
+    }
+
+    /** Why an existing file with other hard links is refused (another run may write it by another name), or null. */
+    private static String hardLinked(Path file) {
+        try {
+            if (Files.isRegularFile(file) && ((Number) Files.getAttribute(file, "unix:nlink")).intValue() > 1) {
+                return " has other hard links (another run's file by another name?): give a path of its own";
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            // No link count on this file system: nothing to guard.
+        }
+        return null;
     }
 
     /** Locks {@code lock} and writes our PID: null; or the PID written by the process that holds it. */
@@ -78,7 +124,7 @@ public final class OutputFiles {
         } catch (IOException e) {
             return null; // a folder that takes no lock file was already refused by check(); nothing to guard
         } catch (OverlappingFileLockException e) {
-            return ProcessHandle.current().pid() + " (this one: the same file given to two options)";
+            return ProcessHandle.current().pid() + " (this one)"; // the same file twice was refused above
         }
     }
 
@@ -106,7 +152,8 @@ public final class OutputFiles {
 
     /** Why the file cannot be written, or null when it can. */
     static String problem(Path file, boolean replacedWhole) {
-        Path absolute = file.toAbsolutePath();
+        // Probed where it really is: a probe by rename must not replace a symlink with a file of its own.
+        Path absolute = realPath(file);
         Path dir = absolute.getParent();
         if (dir == null || file.getFileName() == null) {
             return "not a file name";
@@ -121,6 +168,10 @@ public final class OutputFiles {
         }
         if (Files.isDirectory(absolute)) {
             return "is a folder, not a file";
+        }
+        String pseudo = pseudoFileSystem(dir);
+        if (pseudo != null) {
+            return "is on " + pseudo + ", the kernel's own files, which do not keep what a run writes: give a path on a disk";
         }
         if (Files.exists(absolute) && !Files.isRegularFile(absolute)) {
             // /dev/full, a pipe: what the run writes there is lost without a word.
@@ -150,6 +201,20 @@ public final class OutputFiles {
             }
         }
         return null;
+    }
+
+    /** File systems whose files are the kernel's (a write there is an ioctl of sorts, or refused, never kept). */
+    private static final java.util.Set<String> PSEUDO = java.util.Set.of("proc", "sysfs", "cgroup", "cgroup2", "debugfs",
+        "tracefs", "securityfs", "configfs", "pstore", "bpf", "efivarfs", "fusectl", "binfmt_misc");
+
+    /** "a proc file system" when {@code dir} is on one of the kernel's pseudo file systems, else null. */
+    private static String pseudoFileSystem(Path dir) {
+        try {
+            String type = Files.getFileStore(dir).type();
+            return PSEUDO.contains(type) ? "a " + type + " file system" : null;
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
     }
 
     /** Why an existing file cannot be replaced by a rename of its FILE.tmp, or null when it can. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import lab.c1m.common.cli.Logging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,6 +111,7 @@ public abstract class PeriodicReporter implements AutoCloseable {
         try {
             Map<String, Object> summary = new LinkedHashMap<>(summary());
             summary.put("timeline_problem", timelineProblem);
+            summary.put("log_problem", Logging.fileProblem());
             ReportFiles.writeSummary(summaryFile, summary);
             if (summaryProblem != null) {
                 LOG.info("The summary is written again: {}", summaryFile);
