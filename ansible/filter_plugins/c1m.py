@@ -72,6 +72,8 @@ FILTERS = {
     "c1m_setting_problems": settings.problems,
     "c1m_systemd_word": units.word,
     "c1m_systemd_option": units.option,
+    "c1m_systemd_path": units.path,
+    "c1m_systemd_path_word": units.path_word,
     "c1m_scenario_result": verdict.scenario_result,
     "c1m_run_summary": summaries.run_summary,
     "c1m_heartbeats": summaries.heartbeats,

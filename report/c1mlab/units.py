@@ -15,6 +15,20 @@ def word(value):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def path(value):
+    """A path setting's value (WorkingDirectory=): the whole rest of the line, so no quotes, but '%' doubled:
+    systemd expands specifiers there ('%d' would become the credentials folder, '%z' fail the unit)."""
+    return str(value).replace("%", "%%")
+
+
+def path_word(value):
+    """One path of a list (ReadWritePaths=): quoted when needed and '%' doubled; '$' stays, nothing expands it."""
+    text = str(value).replace("%", "%%")
+    if _PLAIN.fullmatch(text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def option(item):
     """'--summary /var/lib/c1m/s.json' (an option and its value, or an option alone) -> its words."""
     name, _, value = str(item).strip().partition(" ")

@@ -166,6 +166,14 @@ class ServiceUnit(unittest.TestCase):
         self.assertIn("50%% ", unit)
         self.assertIn("$$HOME", unit)
 
+    def test_a_state_folder_with_a_space_percent_and_dollar_is_one_path_as_given(self):
+        # A state folder "/var/lib/c1m 100%z" failed the unit ("Failed to resolve unit specifiers"), and "50%done"
+        # became another folder silently ('%d' expanded); ReadWritePaths doubled '$', which nothing undoes there.
+        folder = "/var/lib/my c1m/100%z $x"
+        unit = self.render(c1m_common_state_dir=folder, c1m_service_writable_paths=[folder, "/var/log/c1m"])
+        self.assertIn("\nWorkingDirectory=/var/lib/my c1m/100%%z $x\n", unit)
+        self.assertIn('\nReadWritePaths="/var/lib/my c1m/100%%z $x" /var/log/c1m\n', unit)
+
     def test_the_hardened_unit_rates_ok(self):
         import shutil
         import subprocess
