@@ -5,10 +5,8 @@ import static lab.c1m.common.testing.SummaryReader.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +14,7 @@ import lab.c1m.common.cli.ExitCodes;
 import lab.c1m.common.testing.Eventually;
 import lab.c1m.common.testing.JavaProcess;
 import lab.c1m.common.testing.Ports;
-import org.junit.jupiter.api.AfterEach;
+import lab.c1m.common.testing.SmallDisk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,36 +29,15 @@ class FullDiskProcessTest {
 
     @TempDir
     Path dir;
-    private Path disk;
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        return new ProcessBuilder(command).inheritIO().start().waitFor();
-    }
-
-    @AfterEach
-    void unmount() throws Exception {
-        if (disk != null) {
-            run("umount", disk.toString());
-        }
-    }
-
-    private static void fill(Path file) throws IOException {
-        byte[] block = new byte[4096];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            while (true) {
-                out.write(block);
-                out.flush();
-            }
-        } catch (IOException full) {
-            // No space left: the disk is full, which is the point.
-        }
-    }
 
     @Test
     void aFullDiskNeverFreezesTheRecord() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "mounts a tmpfs: run as root (CI does)");
-        disk = Files.createDirectory(dir.resolve("disk"));
-        assertEquals(0, run("mount", "-t", "tmpfs", "-o", "size=2m", "c1m-test", disk.toString()));
+        try (SmallDisk disk = SmallDisk.mount(dir, "2m")) {
+            fullThenFreed(disk);
+        }
+    }
+
+    private void fullThenFreed(SmallDisk disk) throws Exception {
         int base = Ports.freeRun(3);
         Path summary = disk.resolve("client.json");
         Path timeline = disk.resolve("client.csv");
@@ -69,13 +46,11 @@ class FullDiskProcessTest {
                      base + "-" + (base + 1), "--connections", "500", "--hold", "12s", "--heartbeat", "1s",
                      "--summary", summary.toString(), "--timeline", timeline.toString(), "--progress-every", "0")) {
                 Eventually.holds(60, () -> "holding".equals(field(summary, "state")), client::stdout);
-                fill(disk.resolve("filler"));
+                disk.fill(4096);
                 Thread.sleep(3_000);
-                try (var files = Files.list(disk)) {
-                    assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".tmp")).toList(), "no half-written summary");
-                }
+                assertNoTmp(summary);
                 assertEquals("holding", field(summary, "state"), "the last whole summary stays readable");
-                Files.delete(disk.resolve("filler"));
+                disk.free();
                 assertEquals(ExitCodes.OK, client.waitFor(60), client.stdout());
                 assertEquals("done", field(summary, "state"), "the final summary is written: " + excerpt(summary, "state"));
                 String log = client.stdout();
@@ -84,6 +59,12 @@ class FullDiskProcessTest {
                 assertTrue(log.contains("Done: ") && log.contains("; summary " + summary), "the last line names the summary: " + log);
                 assertWholeRows(timeline);
             }
+        }
+    }
+
+    private static void assertNoTmp(Path summary) throws IOException {
+        try (var files = Files.list(summary.getParent())) {
+            assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".tmp")).toList(), "no half-written summary");
         }
     }
 
@@ -101,9 +82,12 @@ class FullDiskProcessTest {
 
     @Test
     void aDiskFullToTheEndIsSaidInTheLastLine() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "mounts a tmpfs: run as root (CI does)");
-        disk = Files.createDirectory(dir.resolve("disk"));
-        assertEquals(0, run("mount", "-t", "tmpfs", "-o", "size=2m", "c1m-test", disk.toString()));
+        try (SmallDisk disk = SmallDisk.mount(dir, "2m")) {
+            fullToTheEnd(disk);
+        }
+    }
+
+    private void fullToTheEnd(SmallDisk disk) throws Exception {
         int base = Ports.freeRun(3);
         Path summary = disk.resolve("client.json");
         Path timeline = disk.resolve("client.csv");
@@ -112,15 +96,13 @@ class FullDiskProcessTest {
                      base + "-" + (base + 1), "--connections", "200", "--hold", "4s", "--heartbeat", "1s",
                      "--summary", summary.toString(), "--timeline", timeline.toString(), "--progress-every", "0")) {
                 Eventually.holds(60, () -> "holding".equals(field(summary, "state")), client::stdout);
-                fill(disk.resolve("filler"));
+                disk.fill(4096);
                 assertEquals(ExitCodes.OK, client.waitFor(60), client.stdout());
                 String log = client.stdout();
                 assertTrue(log.contains("ERROR ClientCommand - Done: ") && log.contains("; summary NOT written: "),
                     "the last line says the final summary is not there: " + log);
                 assertEquals("holding", field(summary, "state"), "the last whole summary stays, named stale by the report");
-                try (var files = Files.list(disk)) {
-                    assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".tmp")).toList(), "no half-written summary");
-                }
+                assertNoTmp(summary);
                 assertWholeRows(timeline);
             }
         }

@@ -3,16 +3,13 @@ package lab.c1m.server;
 import static lab.c1m.common.testing.SummaryReader.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import lab.c1m.common.testing.Eventually;
 import lab.c1m.common.testing.JavaProcess;
 import lab.c1m.common.testing.Ports;
-import org.junit.jupiter.api.AfterEach;
+import lab.c1m.common.testing.SmallDisk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,24 +23,15 @@ class FullDiskLogProcessTest {
 
     @TempDir
     Path dir;
-    private Path disk;
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        return new ProcessBuilder(command).inheritIO().start().waitFor();
-    }
-
-    @AfterEach
-    void unmount() throws Exception {
-        if (disk != null) {
-            run("umount", disk.toString());
-        }
-    }
 
     @Test
     void aLogFileOnAFullDiskIsSaidOnceAndKeptInTheSummary() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "mounts a tmpfs: run as root (CI does)");
-        disk = Files.createDirectory(dir.resolve("disk"));
-        assertEquals(0, run("mount", "-t", "tmpfs", "-o", "size=1m", "c1m-test", disk.toString()));
+        try (SmallDisk disk = SmallDisk.mount(dir, "1m")) {
+            holdALogOnAFullDisk(disk);
+        }
+    }
+
+    private void holdALogOnAFullDisk(SmallDisk disk) throws Exception {
         Path log = disk.resolve("server.log");
         Path summary = dir.resolve("server.json");
         int port = Ports.freeRun(2);
@@ -52,22 +40,14 @@ class FullDiskLogProcessTest {
                  Integer.toString(port), "--metrics-port", "0", "--progress-every", "1",
                  "--summary", summary.toString(), "--log-file", log.toString())) {
             Eventually.holds(30, () -> server.stdout().contains("Listening on"), server::stdout);
-            try (OutputStream out = Files.newOutputStream(disk.resolve("filler"))) {
-                byte[] block = new byte[4096];
-                while (true) {
-                    out.write(block);
-                    out.flush();
-                }
-            } catch (IOException full) {
-                // The disk is full now.
-            }
+            disk.fill(4096);
             Eventually.holds(30, () -> {
                 connectAndClose(port);
                 return server.stdout().contains("The log file " + log + " is not written");
             }, server::stdout);
             Eventually.holds(10, () -> String.valueOf(field(summary, "log_problem")).startsWith("lines lost from "),
                 () -> "log_problem: " + field(summary, "log_problem"));
-            Files.delete(disk.resolve("filler"));
+            disk.free();
             Eventually.holds(30, () -> {
                 connectAndClose(port);
                 return server.stdout().contains("takes lines again");
