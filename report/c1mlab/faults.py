@@ -172,7 +172,16 @@ def restart_result(info, client_summaries, outcome, restart=None):
     faults = fold(client_summaries)
     lost, back = faults["lost"], faults["reconnected"]
     recovered = lost > 0 and faults["unrecovered"] == 0 and not faults["down"]
-    if not lost:
+    # A client that wrote no readable summary, or a count of its that did not read (summaries.checked: None),
+    # may hold connections not back: then recovery cannot be told, and a run that cannot show it does not pass.
+    unknown = ["%s wrote no readable client-summary.json" % host for host, summary in sorted(
+        (client_summaries or {}).items() if isinstance(client_summaries, dict) else []) if not summary]
+    unknown += ["%s/client-summary.json: %s did not read" % (host, key) for host, summary in _items(client_summaries)
+                for key in ("lost", "reconnected", "unrecovered", "down") if key in summary and summary[key] is None]
+    if unknown:
+        recovered = False
+        text = "restart: whether every lost connection came back cannot be told: %s" % "; ".join(unknown)
+    elif not lost:
         text = "restart: the server restart lost no connection (was it restarted during the hold?)"
     elif recovered:
         text = "restart: every lost connection came back: %s lost, %s reconnected, the target open again %s" % (

@@ -30,8 +30,11 @@ def _written(client_summaries):
 
 def failure_counts(client_summaries):
     """Failures for good (`failed`) and failed attempts (`connect_errors`) by kind, per client and in all,
-    the kinds in the failure table's order."""
+    the kinds in the failure table's order. total: None (unknown, not 0) when a client wrote no summary or its
+    `failed` did not read; the kinds still show what the others counted."""
     by_host, errors_by_host = {}, {}
+    unknown = any(not summary or summary.get("failed", {}) is None
+                  for summary in (client_summaries or {}).values())
     for host, summary in _written(client_summaries):
         by_host[host] = {k: v for k, v in (summary.get("failed") or {}).items() if v}
         errors_by_host[host] = {k: v for k, v in (summary.get("connect_errors") or {}).items() if v}
@@ -41,7 +44,8 @@ def failure_counts(client_summaries):
             for kind, count in host_counts.items():
                 into[kind] = into.get(kind, 0) + count
     order = failures.sort_kinds(set(totals) | set(error_totals))
-    return {"total": sum(totals.values()), "by_kind": {k: totals.get(k, 0) for k in order if totals.get(k)},
+    return {"total": None if unknown else sum(totals.values()),
+            "by_kind": {k: totals.get(k, 0) for k in order if totals.get(k)},
             "by_host": by_host, "connect_errors_by_kind": {k: error_totals[k] for k in order if k in error_totals},
             "connect_errors_by_host": errors_by_host}
 
@@ -162,19 +166,20 @@ def run_figures(client_summaries, server_summary, target, server_peak=None):
     if server_peak is None:
         server_peak = server_summary.get("peak_open")
     per_client = lambda key: {host: summary.get(key) for host, summary in written}  # noqa: E731
-    # A count the summary lacks is 0 (a jar older than it); one it holds as None is unknown (summaries.checked).
-    lost = {host: summary.get("lost", 0) for host, summary in written}
-    dead = {host: summary.get("dead", 0) for host, summary in written}
+    # A count the summary lacks is 0 (a jar older than it); one it holds as None is unknown (summaries.checked),
+    # and so is every count of a client that wrote no summary: its losses are not 0, they are not known.
+    lost = {host: summary.get("lost", 0) if summary else None for host, summary in (client_summaries or {}).items()}
+    dead = {host: summary.get("dead", 0) if summary else None for host, summary in (client_summaries or {}).items()}
     exit_codes = {host: (summary or {}).get("exit_code") for host, summary in (client_summaries or {}).items()}
     # The server's count of connections its keepalive closed: None from a server jar that does not say.
     reaped = server_summary.get("reaped")
-    was_reached = verdict.reached(client_summaries, target, server_peak)
+    was_reached, unknown_why = verdict.reached_and_why(client_summaries, target, server_peak)
     return {
-        "target": target, "reached": was_reached,
+        "target": target, "reached": was_reached, "reached_unknown": unknown_why,
         "outcome": verdict.outcome(was_reached, exit_codes, every(lost.values()), every(dead.values()), reaped or 0),
         "established": per_client("established"), "established_total": add(per_client("established").values()),
         "peak_open": per_client("peak_open"), "peak_open_total": add(per_client("peak_open").values()),
-        "reached_per_client": {host: bool(summary.get("reached")) if summary else None
+        "reached_per_client": {host: summary.get("reached") if summary else None
                                for host, summary in (client_summaries or {}).items()},
         "ramp_seconds": per_client("ramp_seconds"),
         "server_peak_open": server_peak, "server_peak_at": server_summary.get("peak_at"),

@@ -19,28 +19,13 @@ GIVEN = ("run_id", "started_at", "scenario", "label", "scenario_info", "target",
 
 
 def read_summaries(run_dir, clients, server):
-    """({client: summary or None}, server summary or None, notes) from RUN_DIR/hosts/<host>/: a missing file
-    is None (that host wrote none); a file that is not a summary this checkout reads is None with a note."""
+    """({client: summary or None}, server summary or None, notes) from RUN_DIR/hosts/<host>/, each read and
+    checked by summaries.read (as the report reads them): a missing file is None (that host wrote none); a
+    file that is not a summary this checkout reads is None with a note, a figure that does not read None."""
     notes = []
 
     def read(host, name):
-        where = "%s/%s" % (host, name)
-        try:
-            with open(os.path.join(run_dir, "hosts", host, name), encoding="utf-8") as handle:
-                text = handle.read()
-        except FileNotFoundError:
-            return None
-        except (OSError, UnicodeDecodeError) as error:
-            notes.append("%s cannot be read (%s): its figures are left out" % (where, error))
-            return None
-        if not text.strip():
-            return None
-        try:
-            value = json.loads(text)
-        except ValueError as error:
-            notes.append("%s is not JSON (%s): its figures are left out" % (where, error))
-            return None
-        summary, problems = summaries.checked(value, where)
+        summary, problems = summaries.read(os.path.join(run_dir, "hosts", host, name), "%s/%s" % (host, name))
         notes.extend(problems)
         return summary
 
@@ -110,6 +95,11 @@ def write_run_json(run_dir, run):
     return path
 
 
+def _known(count):
+    """A count for the lines; one that did not read (or of a client that wrote no summary) is unknown, never 0."""
+    return "unknown" if count is None else count
+
+
 def _joined(mapping):
     return ", ".join("%s %s" % (key, value) for key, value in (mapping or {}).items())
 
@@ -136,9 +126,10 @@ def summary_lines(done, report):
             f["clients_reached"], clients),
         "time       %s, then held %s" % (("%s s to reach the target" % f["time_to_reach_s"])
                                          if f["time_to_reach_s"] is not None else "target not reached", run["hold"]),
-        "failures   %s connections failed for good%s" % (f["failed_total"], (": " + failures) if failures else ""),
+        "failures   %s connections failed for good%s" % (_known(f["failed_total"]),
+                                                         (": " + failures) if failures else ""),
         "lost       %s closed by the peer while held, %s dead (a written heartbeat unanswered: the server silent), "
-        "%s reaped (%s)" % (f["lost"], f["dead"], f["reaped"] if f["reaped"] is not None else "-",
+        "%s reaped (%s)" % (_known(f["lost"]), _known(f["dead"]), f["reaped"] if f["reaped"] is not None else "-",
                             f["server_keepalive"] or "server keepalive: not stated by the server"),
         faults.line(done["faults"]) or "faults     none: nothing lost, no outage",
         "heartbeat  " + (lines.heartbeat_line(hb) or "off"),

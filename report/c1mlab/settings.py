@@ -3,17 +3,24 @@ anything starts: one line a bad value, naming it, what is wrong and the fix. The
 with any (tasks/settings.yml, filter c1m_setting_problems); the jars check their own options the same way.
 """
 
+import ipaddress
 import re
 import signal
 
 from . import notation
 from .rules import RULES
 
-# The signals `c1m-host restart` may send (the restart scenario), by name as `kill -s` takes them.
-SIGNALS = tuple(sorted(member.name[3:] for member in signal.Signals
-                       if member.name.startswith("SIG") and not member.name.startswith("SIGRT")))
-# A run id names a folder under reports/: a plain name, never a path.
-RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+# The signals `c1m-host restart` may send (the restart scenario), by name as `kill -s` takes them: those whose
+# default action ends a process (signal(7): Term or Core). STOP, TSTP, TTIN and TTOU only pause it and CONT,
+# CHLD, URG and WINCH are ignored, so a "restart" with them would never restart anything.
+ENDING = ("ABRT", "ALRM", "BUS", "FPE", "HUP", "ILL", "INT", "IO", "KILL", "PIPE", "PROF", "PWR", "QUIT", "SEGV",
+          "STKFLT", "SYS", "TERM", "TRAP", "USR1", "USR2", "VTALRM", "XCPU", "XFSZ")
+SIGNALS = tuple(sorted(member.name[3:] for member in signal.Signals if member.name[3:] in ENDING))
+KNOWN_SIGNALS = tuple(member.name[3:] for member in signal.Signals if member.name.startswith("SIG"))
+# A run id names a folder under reports/: a plain name, never a path (matched whole: `$` would let "abc\n" by).
+RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+# The jars read counts and rates as Java ints, and the kernel's nf_conntrack_max is a C int: at most 2^31-1.
+MAX_INT = 2 ** 31 - 1
 # Ansible's own words for true and false (its bool filter).
 BOOLEANS = ("true", "false", "yes", "no", "on", "off", "1", "0")
 
@@ -24,12 +31,15 @@ def _count(value, least):
         raise notation.NotationError("%r is less than %d" % (value, least))
 
 
-def _whole(least):
+def _whole(least, most=None, holder=None):
+    """A whole number from least to most (most: what holder keeps it in, said when it is more)."""
     def check(value):
-        if isinstance(value, bool) or not re.match(r"^-?\d+$", str(value).strip()):
+        if isinstance(value, bool) or not re.fullmatch(r"-?[0-9]+", str(value).strip()):
             raise notation.NotationError("%r is not a whole number" % (value,))
         if int(str(value).strip()) < least:
             raise notation.NotationError("%r is less than %d" % (value, least))
+        if most is not None and int(str(value).strip()) > most:
+            raise notation.NotationError("%r is more than %d, the most %s" % (value, most, holder))
     return check
 
 
@@ -56,12 +66,26 @@ def _boolean(value):
 
 
 def _source_ips(value):
+    # The lab is IPv4: its networks and the server's address are, and the client jar refuses a source address
+    # of another family than the server's.
     if str(value).strip():
-        notation.source_addresses(value)
+        for address in notation.source_addresses(value):
+            if ipaddress.ip_address(address).version != 4:
+                raise notation.NotationError("%r is not an IPv4 address (the lab's networks and server address are "
+                                             "IPv4; the client jar refuses a source of another family)" % address)
+
+
+def _signal(value):
+    if str(value) in SIGNALS:
+        return
+    if str(value) in KNOWN_SIGNALS:
+        raise notation.NotationError("%r does not end a process (by default it pauses the process or is ignored), so "
+                                     "the server would never restart" % (value,))
+    raise notation.NotationError("%r is not one of %s" % (value, ", ".join(SIGNALS)))
 
 
 def _run_id(value):
-    if str(value) and not RUN_ID.match(str(value)):
+    if str(value) and not RUN_ID.fullmatch(str(value)):
         raise notation.NotationError("%r is not a plain name (letters, digits, '.', '_' and '-'; no '/')" % (value,))
 
 
@@ -81,23 +105,26 @@ def _port(value):
 CHECKS = {
     "c1m_target_connections": (lambda v: _count(v, 1), "a count such as 15000, 15k or 1m"),
     "c1m_ports": (notation.ports, "a range or list such as 9000-9019 or 9000,9001"),
-    "c1m_connect_rate": (_whole(0), "new connections a second a client, 0 for as fast as c1m_max_inflight allows"),
-    "c1m_max_inflight": (_whole(1), "pending connects at once a client, at least 1 (the default 1000)"),
+    "c1m_connect_rate": (_whole(0, MAX_INT, "the client jar takes (a Java int)"),
+                         "new connections a second a client, 0 for as fast as c1m_max_inflight allows"),
+    "c1m_max_inflight": (_whole(1, MAX_INT, "the client jar takes (a Java int)"),
+                         "pending connects at once a client, at least 1 (the default 1000)"),
     "c1m_hold": (_duration(1), "a duration such as 60s or 10m"),
     "c1m_heartbeat": (_duration(RULES.integer("heartbeat.min_ms"), off_allowed=True),
                       "0 (off) or a duration of at least %dms, such as 30s" % RULES.integer("heartbeat.min_ms")),
     "c1m_transport": (_choice(("epoll", "io_uring", "nio")), "epoll, io_uring or nio"),
-    "c1m_source_ips": (_source_ips, "empty, or addresses of each client: a list, comma list or CIDR"),
+    "c1m_source_ips": (_source_ips, "empty, or IPv4 addresses of each client: a list, comma list or CIDR"),
     "c1m_ramp_timeout": (_whole(1), "seconds, at least 1"),
     "c1m_stall_timeout": (_whole(0), "seconds, 0 for only c1m_ramp_timeout"),
     "c1m_poll_interval": (_whole(1), "seconds between progress reads, at least 1"),
     "c1m_poll_retries": (_whole(0), "0 or more"),
     "c1m_scenario_port_range": (_port_range, "two ports 'low high', such as '32768 60999'"),
     "c1m_scenario_port": (_port, "one port, such as 9000"),
-    "c1m_scenario_conntrack_max": (_whole(1), "entries, at least 1"),
+    "c1m_scenario_conntrack_max": (_whole(1, MAX_INT, "the kernel's nf_conntrack_max holds (a C int)"),
+                                   "entries, from 1 to 2147483647"),
     "c1m_scenario_restart_after": (_duration(0), "a duration such as 5s"),
     "c1m_scenario_restart_down": (_duration(0), "a duration such as 3s (0: start again at once)"),
-    "c1m_scenario_restart_signal": (_choice(SIGNALS), "a signal name such as KILL or TERM"),
+    "c1m_scenario_restart_signal": (_signal, "a signal that ends a process, such as TERM or KILL"),
     "c1m_run_id": (_run_id, "empty (a timestamp) or a plain name such as my-run-1"),
     "c1m_preflight": (_boolean, "true or false"),
     "c1m_build_jars": (_boolean, "true or false"),

@@ -10,44 +10,194 @@ from . import figures, notation
 
 # The summaries' versions this checkout reads (docs/interfaces.md, `schema`); a summary without one is 1.
 SCHEMAS = (1, 2, 3)
-# A summary's counts: whole numbers, never negative. `failed`, `connect_errors` and `reconnect_errors`
-# hold one count a failure kind.
-COUNTS = ("target", "established", "open", "peak_open", "accepted", "closed", "reaped", "failed_total",
-          "lost", "dead", "heartbeat_stalls", "reconnected", "unrecovered", "reconnect_errors_total", "down",
-          "outage_count")
-COUNTS_BY_KIND = ("failed", "connect_errors", "reconnect_errors")
+# The jars count in Java longs: a larger number is none a process wrote.
+MAX_COUNT = 2 ** 63 - 1
+
+
+class Shape:
+    """What one field of a summary must be: ok(value) says whether it is, what says what it should be, and
+    fields (an object's) or items (a list's) the shape of what it holds."""
+
+    def __init__(self, what, ok, fields=None, items=None):
+        self.what, self.ok, self.fields, self.items = what, ok, fields, items
 
 
 def _is_count(value):
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
+
+
+def _is_number(value):
+    # A time or a rate: finite and not negative (JSON's NaN and Infinity are no figure).
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < float("inf")
+
+
+def _is_bytes(value):
+    # The jars write -1 for memory they could not read (unknown, said as such by the report).
+    return isinstance(value, int) and not isinstance(value, bool) and -1 <= value <= MAX_COUNT
+
+
+COUNT = Shape("a count", _is_count)
+NUMBER = Shape("a number of at least 0", _is_number)
+BYTES = Shape("a number of bytes", _is_bytes)
+SHARE = Shape("a share from 0 to 1", lambda v: _is_number(v) and v <= 1)
+FLAG = Shape("true or false", lambda v: isinstance(v, bool))
+EXIT_CODE = Shape("an exit code", lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 255)
+TEXT = Shape("a text", lambda v: isinstance(v, str))
+TEXTS = Shape("a list of texts", lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v))
+COUNTS = Shape("a list of counts", lambda v: isinstance(v, list) and all(_is_count(i) for i in v))
+# `failed`, `connect_errors` and `reconnect_errors` hold one count a failure kind.
+BY_KIND = Shape("a count by failure kind", lambda v: isinstance(v, dict) and all(_is_count(i) for i in v.values()))
+
+
+def _object(fields=None):
+    return Shape("an object", lambda v: isinstance(v, dict), fields=fields)
+
+
+def _objects(fields):
+    return Shape("a list of objects", lambda v: isinstance(v, list) and all(isinstance(i, dict) for i in v),
+                 items=fields)
+
+
+_PERCENTILES = {key: NUMBER for key in ("p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "mean_ms")}
+ROUND_TRIP = dict(_PERCENTILES, count=COUNT, histogram=TEXT, histogram_unit=TEXT)
+# The client's heartbeat object (docs/interfaces.md): counts, the round trips and the schedule.
+HEARTBEAT = dict(ROUND_TRIP, interval_ms=COUNT, due=COUNT, sent=COUNT, late=COUNT, missed=COUNT, received=COUNT,
+                 recovered=COUNT, late_after_ms=COUNT, dead_after_ms=COUNT, schedule_kept=SHARE, phase=TEXT,
+                 from_due=_object(ROUND_TRIP), lag=_object(_PERCENTILES), ramp=_object(ROUND_TRIP))
+OUTAGE = dict(start=TEXT, end=TEXT, seconds=NUMBER, ongoing=FLAG, connections=COUNT, dead=COUNT, recovered=COUNT,
+              lost=COUNT, reconnected=COUNT, recovery_seconds=NUMBER)
+# Every field of a server or client summary a reader here takes a figure from, and its shape: one place, so no
+# reader meets a text where it adds or a list where it reads keys (fields not named are not read).
+FIELDS = dict(
+    {key: COUNT for key in ("target", "established", "open", "peak_open", "accepted", "closed", "reaped",
+                            "failed_total", "lost", "dead", "heartbeat_stalls", "reconnected", "unrecovered",
+                            "reconnect_errors_total", "down", "outage_count", "nofile_soft", "nofile_hard",
+                            "bytes_echoed", "hold_ms", "updated_at_ms")},
+    **{key: BY_KIND for key in ("failed", "connect_errors", "reconnect_errors")},
+    **{key: NUMBER for key in ("ramp_seconds", "connect_rate_per_s", "recovery_seconds", "held_seconds")},
+    **{key: BYTES for key in ("rss_bytes", "heap_used_bytes", "rss_bytes_at_peak", "heap_used_bytes_at_peak")},
+    **{key: FLAG for key in ("reached", "hold_completed", "reconnect")},
+    **{key: TEXT for key in ("role", "state", "server", "transport", "hostname", "netty_version", "exit_reason",
+                             "hold_ended_early", "started_at", "reached_at", "first_connection_at", "peak_at",
+                             "updated_at", "timeline_problem")},
+    exit_code=EXIT_CODE, ports=COUNTS, source_ips=TEXTS, heartbeat=_object(HEARTBEAT), outages=_objects(OUTAGE),
+    jvm=_object(dict(version=TEXT, vendor=TEXT, gc=TEXT, max_heap_bytes=BYTES, args=TEXTS)),
+    keepalive=_object(dict(text=TEXT, sized_from=TEXT)), first_failures=_object(), ramp_end=_object(),
+    accept_errors=_object(dict(count=COUNT)), per_port_open=_object(),
+    # schema 3 says it as data, schema 2 as the client's sentence (legacy_behind).
+    behind=Shape("an object or a text", lambda v: isinstance(v, (dict, str))),
+)
+
+
+def shown(value):
+    """A value as a problem line quotes it: its repr, cut at 80 characters."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _shaped(values, fields, where, path, problems):
+    """A copy of values in which each field not of its shape (fields) is named in problems, as "where: path.key
+    is value, not what", and made None; objects and lists of objects are checked field by field."""
+    values = dict(values)
+    for key, shape in fields.items():
+        value = values.get(key)
+        if value is None:
+            continue
+        if not shape.ok(value):
+            problems.append("%s: %s%s is %s, not %s: shown as unknown" % (where, path, key, shown(value), shape.what))
+            values[key] = None
+        elif shape.fields:
+            values[key] = _shaped(value, shape.fields, where, "%s%s." % (path, key), problems)
+        elif shape.items:
+            values[key] = [_shaped(item, shape.items, where, "%s%s[%d]." % (path, key, i), problems)
+                           for i, item in enumerate(value)]
+    return values
 
 
 def checked(summary, where):
     """(summary, problems): a summary as the jars write it, checked before a figure is read from it.
 
-    Not a JSON object, or a schema this checkout does not read: (None, [why]), its figures left out. A count
-    that is negative or not a whole number: named (where, field, value) and made None, shown as unknown.
+    Not a JSON object, or a schema this checkout does not read: (None, [why]), its figures left out. A field
+    not of its shape (FIELDS: a count negative, past a long or not a whole number, a flag that is a text, an
+    object that is not one): named (where, field, value) and made None, shown as unknown.
     where: what to call it in a problem, e.g. "c1m-client1/client-summary.json".
     """
     if not isinstance(summary, dict):
-        kind = {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(type(summary), "value")
+        kind = {list: "list", str: "string", int: "number", float: "number", bool: "boolean",
+                type(None): "null"}.get(type(summary), "value")
         return None, ["%s is a JSON %s, not a summary object: its figures are left out" % (where, kind)]
     schema = summary.get("schema", 1)
-    if schema not in SCHEMAS:
-        return None, ["%s has schema %r; this checkout reads schema %s: its figures are left out (fix: the report "
-                      "generator of the checkout that built the jars)" % (where, schema, " and ".join(map(str, SCHEMAS)))]
-    summary, problems = dict(summary), []
-    for key in COUNTS:
-        if key in summary and summary[key] is not None and not _is_count(summary[key]):
-            problems.append("%s: %s is %r, not a count: shown as unknown" % (where, key, summary[key]))
-            summary[key] = None
-    for key in COUNTS_BY_KIND:
-        if key in summary and summary[key] is not None:
-            by_kind = summary[key]
-            if not isinstance(by_kind, dict) or not all(_is_count(v) for v in by_kind.values()):
-                problems.append("%s: %s is %r, not a count by failure kind: shown as unknown" % (where, key, by_kind))
-                summary[key] = {}
-    return summary, problems
+    if type(schema) is not int or schema not in SCHEMAS:
+        return None, ["%s has schema %s; this checkout reads schema %s: its figures are left out (fix: the report "
+                      "generator of the checkout that built the jars)" % (where, shown(schema),
+                                                                          " and ".join(map(str, SCHEMAS)))]
+    problems = []
+    return _shaped(summary, FIELDS, where, "", problems), problems
+
+
+class Unreadable(ValueError):
+    """A JSON file that cannot be read: the message names it and why (what it holds is left out)."""
+
+
+# No file of a run nests deeper than a few levels (a summary's heartbeat.from_due: 3).
+MAX_DEPTH = 32
+
+
+def _depth(value):
+    """How deep value nests, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth <= MAX_DEPTH:
+                stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def load_json(path, where):
+    """The JSON value in the file at path (where: what to call it). Unreadable when it cannot be read, is not
+    UTF-8 text or JSON, holds a number Python does not read, or nests deeper than MAX_DEPTH (a RecursionError
+    in the reader or later, never a traceback); FileNotFoundError when it is not there, for the caller to say."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise Unreadable("%s could not be read: %s" % (where, error.strerror or error)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Unreadable("%s is not UTF-8 text (byte 0x%02x at offset %d)" % (where, data[error.start], error.start)) \
+            from None
+    if not text.strip():
+        raise Unreadable("%s is empty" % where)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise Unreadable("%s is not valid JSON (%s at line %d, column %d)" % (where, error.msg, error.lineno,
+                                                                               error.colno)) from None
+    except RecursionError:
+        raise Unreadable("%s is nested too deeply to read" % where) from None
+    except ValueError as error:  # e.g. a number of more digits than Python reads (int_max_str_digits)
+        raise Unreadable("%s is not JSON that reads (%s)" % (where, str(error)[:120])) from None
+    if _depth(value) > MAX_DEPTH:  # what parsed may still be too deep for a reader's repr or str later
+        raise Unreadable("%s is nested too deeply to read" % where)
+    return value
+
+
+def read(path, where):
+    """(summary or None, problems): the summary file at path, read (load_json) and checked (checked()): the one
+    reader of a jar's summary file, for the report and the playbook's end. Unreadable: None and a line saying
+    why; a missing file: (None, []), for the caller to say."""
+    try:
+        value = load_json(path, where)
+    except FileNotFoundError:
+        return None, []
+    except Unreadable as error:
+        return None, ["%s: its figures are left out" % error]
+    return checked(value, where)
 
 
 # The states a summary ends in: the client's "done", the server's (or any jar's exit 3) "stopped".

@@ -37,23 +37,36 @@ def passed(run_kind, outcome, scenario_result):
 
 
 def reached(client_summaries, target, server_peak=None):
-    """Whether the run reached its target: every client the run started reported reaching its share and
-    their peak open connections add up to the target. With no client summary at all, the server's peak
-    is the only witness.
+    """Whether the run reached its target (reached_and_why without the why)."""
+    return reached_and_why(client_summaries, target, server_peak)[0]
 
-    client_summaries: {client: its summary, or None when it wrote none}; target: the run's connections.
-    None (unknown) when some clients wrote no summary and every one that did reached its share.
+
+def reached_and_why(client_summaries, target, server_peak=None):
+    """(reached, why): whether the run reached its target: every client the run started reported reaching its
+    share and their peak open connections add up to the target. With no client summary at all, the server's
+    peak is the only witness.
+
+    client_summaries: {client: its summary (summaries.checked: a figure that did not read is None), or None when
+    it wrote none that reads}; target: the run's connections, None when unknown.
+    reached is False when a client says it did not reach its share; else None (unknown, never false) when a
+    client wrote no summary, its reached or peak_open did not read, or the target is unknown, and why then
+    names each (host, file, field).
     """
     summaries = dict(client_summaries or {})
-    target = int(target or 0)
-    if not any(summaries.values()):
-        return target > 0 and int(server_peak or 0) >= target
-    written = [s for s in summaries.values() if s]
-    if not all(bool(s.get("reached")) for s in written):
-        return False
-    if len(written) < len(summaries):
-        return None  # every client that wrote a summary reached its share; the silent ones cannot say
-    return sum(int(s.get("peak_open") or 0) for s in written) >= target
+    written = dict((host, s) for host, s in summaries.items() if s)
+    target_unknown = ["the target (run.json: target_connections) is unknown"] if target is None else []
+    if not written:
+        if target_unknown:
+            return None, target_unknown
+        return int(target) > 0 and int(server_peak or 0) >= int(target), []
+    if any(s.get("reached") is False for s in written.values()):
+        return False, []
+    why = ["%s wrote no readable client-summary.json" % host for host, s in summaries.items() if not s]
+    why += ["%s/client-summary.json: %s did not read" % (host, key) for host, s in written.items()
+            for key in ("reached", "peak_open") if s.get(key) is None]
+    if why or target_unknown:
+        return None, why + target_unknown
+    return sum(s["peak_open"] for s in written.values()) >= int(target), []
 
 
 def outcome(was_reached, exit_codes, lost, dead, reaped=0):

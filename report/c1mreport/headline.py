@@ -108,7 +108,7 @@ def headline(summary):
 def verdict(summary):
     """One line: the answer to 'did we reach it?'. Late or missed heartbeats (the client's lag) play no part."""
     result = summary["result"]
-    target = fmt.count(result["target"])
+    target = fmt.count(result["target"]) if result["target"] is not None else "an unknown number of"
     faults = summary.get("faults") or {}
     reaped = result.get("reaped_total") or 0
     if result["reached"] and (result["lost_total"] is None or result["dead_total"] is None):
@@ -130,9 +130,10 @@ def verdict(summary):
             "; the server's keepalive reaped %s" % fmt.count(reaped) if reaped else "")
     peak = result["server_peak_open"] or result["client_peak_open_total"]
     if result["reached"] is None:
-        silent = sorted(host for host, reached in (result.get("reached_per_client") or {}).items() if reached is None)
-        return "NOT KNOWN", "%s wrote no summary (every other client reached its share): whether the run reached %s " \
-            "connections cannot be told; see the notes below and its log" % (", ".join(silent) or "a client", target)
+        # No client said it fell short, but what would tell whether they all reached it did not read.
+        why = result.get("reached_unknown") or ["a figure it needs did not read"]
+        return "NOT KNOWN", "Whether the run reached %s cannot be told: %s; see the notes below" % (
+            "its target" if result["target"] is None else target + " connections", "; ".join(why))
     if not peak:
         return "NO CONNECTIONS", "No connections were made (outcome: %s)" % (result.get("outcome") or "unknown")
     return "NOT REACHED", "Peaked at %s of %s connections" % (fmt.count(peak), target)

@@ -135,7 +135,7 @@ def parse_timeline(text):
 
 def read_timeline(text):
     """(rows as parse_timeline gives them, [line number of each row skipped: cut short, a bad time or a
-    cell that is not a number])."""
+    cell that is not a number or is negative])."""
     rows, skipped = [], []
     reader = csv.DictReader(io.StringIO(text))
     for raw in reader:
@@ -149,14 +149,17 @@ def read_timeline(text):
                 if column and column != "time":
                     if value == "":
                         row[column] = None  # e.g. the heartbeat percentiles, filled on every 10th row only
-                    elif column.endswith("_ms"):
-                        row[column] = float(value)
-                    else:
-                        row[column] = int(float(value))
+                        continue
+                    number = float(value)
                     # The jars write -1 for memory they could not read (e.g. /proc/self/status at the
                     # process's open-files limit): unknown, not negative.
-                    if column.endswith("_bytes") and row[column] is not None and row[column] < 0:
+                    if column.endswith("_bytes") and number == -1:
                         row[column] = None
+                        continue
+                    # Every other cell is a count or a time: a negative one, inf or nan is no figure.
+                    if not 0 <= number < float("inf"):
+                        raise ValueError("%s is %s" % (column, value))
+                    row[column] = number if column.endswith("_ms") else int(number)
         except (TypeError, ValueError):
             skipped.append(reader.line_num)
             continue

@@ -172,11 +172,11 @@ def render_markdown(run, summary):
     for kind in failures.sort_kinds(set(fails["by_kind"]) | set(fails["connect_errors_by_kind"])):
         entry = failures.describe(kind)
         rows.append([kind, fmt.count(fails["by_kind"].get(kind, 0))]
-                    + [fmt.count(fails["by_host"].get(c, {}).get(kind, 0)) for c in clients]
+                    + [fmt.count(fails["by_host"][c].get(kind, 0)) if c in fails["by_host"] else "–" for c in clients]
                     + [fmt.count(fails["connect_errors_by_kind"].get(kind, 0)), entry.meaning, entry.fix])
     for entry, total, per_host in ((failures.LOST, summary["result"]["lost_total"], summary["result"]["lost"]),
                                    (failures.DEAD, summary["result"]["dead_total"], summary["result"]["dead"])):
-        if total:
+        if total or total is None:  # unknown is said as such (–), never left out as if none
             rows.append([entry.kind, fmt.count(total)] + [fmt.count(per_host.get(c, 0)) for c in clients]
                         + ["–", entry.meaning, entry.fix])
     reaped = summary["result"].get("reaped_total")
@@ -185,8 +185,12 @@ def render_markdown(run, summary):
         rows.append([failures.REAPED.kind, fmt.count(reaped)] + ["–" for _ in clients]
                     + ["–", failures.REAPED.meaning, failures.REAPED.fix])
     out += ["", "## Failures by kind", ""]
+    if fails["total"] is None:  # a client wrote no summary, or its failures did not read: see the notes
+        out.append("How many connections failed for good is not known: a client's summary is missing or did not "
+                   "read (see Missing or unreadable data).")
+        out.append("")
     out.append(md_table(["kind", "failed for good"] + clients + ["attempts (incl. retried)", "meaning", "fix"], rows)
-               if rows else "No connection failed.")
+               if rows else "No connection failed." if fails["total"] is not None else "")
 
     out += ["", "## Cost", ""]
     out.append(md_table(

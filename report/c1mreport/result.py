@@ -76,7 +76,7 @@ def result_section(run, start):
     shared = figures.run_figures(started_clients(run), server_summary, target, server_peak)
     marks, marks_source = milestones(run, start, target)
     return {
-        "reached": shared["reached"], "target": target,
+        "reached": shared["reached"], "reached_unknown": shared["reached_unknown"], "target": target,
         "outcome": run.settings.get("outcome"),
         "established_total": shared["established_total"], "established": shared["established"],
         "client_peak_open": shared["peak_open"], "client_peak_open_total": shared["peak_open_total"],

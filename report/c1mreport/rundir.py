@@ -4,7 +4,6 @@ Only a missing or unreadable run.json is fatal (it is what makes a folder a run)
 host lacks is recorded in `problems` and the report says so: a failed run's report matters most.
 """
 
-import json
 import os
 import re
 
@@ -95,51 +94,80 @@ def _read_text(path):
 
 def _read_json(path, problems, what):
     try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    except json.JSONDecodeError as error:
-        problems.append("%s is not valid JSON (%s at line %d, column %d): its figures are left out"
-                        % (what, error.msg, error.lineno, error.colno))
-    except OSError as error:
-        problems.append("%s could not be read: %s" % (what, error.strerror))
+        return summaries.load_json(path, what)
+    except (summaries.Unreadable, OSError) as error:
+        problems.append("%s: its figures are left out" % (error if isinstance(error, summaries.Unreadable) else
+                                                          "%s could not be read: %s" % (what, error.strerror)))
     return None
 
 
-def _normalize_clients(raw):
-    """run.json `clients` -> [{"host", "share"}]; accepts dicts, "host:share" strings or pairs."""
+def _normalize_clients(raw, problems):
+    """run.json `clients` -> [{"host", "share"}]; accepts dicts, "host:share" strings or pairs. Not a list, a
+    client without a host or a share that is not a count: named in problems (never read as letters or 0)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.append("run.json: clients is %s, not a list of clients: the clients are the client folders under "
+                        "hosts/" % summaries.shown(raw))
+        return []
     clients = []
-    for item in raw or []:
+    for i, item in enumerate(raw):
         if isinstance(item, dict):
             host = item.get("host") or item.get("hostname") or item.get("name")
             share = next((item[k] for k in ("share", "connections", "target") if k in item), None)
         elif isinstance(item, (list, tuple)) and item:
             host, share = item[0], item[1] if len(item) > 1 else None
+        elif isinstance(item, str):
+            host, _, share = item.partition(":")
         else:
-            host, _, share = str(item).partition(":")
-        clients.append({"host": str(host) if host is not None else None,
-                        "share": parsers.parse_count(share)})
+            host, share = None, None
+        if not isinstance(host, str) or not host.strip():
+            problems.append("run.json: clients[%d] is %s, which names no host: left out" % (i, summaries.shown(item)))
+            continue
+        parsed = parsers.parse_count(share)
+        if share not in (None, "") and parsed is None:
+            problems.append("run.json: clients[%d] share is %s, not a count: shown as unknown"
+                            % (i, summaries.shown(share)))
+        clients.append({"host": host, "share": parsed})
     return clients
 
 
-def _normalize_server(raw):
+def _normalize_server(raw, problems):
     if isinstance(raw, dict):
         return {"host": raw.get("hostname") or raw.get("host") or raw.get("name"),
                 "address": raw.get("address") or raw.get("ip")}
+    if isinstance(raw, str) and raw:
+        return {"host": raw, "address": None}
     if raw:
-        return {"host": str(raw), "address": None}
+        problems.append("run.json: server is %s, not an object or a host name: the server is the folder with a "
+                        "server summary" % summaries.shown(raw))
     return {"host": None, "address": None}
 
 
-def normalize_settings(raw):
-    """run.json -> settings with numbers parsed (the raw text of each is kept beside it)."""
+# run.json's numbers, as the report reads them: (key, the setting it becomes, parse, what it must be, the least).
+NUMBERS = (("target_connections", "target_connections", parsers.parse_count, "a count of at least 1", 1),
+           ("ports", "ports_list", parsers.parse_port_spec, "ports such as 9000-9019", None),
+           ("connect_rate", "connect_rate_per_s", parsers.parse_count, "a count", 0),
+           ("hold", "hold_s", parsers.parse_duration, "a duration such as 60s", 0),
+           ("heartbeat", "heartbeat_s", parsers.parse_duration, "a duration such as 30s", 0))
+
+
+def normalize_settings(raw, problems=None):
+    """run.json -> settings with numbers parsed (the raw text of each is kept beside it). A value that does not
+    read as what it must be is named in problems and None (shown as unknown), never a number."""
+    problems = [] if problems is None else problems
     settings = dict(raw)
-    settings["target_connections"] = parsers.parse_count(raw.get("target_connections"))
-    settings["ports_list"] = parsers.parse_port_spec(raw.get("ports"))
-    settings["connect_rate_per_s"] = parsers.parse_count(raw.get("connect_rate"))
-    settings["hold_s"] = parsers.parse_duration(raw.get("hold"))
-    settings["heartbeat_s"] = parsers.parse_duration(raw.get("heartbeat"))
-    settings["clients"] = _normalize_clients(raw.get("clients"))
-    settings["server"] = _normalize_server(raw.get("server"))
+    for key, into, parse, what, least in NUMBERS:
+        value = raw.get(key)
+        parsed = parse(value)
+        if parsed is not None and least is not None and parsed < least:
+            parsed = None
+        if value is not None and parsed in (None, []):
+            problems.append("run.json: %s is %s, not %s: shown as unknown" % (key, summaries.shown(value), what))
+            parsed = [] if into == "ports_list" else None
+        settings[into] = parsed
+    settings["clients"] = _normalize_clients(raw.get("clients"), problems)
+    settings["server"] = _normalize_server(raw.get("server"), problems)
     return settings
 
 
@@ -183,8 +211,7 @@ def load_host(name, folder, settings, problems):
         path = os.path.join(folder, role + "-summary.json")
         if os.path.isfile(path):
             where = "%s/%s-summary.json" % (name, role)
-            raw = _read_json(path, problems, where)
-            host.summary, found = summaries.checked(raw, where) if raw is not None else (None, [])
+            host.summary, found = summaries.read(path, where)
             problems.extend(found)
             problems.extend(filter(None, [summaries.stale(host.summary, where)]))
             host.role = host.role or role
@@ -201,7 +228,7 @@ def load_host(name, folder, settings, problems):
         host.timeline, skipped = parsers.read_timeline(_read_text(timeline_path))
         if skipped:
             problems.append("%s: %s-timeline.csv: %d row(s) unreadable (line %s: cut short, a bad time or a cell "
-                            "that is not a number): left out of the charts" % (
+                            "that is not a number or is negative): left out of the charts" % (
                                 name, host.role, len(skipped), ", ".join(map(str, skipped[:5])) + (
                                     ", ..." if len(skipped) > 5 else "")))
         if not host.timeline:
@@ -269,17 +296,16 @@ def load_run(folder):
     _check_is_run_folder(folder)
     problems = []
     try:
-        with open(os.path.join(folder, "run.json"), encoding="utf-8") as handle:
-            raw = json.load(handle)
-    except json.JSONDecodeError as error:
+        raw = summaries.load_json(os.path.join(folder, "run.json"), "%s/run.json" % folder)
+    except (summaries.Unreadable, OSError) as error:
         raise ReportInputError(
-            "%s/run.json is not valid JSON (%s at line %d, column %d)"
-            % (folder, error.msg, error.lineno, error.colno),
+            str(error) if isinstance(error, summaries.Unreadable) else "%s/run.json could not be read: %s" % (
+                folder, error.strerror),
             "the playbook writes it at the start of a run; re-run the test or repair the file") from None
     if not isinstance(raw, dict):
         raise ReportInputError("%s/run.json is not a JSON object" % folder,
                                "it should hold run_id, target_connections, ports, ... (docs/interfaces.md)")
-    settings = normalize_settings(raw)
+    settings = normalize_settings(raw, problems)
 
     hosts = []
     hosts_folder = os.path.join(folder, "hosts")

@@ -112,7 +112,7 @@ class Finish(unittest.TestCase):
             handle.write("{not json")
         done = self.finish(given_from(self.recorded))
         self.assertEqual(done.returncode, 1, "a run whose client summary is unreadable cannot show it reached")
-        self.assertTrue(any(line.startswith("note       %s/client-summary.json is not JSON" % client)
+        self.assertTrue(any(line.startswith("note       %s/client-summary.json is not valid JSON" % client)
                             for line in done.stdout.splitlines()), done.stdout)
 
     def test_bad_input_is_one_line_and_exit_2(self):

@@ -118,6 +118,36 @@ class RunSettings(unittest.TestCase):
             "c1m_scenario_restart_signal": "TERM", "c1m_source_ips": "10.0.0.1,10.0.0.2", "c1m_connect_rate": 0,
             "c1m_scenario_restart_down": "0", "c1m_ports": "9000", "c1m_stall_timeout": "0"}), [])
 
+    def test_a_count_past_what_the_jars_or_the_kernel_hold_is_refused(self):
+        lines = c1m.c1m_setting_problems({"c1m_connect_rate": "99999999999999", "c1m_max_inflight": 99999999999,
+                                          "c1m_scenario_conntrack_max": "99999999999999999999"})
+        self.assertEqual(len(lines), 3, lines)
+        for line in lines:
+            self.assertIn("2147483647", line)
+            self.assertIn("; fix: ", line)
+        self.assertEqual(c1m.c1m_setting_problems({"c1m_connect_rate": 2147483647, "c1m_max_inflight": "2147483647",
+                                                   "c1m_scenario_conntrack_max": 2147483647}), [])
+
+    def test_source_addresses_are_ipv4(self):
+        for value in ("::1", "10.0.0.1,::1", ["10.0.0.1", "fd00::2"]):
+            lines = c1m.c1m_setting_problems({"c1m_source_ips": value})
+            self.assertEqual(len(lines), 1, (value, lines))
+            self.assertIn("not an IPv4 address", lines[0])
+            self.assertIn("; fix: ", lines[0])
+        self.assertEqual(c1m.c1m_setting_problems({"c1m_source_ips": ["10.0.0.1", "10.0.0.0/30"]}), [])
+
+    def test_the_restart_signal_ends_the_process(self):
+        for name in ("STOP", "TSTP", "TTIN", "TTOU", "CONT", "CHLD", "URG", "WINCH"):
+            lines = c1m.c1m_setting_problems({"c1m_scenario_restart_signal": name})
+            self.assertEqual(len(lines), 1, (name, lines))
+            self.assertIn("does not end a process", lines[0])
+        for name in ("TERM", "KILL", "INT", "QUIT", "HUP", "ABRT", "USR1"):
+            self.assertEqual(c1m.c1m_setting_problems({"c1m_scenario_restart_signal": name}), [], name)
+
+    def test_a_run_id_with_a_trailing_newline_is_not_a_plain_name(self):
+        for value in ("abc\n", "abc\r", "\nabc"):
+            self.assertEqual(len(c1m.c1m_setting_problems({"c1m_run_id": value})), 1, repr(value))
+
     def test_the_playbook_hands_every_checked_setting_over(self):
         import yaml
         sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "report"))
