@@ -5,12 +5,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -25,6 +27,15 @@ import lab.c1m.common.record.Json;
  * hold it: reads never block the loop, a request must arrive whole within {@link #REQUEST_DEADLINE} of the
  * connect (or of the last answer), and at most {@link #MAX_CONNECTIONS} connections are served at once: a
  * new one closes the oldest, so peers that only hold connections open can never keep a scrape out.
+ *
+ * <p>Nor can a peer hold more than a little of the server's memory (issue 20: one that pipelined 156,000
+ * requests and never read had every answer queued in direct memory, which the echo path shares, until the
+ * echo connections died for want of it). A connection is served one request at a time: reads are off, and
+ * the next request is read only once the answer to the last one has been written to the socket
+ * ({@link MetricsRoutes}), so at most one answer waits in the server. Each read takes at most
+ * {@link #READ_BYTES}; the requests it holds wait, decoded, in a {@link FlowControlHandler} until their turn.
+ * The kernel's buffers are {@link #SOCKET_BUFFER_BYTES} each way, and a peer that leaves its answer unread
+ * for {@link #REQUEST_DEADLINE} is closed, as the deadline counts from the last answer written.
  */
 final class MetricsEndpoint implements AutoCloseable {
     /** A request (line, headers and any body) must be complete this soon, however slowly it trickles in. */
@@ -32,6 +43,14 @@ final class MetricsEndpoint implements AutoCloseable {
     /** More at once is not a scraper: the oldest is closed for each new one, so they cannot take the echo server's descriptors. */
     static final int MAX_CONNECTIONS = 64;
     private static final int MAX_REQUEST_BYTES = 16 * 1024;
+    /** One read from a connection: a request's worth, and at most about 120 of the shortest pipelined ones decoded at a time. */
+    static final int READ_BYTES = 4096;
+    /**
+     * SO_RCVBUF and SO_SNDBUF of every metrics connection (the kernel doubles them for its bookkeeping): an
+     * answer is a few kB, and a peer that does not read pins no more kernel memory than this, on a host whose
+     * tcp_mem is sized for a million idle echo connections.
+     */
+    static final int SOCKET_BUFFER_BYTES = 16 * 1024;
 
     private final InetSocketAddress address;
     private final ServerStats stats;
@@ -55,6 +74,12 @@ final class MetricsEndpoint implements AutoCloseable {
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 128)
             .option(ChannelOption.SO_REUSEADDR, true)
+            // Set on the listener, so accepted connections inherit it before the handshake sizes the window.
+            .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+            .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+            // One request at a time: MetricsRoutes reads the next once the last answer is written.
+            .childOption(ChannelOption.AUTO_READ, false)
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BYTES))
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
@@ -68,6 +93,8 @@ final class MetricsEndpoint implements AutoCloseable {
                         .addLast(new RequestDeadline(REQUEST_DEADLINE.toMillis()))
                         .addLast(new HttpServerCodec(4096, 8192, 8192))
                         .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                        // Pipelined requests decoded from one read wait here: one is let through per read().
+                        .addLast(new FlowControlHandler())
                         .addLast(routes);
                 }
             });

@@ -17,7 +17,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
-/** GET (or HEAD) /metrics, /status and /; 404 for any other path, 405 for any other method, 400 for garbage. */
+/**
+ * GET (or HEAD) /metrics, /status and /; 404 for any other path, 405 for any other method, 400 for garbage.
+ * One request at a time (the channel does not read by itself, MetricsEndpoint): the first is read when the
+ * connection opens, each next one only once the answer to the last has been written to the socket, so a
+ * peer that pipelines requests and never reads its answers gets at most one queued in the server.
+ */
 @Sharable
 final class MetricsRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
@@ -29,6 +34,12 @@ final class MetricsRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     MetricsRoutes(Supplier<String> metrics, Supplier<String> status) {
         this.metrics = metrics;
         this.status = status;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
     }
 
     @Override
@@ -73,6 +84,18 @@ final class MetricsRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         var written = ctx.writeAndFlush(response);
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);
+        } else {
+            // The next request, once this answer is in the socket. As a task of its own: the write often
+            // completes at once, inside the decoding of a read that held several pipelined requests, and a
+            // read() asked for there would find the flow control's queue still empty and read the socket again
+            // (more requests in the server than answers the peer took). After the decoding they all wait there.
+            written.addListener(f -> {
+                if (f.isSuccess()) {
+                    ctx.executor().execute(ctx::read);
+                } else {
+                    ctx.close();
+                }
+            });
         }
     }
 

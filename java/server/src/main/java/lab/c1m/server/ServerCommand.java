@@ -86,12 +86,15 @@ public final class ServerCommand implements Callable<Integer> {
         description = "TCP keepalive on every accepted connection: after this long idle the kernel probes the peer and"
             + " closes the connection (counted as reaped) when --keepalive-probes go unanswered. auto: idle for the"
             + " rules' keepalive.idle_heartbeats x --heartbeat, at least keepalive.idle_min_seconds, so it never"
-            + " reaps a live connection of a client behind its schedule; 0 = off; a duration shorter than"
-            + " --heartbeat's dead rule is refused.")
+            + " reaps a live connection of a client behind its schedule, and at most the kernel's "
+            + Keepalive.KERNEL_MAX_SECONDS + "s (off when even that is shorter than --heartbeat's dead rule); 0 = off;"
+            + " a duration shorter than --heartbeat's dead rule, or longer than " + Keepalive.KERNEL_MAX_SECONDS
+            + "s, is refused.")
     String keepaliveSetting;
 
     @Option(names = "--keepalive-interval", paramLabel = "DURATION", converter = DurationConverter.class,
-        description = "Time between keepalive probes (whole seconds); default: the rules' keepalive.interval_seconds.")
+        description = "Time between keepalive probes (whole seconds, at most the kernel's " + Keepalive.KERNEL_MAX_SECONDS
+            + "s); default: the rules' keepalive.interval_seconds.")
     Duration keepaliveInterval;
 
     @Option(names = "--keepalive-probes", paramLabel = "N",
@@ -202,8 +205,13 @@ public final class ServerCommand implements Callable<Integer> {
         if (keepaliveInterval.toMillis() < 1000) {
             throw Cli.usage(cmd, "--keepalive-interval must be at least 1s, got " + Quantities.formatDuration(keepaliveInterval));
         }
-        if (keepaliveProbes < 1 || keepaliveProbes > 127) {
-            throw Cli.usage(cmd, "--keepalive-probes must be 1-127 (the kernel's TCP_KEEPCNT), got " + keepaliveProbes);
+        String intervalTooLong = Keepalive.tooLong("--keepalive-interval", keepaliveInterval);
+        if (intervalTooLong != null) {
+            throw Cli.usage(cmd, intervalTooLong);
+        }
+        if (keepaliveProbes < 1 || keepaliveProbes > Keepalive.KERNEL_MAX_PROBES) {
+            throw Cli.usage(cmd, "--keepalive-probes must be 1-" + Keepalive.KERNEL_MAX_PROBES + " (the kernel's TCP_KEEPCNT),"
+                + " got " + keepaliveProbes);
         }
         keepalive = keepalive(cmd);
         if (metricsPort < 0 || metricsPort > 65535) {
@@ -234,6 +242,10 @@ public final class ServerCommand implements Callable<Integer> {
         if (!idle.isZero() && idle.toMillis() < 1000) {
             throw Cli.usage(cmd, "--keepalive must be auto, 0 (off) or at least 1s (the kernel counts whole seconds),"
                 + " got " + Quantities.formatDuration(idle));
+        }
+        String tooLong = Keepalive.tooLong("--keepalive", idle);
+        if (tooLong != null) {
+            throw Cli.usage(cmd, tooLong);
         }
         String refusal = Keepalive.refusal(idle, heartbeat);
         if (refusal != null) {

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 class KeepaliveTest {
     private static final Duration INTERVAL = Duration.ofSeconds(Rules.KEEPALIVE_INTERVAL_SECONDS);
     private static final int PROBES = (int) Rules.KEEPALIVE_PROBES;
+    /** MAX_TCP_KEEPIDLE in the kernel's include/net/tcp.h: setsockopt(TCP_KEEPIDLE) refuses more (EINVAL). */
+    private static final Duration KERNEL_MAX = Duration.ofSeconds(32_767);
 
     private static Keepalive auto(Duration heartbeat) {
         return Keepalive.auto(heartbeat, INTERVAL, PROBES);
@@ -25,6 +27,19 @@ class KeepaliveTest {
         assertEquals(600, Rules.KEEPALIVE_IDLE_MIN_SECONDS);
         assertEquals(60, Rules.KEEPALIVE_INTERVAL_SECONDS);
         assertEquals(10, Rules.KEEPALIVE_PROBES);
+        assertEquals(KERNEL_MAX.toSeconds(), Keepalive.KERNEL_MAX_SECONDS);
+    }
+
+    @Test
+    void durationsPastTheKernelsLongestAreNamed() {
+        assertNull(Keepalive.tooLong("--keepalive", KERNEL_MAX));
+        assertNull(Keepalive.tooLong("--keepalive-interval", Duration.ofSeconds(1)));
+        assertEquals("--keepalive 32768s is longer than the kernel takes: TCP_KEEPIDLE (MAX_TCP_KEEPIDLE) is at most"
+            + " 32767s (about 9 h), and every connection would fail to be accepted",
+            Keepalive.tooLong("--keepalive", Duration.ofSeconds(32_768)));
+        // Whole seconds, rounded up, as the kernel is given them.
+        assertTrue(Keepalive.tooLong("--keepalive-interval", KERNEL_MAX.plusMillis(1))
+            .startsWith("--keepalive-interval 32767001ms is longer than the kernel takes: TCP_KEEPINTVL (MAX_TCP_KEEPINTVL)"));
     }
 
     @Test
@@ -41,6 +56,54 @@ class KeepaliveTest {
         assertEquals(Keepalive.MINIMUM, unknown.sizedFrom());
         // A fraction of a second is rounded up: the kernel counts whole seconds.
         assertEquals(Duration.ofSeconds(601), auto(Duration.ofMillis(60_050)).idle());
+    }
+
+    @Test
+    void autoIsCappedAtTheKernelsLongestIdle() {
+        // Issue 20: --heartbeat 1h gave 10 x 1h = 10h, which setsockopt refused for every accepted connection.
+        Keepalive hour = auto(Duration.ofHours(1));
+        assertEquals(KERNEL_MAX, hour.idle());
+        assertTrue(hour.on());
+        assertEquals(32767, hour.toMap().get("idle_seconds"));
+        assertEquals("heartbeat 1h", hour.toMap().get("sized_from"));
+        assertEquals("keepalive after 32767s idle (the kernel's longest, capped from 10 heartbeats = 10h), 10 probes 1m"
+            + " apart (a vanished peer is reaped within 33367s), sized from the clients' heartbeat 1h", hour.describe());
+        // 10 x 54 min = 32,400 s fits: not capped, and the log says nothing of a cap.
+        assertEquals(Duration.ofMinutes(540), auto(Duration.ofMinutes(54)).idle());
+        assertFalse(auto(Duration.ofMinutes(54)).describe().contains("kernel"));
+    }
+
+    @Test
+    void autoIsOffWhenEvenTheKernelsLongestIdleIsShorterThanTheDeadRule() {
+        // 3 x 4h = 12h: no idle the kernel takes is past it, and a shorter one could reap live connections.
+        Keepalive four = auto(Duration.ofHours(4));
+        assertFalse(four.on());
+        assertEquals(0, four.toMap().get("idle_seconds"));
+        assertEquals("heartbeat 4h", four.toMap().get("sized_from"));
+        assertEquals("off", four.toMap().get("text"));
+        assertEquals("keepalive off (--keepalive auto): the dead rule of the clients' heartbeat 4h (12h) is longer than"
+            + " the kernel's longest keepalive idle (32767s), and a shorter one could reap live connections", four.describe());
+        // The edge: a dead rule of 32,766 s still fits under the cap, one of 32,769 s does not.
+        assertEquals(KERNEL_MAX, auto(Duration.ofSeconds(10_922)).idle());
+        assertFalse(auto(Duration.ofSeconds(10_923)).on());
+    }
+
+    @Test
+    void autoNeverExceedsTheKernelNorReapsBeforeTheDeadRule() {
+        for (long seconds = 1; seconds <= 24 * 3600; seconds += 7) {
+            Duration heartbeat = Duration.ofSeconds(seconds);
+            Keepalive k = auto(heartbeat);
+            assertTrue(k.idle().compareTo(KERNEL_MAX) <= 0, heartbeat + ": " + k);
+            assertTrue(!k.on() || k.idle().compareTo(Rules.heartbeatDeadAfter(heartbeat)) >= 0, heartbeat + ": " + k);
+            assertTrue(k.on() || Rules.heartbeatDeadAfter(heartbeat).compareTo(KERNEL_MAX) > 0, heartbeat + ": " + k);
+        }
+    }
+
+    @Test
+    void anExplicitKeepaliveAgainstAHeartbeatPastTheKernelsLongestIdleIsToldToTurnItOff() {
+        assertEquals("--keepalive 9h is shorter than the dead rule of --heartbeat 4h (12h): it would reap live"
+            + " connections. Fix: --keepalive 0 (off): the kernel's longest keepalive idle (32767s) is shorter than that"
+            + " rule", Keepalive.refusal(Duration.ofHours(9), Duration.ofHours(4)));
     }
 
     @Test

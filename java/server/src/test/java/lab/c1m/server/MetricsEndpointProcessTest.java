@@ -6,13 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import lab.c1m.common.testing.Eventually;
 import lab.c1m.common.testing.JavaProcess;
 import lab.c1m.common.testing.Ports;
@@ -83,6 +89,91 @@ class MetricsEndpointProcessTest {
                     s.close();
                 }
             }
+        }
+    }
+
+    /** The process's resident set, from /proc (kB there). */
+    private static long rssBytes(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS in /proc/" + pid + "/status");
+    }
+
+    @Test
+    void peersThatPipelineRequestsAndNeverReadHoldNeitherTheScrapeNorTheServersMemory() throws Exception {
+        // Issue 20 (hostile tester): a socket that pipelined ~156,000 GET /metrics and never read got every
+        // answer queued in direct memory, which the echo path shares: the metrics loop stuck in
+        // Bits.reserveMemory (no scrape answered, even after the peer left) and echo connections died of
+        // "Cannot reserve 131072 bytes of direct buffer memory". Four such peers here, each reconnecting when
+        // the server closes it. The heap is fixed and touched at start, so what the resident set gains is
+        // memory outside it: direct buffers above all.
+        int base = Ports.freeRun(2);
+        int metrics = base + 1;
+        byte[] chunk = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".repeat(1000).getBytes(StandardCharsets.US_ASCII);
+        try (JavaProcess server = JavaProcess.start(dir, List.of(),
+                List.of("-Xms64m", "-Xmx64m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=64m"), MAIN,
+                "--bind", "127.0.0.1", "--ports", Integer.toString(base), "--metrics-port", Integer.toString(metrics))) {
+            Eventually.holds(20, () -> server.stdout().contains("Metrics on http://127.0.0.1:" + metrics), server::stdout);
+            assertTrue(http("127.0.0.1", metrics, "GET", "/metrics").startsWith("HTTP/1.1 200 OK"));
+            long rssBefore = rssBytes(server.pid());
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong requestsSent = new AtomicLong();
+            Set<Socket> open = ConcurrentHashMap.newKeySet();
+            List<Thread> peers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Thread peer = new Thread(() -> {
+                    while (!stop.get()) {
+                        try (Socket s = new Socket()) {
+                            open.add(s);
+                            s.setReceiveBufferSize(4096);
+                            s.connect(new InetSocketAddress("127.0.0.1", metrics), 2000);
+                            OutputStream out = s.getOutputStream();
+                            while (!stop.get()) {
+                                out.write(chunk);
+                                requestsSent.addAndGet(1000);
+                            }
+                        } catch (IOException closedByTheServer) {
+                            // Come straight back, as a hostile peer would.
+                        } finally {
+                            open.removeIf(Socket::isClosed);
+                        }
+                    }
+                }, "pipelining-peer-" + i);
+                peer.setDaemon(true);
+                peer.start();
+                peers.add(peer);
+            }
+            long rssDuring = 0;
+            try {
+                long stalled = MetricsEndpoint.REQUEST_DEADLINE.toMillis() / 2;
+                for (int i = 0; i < 6; i++) {
+                    Thread.sleep(2000);
+                    long start = System.nanoTime();
+                    String answer = http("127.0.0.1", metrics, "GET", "/metrics");
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    assertTrue(answer.startsWith("HTTP/1.1 200 OK"), answer);
+                    assertTrue(millis < stalled, "/metrics took " + millis + " ms behind the pipelining peers");
+                    rssDuring = Math.max(rssDuring, rssBytes(server.pid()));
+                }
+            } finally {
+                stop.set(true);
+                for (Socket s : open) {
+                    s.close();
+                }
+                for (Thread peer : peers) {
+                    peer.join(10_000);
+                }
+            }
+            assertTrue(requestsSent.get() >= 20_000, "the peers pipelined only " + requestsSent.get() + " requests");
+            long grown = rssDuring - rssBefore;
+            assertTrue(grown < 24L << 20, "the server's resident set grew by " + (grown >> 20) + " MiB for peers that"
+                + " never read (" + requestsSent.get() + " requests pipelined)");
+            // And once they are gone, the scrape still answers.
+            assertTrue(http("127.0.0.1", metrics, "GET", "/metrics").startsWith("HTTP/1.1 200 OK"));
+            assertTrue(server.isAlive(), server.stdout() + server.stderr());
         }
     }
 

@@ -1,12 +1,16 @@
 package lab.c1m.server;
 
+import static lab.c1m.common.testing.SummaryReader.excerpt;
 import static lab.c1m.common.testing.SummaryReader.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import lab.c1m.common.cli.ExitCodes;
 import lab.c1m.common.testing.BadInput;
@@ -107,10 +111,10 @@ class ServerBadInputTest {
         // Issue 20, item 4: these are caught after the output files were checked.
         String port = Integer.toString(Ports.freeRun(2));
         String[][] cases = {{"--keepalive", "500ms"}, {"--backlog", "0"}, {"--bind", "192.0.2.254"},
-            {"--keepalive", "60s", "--heartbeat", "30s"}};
+            {"--keepalive", "60s", "--heartbeat", "30s"}, {"--keepalive", "32768s"}};
         for (String[] bad : cases) {
             Path out = Files.createTempDirectory(dir, "refused");
-            List<String> args = new java.util.ArrayList<>(List.of("--ports", port));
+            List<String> args = new ArrayList<>(List.of("--ports", port));
             args.addAll(List.of(bad));
             args.addAll(List.of("--summary", out.resolve("s.json").toString(), "--timeline", out.resolve("t.csv").toString(),
                 "--log-file", out.resolve("s.log").toString()));
@@ -134,6 +138,53 @@ class ServerBadInputTest {
             + " (off) or at least 1s"));
         assertTrue(refused("--ports", port, "--heartbeat", "5ms").contains("'--heartbeat': '5ms' is shorter than 10ms: give 0 (off)"));
         assertTrue(refused("--ports", port, "--heartbeat", "-1s").startsWith("c1m-server: "));
+    }
+
+    @Test
+    void aKeepaliveLongerThanTheKernelTakesIsRefused() throws Exception {
+        // Issue 20: accepted, then "setsockopt() failed: Invalid argument ... Failed to register an accepted
+        // channel" for every connection. The kernel's MAX_TCP_KEEPIDLE and MAX_TCP_KEEPINTVL are 32,767 s.
+        String port = Integer.toString(Ports.freeRun(2));
+        assertEquals("c1m-server: --keepalive 32768s is longer than the kernel takes: TCP_KEEPIDLE (MAX_TCP_KEEPIDLE) is at"
+                + " most 32767s (about 9 h), and every connection would fail to be accepted",
+            refused("--ports", port, "--keepalive", "32768s"));
+        assertTrue(refused("--ports", port, "--keepalive", "10h", "--heartbeat", "1h")
+            .startsWith("c1m-server: --keepalive 10h is longer than the kernel takes"));
+        assertEquals("c1m-server: --keepalive-interval 32768s is longer than the kernel takes: TCP_KEEPINTVL"
+                + " (MAX_TCP_KEEPINTVL) is at most 32767s (about 9 h), and every connection would fail to be accepted",
+            refused("--ports", port, "--keepalive-interval", "32768s"));
+    }
+
+    @Test
+    void autoKeepaliveFromALongHeartbeatIsCappedAndEveryConnectionIsAccepted() throws Exception {
+        // Issue 20: --heartbeat 1h sized an idle time of 10 x 1h = 10h, past the kernel's 32,767 s, and every
+        // accepted connection failed to register; now it is capped there, and the log says so.
+        int port = Ports.freeRun(2);
+        Path summary = dir.resolve("server.json");
+        try (JavaProcess server = JavaProcess.start(dir, MAIN, "--bind", "127.0.0.1", "--ports", Integer.toString(port),
+                "--metrics-port", "0", "--heartbeat", "1h", "--summary", summary.toString())) {
+            Eventually.holds(20, () -> server.stdout().contains("Listening on"), server::stdout);
+            assertTrue(server.stdout().contains("keepalive after 32767s idle (the kernel's longest, capped from 10"
+                + " heartbeats = 10h)"), server.stdout());
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < 5; i++) {
+                    Socket s = new Socket("127.0.0.1", port);
+                    s.setSoTimeout(5000);
+                    sockets.add(s);
+                }
+                for (Socket s : sockets) {
+                    s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+                    assertEquals("ping", new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII), server.stdout());
+                }
+            } finally {
+                for (Socket s : sockets) {
+                    s.close();
+                }
+            }
+            Eventually.holds(10, () -> field(summary, "idle_seconds").equals("32767"), () -> excerpt(summary, "keepalive"));
+            assertFalse(server.stdout().contains("Failed to register"), server.stdout());
+        }
     }
 
     @Test
