@@ -34,8 +34,8 @@ class ClientBadInputTest {
         assertTrue(refused("--server", "  ").startsWith("c1m-client: --server must name the server"));
         assertTrue(refused("--server", "no-such-host.invalid").contains("is an unknown host"));
         assertTrue(refused("--server", "127.0.0.1", "--threads", "100000").startsWith("c1m-client: --threads must be 0"));
-        assertEquals("c1m-client: --log-file /proc/forbidden: cannot be written (its folder takes no new files)",
-            refused("--server", "127.0.0.1", "--log-file", "/proc/forbidden"));
+        assertEquals("c1m-client: --log-file /proc/forbidden: is on a proc file system, the kernel's own files, which do not"
+            + " keep what a run writes: give a path on a disk", refused("--server", "127.0.0.1", "--log-file", "/proc/forbidden"));
         assertTrue(refused("--server", "127.0.0.1", "--timeline", "/proc/forbidden").startsWith("c1m-client: --timeline"));
         assertEquals("c1m-client: --summary " + file + "/c.json: " + file + " is a file, not a folder",
             refused("--server", "127.0.0.1", "--summary", file + "/c.json"));
