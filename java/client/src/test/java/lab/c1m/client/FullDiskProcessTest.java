@@ -103,6 +103,9 @@ class FullDiskProcessTest {
                     "the last line says the final summary is not there: " + log);
                 assertEquals("holding", field(summary, "state"), "the last whole summary stays, named stale by the report");
                 assertNoTmp(summary);
+                try (var files = Files.list(summary.getParent())) {
+                    assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".lock")).toList(), "its locks went with it");
+                }
                 assertWholeRows(timeline);
             }
         }

@@ -201,6 +201,9 @@ class ServerBadInputTest {
             assertEquals("3", field(summary, "exit_code"));
             assertTrue(field(summary, "exit_reason").contains("cannot even listen on 2,000 ports"));
             assertEquals("stopped", field(summary, "state"));
+            try (var files = Files.list(dir)) {
+                assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".lock")).toList(), "a run leaves no lock file");
+            }
         }
     }
 

@@ -30,7 +30,7 @@ public final class OutputFiles {
     }
 
     /** The locks this process holds on its output files, kept open (and so held) until it exits. */
-    private static final List<FileChannel> HELD = new ArrayList<>();
+    private static final java.util.Map<Path, FileChannel> HELD = new java.util.LinkedHashMap<>();
 
     /**
      * One writer per output file: takes a lock on FILE.lock beside each of --summary, --timeline and --log-file
@@ -119,12 +119,32 @@ public final class OutputFiles {
             }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
-            HELD.add(channel);
+            if (HELD.isEmpty()) {
+                // A run leaves its record, not its locks: each is removed as the process ends (a kill -9 leaves it,
+                // unlocked and harmless: the next run takes it).
+                Runtime.getRuntime().addShutdownHook(new Thread(OutputFiles::release, "release-output-locks"));
+            }
+            HELD.put(lock, channel);
             return null;
         } catch (IOException e) {
             return null; // a folder that takes no lock file was already refused by check(); nothing to guard
         } catch (OverlappingFileLockException e) {
             return ProcessHandle.current().pid() + " (this one)"; // the same file twice was refused above
+        }
+    }
+
+    /** Removes the lock files this process holds, then lets go of them. */
+    private static void release() {
+        synchronized (HELD) {
+            HELD.forEach((lock, channel) -> {
+                deleteQuietly(lock);
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // The kernel lets go of it as the process ends anyway.
+                }
+            });
+            HELD.clear();
         }
     }
 
