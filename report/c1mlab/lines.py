@@ -3,9 +3,9 @@
 Texts only; the figures come from summaries, progress and evidence.
 """
 
-from . import evidence
+from . import evidence, legacy
 from .failures import REAPED, TEXTS, sort_kinds
-from .summaries import doctor_findings, legacy_behind, number
+from .summaries import doctor_findings, number
 
 # A heartbeat the client wrote late or never is the client behind its own schedule: its lag, not the
 # server's, never dead and never part of the verdict. Its kind says which lag: the one in the ramp (connects
@@ -65,9 +65,9 @@ def behind_words(behind):
     """What the client said when it first fell behind, in words: 'first heartbeat written 10.8 s after it was
     due (late: more than 2.0 s), while the ramp was still connecting; 2,000 connections x one heartbeat every
     20s = 100/s on 1 event loops'. From the summary's data (schema 3); an older summary's own sentence as it
-    wrote it (summaries.legacy_behind); '' when there is none."""
+    wrote it (c1mlab.legacy); '' when there is none."""
     if not isinstance(behind, dict):
-        return legacy_behind(behind)
+        return legacy.behind(behind)
     if behind.get("how") == "missed":
         what = "skipped, %s of them, a whole interval behind (missed)" % fmt(number(behind.get("missed")))
     else:

@@ -84,7 +84,7 @@ FIELDS = dict(
     jvm=_object(dict(version=TEXT, vendor=TEXT, gc=TEXT, max_heap_bytes=BYTES, args=TEXTS)),
     keepalive=_object(dict(text=TEXT, sized_from=TEXT)), first_failures=_object(), ramp_end=_object(),
     accept_errors=_object(dict(count=COUNT)), per_port_open=_object(),
-    # schema 3 says it as data, schema 2 as the client's sentence (legacy_behind).
+    # schema 3 says it as data, schema 2 as the client's sentence (c1mlab.legacy).
     behind=Shape("an object or a text", lambda v: isinstance(v, (dict, str))),
 )
 
@@ -212,14 +212,6 @@ def stale(summary, where):
     return ("%s says %s (last written %s): its process ended without a final summary (killed, crashed or out of "
             "disk; see its log): its figures are those of that moment" % (
                 where, summary.get("state") or "no state", summary.get("updated_at") or "at an unknown time"))
-
-
-def legacy_behind(text):
-    """The one reader of a sentence the jars wrote: a schema-2 client summary's `behind` was the client's own
-    line (schema 3 made it data). Shown as written, without its fix (the table's fix is shown beside it)."""
-    if not text:
-        return ""
-    return str(text).split(" Fix: ", 1)[0].strip()[:500]
 
 
 class NoJson(ValueError):

@@ -7,7 +7,7 @@ host lacks is recorded in `problems` and the report says so: a failed run's repo
 import os
 import re
 
-from c1mlab import lines as lab_lines, summaries
+from c1mlab import legacy, lines as lab_lines, summaries
 
 from . import parsers
 from .errors import ReportInputError
@@ -29,9 +29,6 @@ LOG_TAIL_LINES = 20
 LIMIT_LINE = re.compile(r"Too many open files|Cannot assign requested address|No space left on device|"
                         r"Cannot allocate memory|No buffer space|table full", re.IGNORECASE)
 LIMIT_LINES_KEPT = 3
-FIRST_FAILURE = re.compile(r"First ([A-Z]+) connecting to .*")
-# The client's one line saying it fell behind its own heartbeat schedule (the client's lag, not the server's).
-BEHIND = re.compile(r"First heartbeat .* behind its own schedule.*")
 
 
 class Host:
@@ -265,14 +262,8 @@ def load_host(name, folder, settings, problems):
         limit_lines = [line for line in lines if LIMIT_LINE.search(line)
                        and not re.search(r"First [A-Z]+ connecting|Done: |Preflight|Reporting failed", line)]
         host.log_limit_count = len(limit_lines)
-        for line in lines:
-            behind = BEHIND.search(line) if host.behind_line is None else None
-            if behind:  # a summary from before schema 2: the log's line (legacy, as summaries.legacy_behind)
-                host.behind_line = summaries.legacy_behind(behind.group(0))
-            match = FIRST_FAILURE.search(line)
-            if match and match.group(1) not in host.first_failures:
-                # The jar's own meaning and fix follow " Fix: "; the report has them from failures.py.
-                host.first_failures[match.group(1)] = match.group(0).split(" Fix: ", 1)[0].strip()[:500]
+        # Runs recorded before schema 2 kept these only in the log (c1mlab.legacy); a newer summary overrides them.
+        host.first_failures, host.behind_line = legacy.once_facts_from_log(lines)
         host.log_limit_lines = [line.strip() for line in limit_lines[:LIMIT_LINES_KEPT]]
     _once_facts_from_summary(host)
     return host
