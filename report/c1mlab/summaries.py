@@ -393,6 +393,28 @@ def doctor_findings(reports, statuses=("FAIL", "WARN")):
     return rows
 
 
+def doctor_changes(before, after):
+    """The checks whose status differs between the doctor before the run and the doctor run again after it,
+    on the hosts that have both: [{host, name, before, after, found, needed, fix}], hosts and checks in the
+    order of the reports. A check only one of them ran is said with the other side None."""
+    changes = []
+    for host in sorted(after or {}):
+        if not (before or {}).get(host) or not after[host]:
+            continue
+        then = dict((c.get("name"), c) for c in before[host].get("checks") or [] if isinstance(c, dict))
+        for check in after[host].get("checks") or []:
+            if not isinstance(check, dict):
+                continue
+            was = then.pop(check.get("name"), {})
+            if was.get("status") != check.get("status"):
+                changes.append({"host": host, "name": check.get("name"), "before": was.get("status"),
+                                "after": check.get("status"), "found": check.get("found"),
+                                "needed": check.get("needed"), "fix": check.get("fix")})
+        changes.extend({"host": host, "name": name, "before": was.get("status"), "after": None,
+                        "found": None, "needed": was.get("needed"), "fix": None} for name, was in then.items())
+    return changes
+
+
 def doctor_counts(reports):
     """{host: {role, ok, warn, fail}} of the doctor's reports (None where a host had none)."""
     hosts = doctor(reports)

@@ -163,6 +163,18 @@ def render_markdown(run, summary):
             for host, d in doctor["hosts"].items()) + ". Every check: `hosts/<host>/doctor.json`.")
     else:
         out.append("No doctor.json was collected.")
+    after = summary["doctor_after"]
+    if after["hosts"]:
+        out += ["", "## The doctor after the run", ""]
+        if after["changes"]:
+            out.append(md_table(["host", "check", "before", "after", "found now", "needed", "fix"], [
+                [c["host"], c["name"], c["before"] or "–", c["after"] or "–", c["found"] or "–", c["needed"] or "–",
+                 c["fix"] or "–"] for c in after["changes"]]))
+            out.append("")
+        else:
+            out.append("Every check as before the run.")
+        out.append("; ".join("%s: %d OK, %d WARN, %d FAIL" % (host, d["ok"], d["warn"], d["fail"])
+                             for host, d in after["hosts"].items()) + ". Every check: `hosts/<host>/doctor-after.json`.")
     if summary["problems"]:
         out += ["", "## Missing or unreadable data", ""] + ["- %s" % p for p in summary["problems"]]
 

@@ -58,6 +58,7 @@ class Host:
         self.behind = None  # the client's first lag behind its heartbeat schedule (summary schema 3: data)
         self.behind_line = None  # ... in words (c1mlab.lines.behind_words), or an older jar's own line
         self.doctor = None  # doctor.json: what the jar's doctor found on this host before the run
+        self.doctor_after = None  # doctor-after.json: the doctor run again once the run's services stopped
 
     def __repr__(self):
         return "Host(%r, %r)" % (self.name, self.role)
@@ -243,15 +244,10 @@ def load_host(name, folder, settings, problems):
         host.facts = _read_json(facts_path, problems, "%s/facts.json" % name) or {}
         host.has.add("facts")
 
-    doctor_path = os.path.join(folder, "doctor.json")
-    if os.path.isfile(doctor_path):
-        doctor = _read_json(doctor_path, problems, "%s/doctor.json" % name)
-        if doctor is not None and not (isinstance(doctor, dict) and isinstance(doctor.get("checks"), list)):
-            problems.append("%s/doctor.json has no list of checks: the doctor's findings are left out" % name)
-            doctor = None
-        host.doctor = doctor
-        if doctor is not None:
-            host.has.add("doctor")
+    host.doctor = _read_doctor(folder, "doctor.json", name, problems)
+    if host.doctor is not None:
+        host.has.add("doctor")
+    host.doctor_after = _read_doctor(folder, "doctor-after.json", name, problems)
 
     log_path = os.path.join(folder, host.role + ".log")
     if os.path.isfile(log_path):
@@ -267,6 +263,18 @@ def load_host(name, folder, settings, problems):
         host.log_limit_lines = [line.strip() for line in limit_lines[:LIMIT_LINES_KEPT]]
     _once_facts_from_summary(host)
     return host
+
+
+def _read_doctor(folder, filename, name, problems):
+    """A doctor's JSON report the run kept (None when absent or unreadable, said in problems)."""
+    path = os.path.join(folder, filename)
+    if not os.path.isfile(path):
+        return None
+    doctor = _read_json(path, problems, "%s/%s" % (name, filename))
+    if doctor is not None and not (isinstance(doctor, dict) and isinstance(doctor.get("checks"), list)):
+        problems.append("%s/%s has no list of checks: the doctor's findings are left out" % (name, filename))
+        return None
+    return doctor
 
 
 def _once_facts_from_summary(host):

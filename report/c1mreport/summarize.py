@@ -77,6 +77,14 @@ def doctor_section(run):
             "hosts_without": missing if hosts else [h.name for h in run.hosts]}
 
 
+def doctor_after_section(run):
+    """The doctor run again after the run (hosts/<name>/doctor-after.json), and the checks whose status it
+    changed against the one before: what the run itself did to a host (its memory, conntrack, descriptors)."""
+    after = {h.name: h.doctor_after for h in run.hosts if h.doctor_after}
+    return {"hosts": summaries.doctor(after, {h.name: h.role for h in run.hosts}),
+            "changes": summaries.doctor_changes({h.name: h.doctor for h in run.hosts if h.doctor}, after)}
+
+
 def scenario_section(run):
     """The scenario of the run (run.json: scenario, scenario_info, scenario_result), if any."""
     settings = run.settings
@@ -129,6 +137,7 @@ def build_summary(run, generated_at=None):
         "result": result,
         "cost": cost,
         "doctor": doctor,
+        "doctor_after": doctor_after_section(run),
         "scenario": scenario_section(run),
         "faults": faults_section(run),
         "findings": findings(run, result, cost, doctor),

@@ -51,6 +51,39 @@ class DoctorAndScenario(unittest.TestCase):
         self.assertIn("No doctor.json was collected.", md)
         self.assertNotIn('id="scenario"', html)
 
+    def test_the_doctor_after_the_run_shows_what_changed_and_only_that(self):
+        self.write("hosts/c1m-server/doctor.json", doctor("server", 1000000))
+        memory_after = {"name": "memory", "status": "FAIL", "found": "MemAvailable 310 MiB",
+                        "needed": ">= 2 GiB", "fix": "stop what holds the memory"}
+        self.write("hosts/c1m-server/doctor-after.json", doctor("server", 1000000, memory_after))
+        self.write("hosts/c1m-client-1/doctor.json", doctor("client", 333334))
+        self.write("hosts/c1m-client-1/doctor-after.json", doctor("client", 333334))
+        summary, html, md = self.built()
+        after = summary["doctor_after"]
+        self.assertEqual(sorted(after["hosts"]), ["c1m-client-1", "c1m-server"])
+        self.assertEqual(after["changes"], [{"host": "c1m-server", "name": "memory", "before": None, "after": "FAIL",
+                                             "found": "MemAvailable 310 MiB", "needed": ">= 2 GiB",
+                                             "fix": "stop what holds the memory"}])
+        self.assertIn('id="doctor-after"', html)
+        self.assertIn("The doctor after the run", md)
+        self.assertIn("| c1m-server | memory | – | FAIL | MemAvailable 310 MiB |", md)
+        self.assertIn("c1m-client-1: 1 OK, 1 WARN, 0 FAIL", md)
+
+    def test_a_check_that_went_back_to_ok_is_a_change_too(self):
+        self.write("hosts/c1m-server/doctor.json", doctor("server", 1000000, dict(FIVE_TUPLE_FAIL, name="memory")))
+        self.write("hosts/c1m-server/doctor-after.json", doctor("server", 1000000, dict(
+            FIVE_TUPLE_FAIL, name="memory", status="OK")))
+        summary, _, _ = self.built()
+        self.assertEqual([(c["name"], c["before"], c["after"]) for c in summary["doctor_after"]["changes"]],
+                         [("memory", "FAIL", "OK")])
+
+    def test_without_doctor_after_there_is_no_section(self):
+        self.write("hosts/c1m-server/doctor.json", doctor("server", 1000000))
+        summary, html, md = self.built()
+        self.assertEqual(summary["doctor_after"], {"hosts": {}, "changes": []})
+        self.assertNotIn('id="doctor-after"', html)
+        self.assertNotIn("after the run", md)
+
     def test_the_doctors_findings_are_shown_and_back_the_failure(self):
         for n in (1, 2, 3):
             self.write("hosts/c1m-client-%d/doctor.json" % n, doctor("client", 333334, FIVE_TUPLE_FAIL))
