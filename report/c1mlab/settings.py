@@ -100,6 +100,9 @@ def _port(value):
         raise notation.NotationError("%r is not one port" % (value,))
 
 
+# What can run as the server (the server role's c1m_server_impl; the report names the run's by these).
+SERVER_IMPLS = ("netty", "c-epoll", "command")
+
 # name -> (check, the fix). The names are the settings of ansible/group_vars/all.yml a user may set;
 # tasks/settings.yml hands each of them here (a test keeps the two lists equal).
 CHECKS = {
@@ -113,6 +116,8 @@ CHECKS = {
     "c1m_heartbeat": (_duration(RULES.integer("heartbeat.min_ms"), off_allowed=True),
                       "0 (off) or a duration of at least %dms, such as 30s" % RULES.integer("heartbeat.min_ms")),
     "c1m_transport": (_choice(("epoll", "io_uring", "nio")), "epoll, io_uring or nio"),
+    "c1m_server_impl": (_choice(SERVER_IMPLS), "netty (the lab's Java server), c-epoll (the seeds' C design) or "
+                                               "command (your own server: c1m_server_command)"),
     "c1m_source_ips": (_source_ips, "empty, or IPv4 addresses of each client: a list, comma list or CIDR"),
     "c1m_ramp_timeout": (_whole(1), "seconds, at least 1"),
     "c1m_stall_timeout": (_whole(0), "seconds, 0 for only c1m_ramp_timeout"),
