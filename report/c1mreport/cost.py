@@ -79,13 +79,43 @@ def process_cost(host):
                 cost["heap_used_bytes_at_peak"] - base_row["heap_used_bytes"], grown)
     cost.setdefault("process_bytes_per_connection", None)
     cost.setdefault("heap_bytes_per_connection", None)
+    cost["rss_source"] = "the process's own summary and timeline" if cost["rss_bytes_at_peak"] is not None else None
+    outside = (host.process or {}).get("rss_bytes")
+    if cost["rss_bytes_at_peak"] is None and outside is not None:
+        # A server that writes no summary (your own: c1m_server_impl=command): its RSS at the peak snapshot,
+        # read from /proc by c1m-host, over the TCP sockets the kernel held then. An average with the
+        # process's own base in it, not a slope: said so beside the figure.
+        cost["rss_bytes_at_peak"] = outside
+        cost["rss_source"] = "VmRSS at the peak snapshot (process.txt), seen from outside"
+        sockets = _tcp_sockets(host)
+        cost["peak_open"] = cost["peak_open"] or sockets
+        cost["process_bytes_per_connection_average"] = ratio(outside, sockets)
     return cost
+
+
+def cost_notes(cost):
+    """What a host's cost row could not measure, or measured another way, in words."""
+    notes = []
+    if cost.get("heap_na"):
+        notes.append("heap n/a: %s" % cost["heap_na"])
+    if cost.get("rss_source") and cost["rss_source"] != "the process's own summary and timeline":
+        notes.append("RSS: %s; per connection it is an average over the sockets the kernel held, the process's "
+                     "own base included" % cost["rss_source"])
+    return notes
+
+
+def server_impl(run):
+    """What ran as the server: run.json's server.impl, else the server summary's own `impl`, else netty (every
+    run recorded before servers could be chosen)."""
+    server = run.settings.get("server") if isinstance(run.settings.get("server"), dict) else {}
+    summary = (run.server.summary if run.server else None) or {}
+    return str(server.get("impl") or summary.get("impl") or "netty")
 
 
 def cost_section(run):
     hosts = {}
     for host in run.hosts:
-        cost = {"role": host.role}
+        cost = {"role": host.role, "impl": None, "heap_na": None, "process_bytes_per_connection_average": None}
         cost.update(process_cost(host))
         cost.update(kernel_cost(host, cost.get("peak_open")))
         available = (host.meminfo or {}).get("MemAvailable")
@@ -101,6 +131,11 @@ def cost_section(run):
             conntrack[host.name] = entry
         elif "conntrack" in host.has:
             conntrack[host.name] = None  # "unavailable": conntrack not loaded there
+    if run.server and run.server.name in hosts:
+        impl = server_impl(run)
+        hosts[run.server.name].update(impl=impl, heap_na=None if impl == "netty" else "the server is %s: no JVM heap" % impl)
+    for cost in hosts.values():
+        cost["notes"] = cost_notes(cost)
     server = hosts.get(run.server.name) if run.server else None
     return {"server": dict(server, host=run.server.name) if server else None,
             "hosts": hosts, "conntrack": conntrack}

@@ -98,6 +98,21 @@ def parse_meminfo(text):
     return info
 
 
+def parse_process_status(text):
+    """process.txt (the service's /proc/<pid>/status, as c1m-host snapshot keeps it) -> {"rss_bytes",
+    "peak_rss_bytes", "threads"}; {} when the service was not running."""
+    fields = {}
+    for line in text.splitlines():
+        match = re.match(r"^(VmRSS|VmHWM|Threads):\s+(\d+)(?:\s+(kB))?", line)
+        if match:
+            fields[match.group(1)] = int(match.group(2)) * (1024 if match.group(3) else 1)
+    out = {}
+    for key, name in (("rss_bytes", "VmRSS"), ("peak_rss_bytes", "VmHWM"), ("threads", "Threads")):
+        if name in fields:
+            out[key] = fields[name]
+    return out
+
+
 def parse_slabinfo(text):
     """/proc/slabinfo lines -> {cache: {"active_objs", "num_objs", "objsize", "bytes"}}.
 

@@ -16,6 +16,16 @@ VENDOR = os.path.join(os.path.dirname(HERE), "vendor")
 UPLOT_VERSION = "1.6.32"
 
 
+def process_per_connection(cost):
+    """A host's process bytes per connection: the slope from its timeline, else (a server measured from
+    outside) the average RSS per socket, marked as such."""
+    if cost.get("process_bytes_per_connection") is not None:
+        return fmt.per_connection(cost["process_bytes_per_connection"])
+    if cost.get("process_bytes_per_connection_average") is not None:
+        return "≈ %s (average)" % fmt.per_connection(cost["process_bytes_per_connection_average"])
+    return fmt.per_connection(None)
+
+
 def jinja_environment():
     try:
         import jinja2
@@ -208,10 +218,13 @@ def render_markdown(run, summary):
     out.append(md_table(
         ["host", "role", "peak open", "RSS at peak", "heap at peak", "process B/conn", "kernel B/conn",
          "available at peak"],
-        [[name, c["role"], fmt.count(c.get("peak_open")), fmt.bytes_(c.get("rss_bytes_at_peak")),
-          fmt.bytes_(c.get("heap_used_bytes_at_peak")), fmt.per_connection(c.get("process_bytes_per_connection")),
-          fmt.per_connection(c.get("kernel_bytes_per_connection")), fmt.bytes_(c.get("mem_available_bytes_at_peak"))]
+        [[name, c["role"] + (" (%s)" % c["impl"] if c.get("impl") else ""), fmt.count(c.get("peak_open")),
+          fmt.bytes_(c.get("rss_bytes_at_peak")), "n/a" if c.get("heap_na") else fmt.bytes_(c.get("heap_used_bytes_at_peak")),
+          process_per_connection(c), fmt.per_connection(c.get("kernel_bytes_per_connection")),
+          fmt.bytes_(c.get("mem_available_bytes_at_peak"))]
          for name, c in summary["cost"]["hosts"].items()]))
+    notes = ["- %s: %s" % (name, note) for name, c in summary["cost"]["hosts"].items() for note in c.get("notes") or []]
+    out += [""] + notes if notes else []
     conntrack = [[name, fmt.count(ct["count"]), fmt.count(ct["max"]), "%.1f%%" % (ct["used_fraction"] * 100)]
                  for name, ct in summary["cost"]["conntrack"].items() if ct]
     if conntrack:

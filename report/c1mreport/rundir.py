@@ -15,6 +15,7 @@ from .errors import ReportInputError
 RAW_FILES = {
     "sysctl": ("sysctl.txt", parsers.parse_sysctl),
     "limits": ("limits.txt", parsers.parse_limits),
+    "process": ("process.txt", parsers.parse_process_status),
     "sockstat": ("sockstat.txt", parsers.parse_sockstat),
     "meminfo": ("meminfo.txt", parsers.parse_meminfo),
     "slab": ("slabinfo.txt", parsers.parse_slabinfo),
@@ -43,6 +44,7 @@ class Host:
         self.facts = {}
         self.sysctl = {}
         self.limits = {}
+        self.process = {}  # process.txt: the service's RSS and threads at the snapshot, seen from outside
         self.sockstat = {}
         self.meminfo = {}
         self.slab = {}
