@@ -1,5 +1,5 @@
 """What a host needs for its share, computed from rules.py's numbers. The Java side computes the same in
-lab.c1m.common.capacity (Capacity, the doctor's checks); tests/vectors/capacity.json holds the cases
+lab.c1m.capacity (Capacity, the doctor's checks); tests/vectors/capacity.json holds the cases
 both languages must agree on (report/tests/test_capacity.py, CapacityVectorsTest)."""
 import math
 

@@ -20,9 +20,10 @@ import re
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
-from .rules import RULES
-
 MAX_COUNT = 2 ** 31 - 1
+# The longest duration any option or setting takes, a year: a limit of the notation (the jars'
+# Quantities.DURATION_MAX_MS), not a capacity rule; tests/vectors/notation.json holds both to it.
+DURATION_MAX_MS = 365 * 24 * 3600000
 SMALLEST_PREFIX = 16  # as the client jar: a typo like /6 should not mean millions of addresses
 
 _COUNT = re.compile(r"^(\d+(?:\.\d+)?)([km]?)$")
@@ -79,12 +80,11 @@ def duration_ms(value):
         if not match:
             raise NotationError("%r is not a duration: use e.g. 500ms, 30s, 10m or 1h" % (value,))
         millis = _decimal(match.group(1)) * _DURATION_MS[match.group(2) or "s"]
-    # Whole milliseconds and at most a year (rules.properties, notation.duration_max_ms), as the jars.
+    # Whole milliseconds and at most a year (DURATION_MAX_MS), as the jars.
     if millis != millis.to_integral_value():
         raise NotationError("%r is not a whole number of milliseconds" % (value,))
-    longest = RULES.integer("notation.duration_max_ms")
-    if millis > longest:
-        raise NotationError("%r is too long: at most %dh" % (value, longest // 3600000))
+    if millis > DURATION_MAX_MS:
+        raise NotationError("%r is too long: at most %dh" % (value, DURATION_MAX_MS // 3600000))
     return int(millis)
 
 

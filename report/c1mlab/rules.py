@@ -1,10 +1,10 @@
 """The numbers the jars, the filters and the report share, read from the one table the jars also carry:
-java/common/src/main/resources/lab/c1m/common/rules.properties (the Java reader is
-lab.c1m.common.capacity.Rules). A missing or malformed key is an error here, never a silent default."""
+java/capacity/src/main/resources/lab/c1m/capacity/rules.properties (the Java reader is
+lab.c1m.capacity.Rules). A missing or malformed key is an error here, never a silent default."""
 import os
 
-TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "java", "common", "src", "main",
-                     "resources", "lab", "c1m", "common", "rules.properties")
+TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "java", "capacity", "src", "main",
+                     "resources", "lab", "c1m", "capacity", "rules.properties")
 
 
 class RulesError(ValueError):

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import lab.c1m.common.capacity.Rules;
+import lab.c1m.capacity.Rules;
 import lab.c1m.common.netty.SharedAddresses;
 import lab.c1m.common.notation.Quantities;
 import org.slf4j.Logger;

@@ -200,7 +200,7 @@ class ClientProcessTest {
              // One more than the whole ip_local_port_range to one port from one address: the 5-tuple's wall
              // (past half the range is only a warning since Linux 6.18 connects at full speed there).
              JavaProcess ports = JavaProcess.start(dir, CLIENT, "--server", "127.0.0.1", "--ports", "9000",
-                 "--connections", Long.toString(lab.c1m.common.capacity.HostLimits.read().portRangeSize() + 1L))) {
+                 "--connections", Long.toString(lab.c1m.capacity.HostLimits.read().portRangeSize() + 1L))) {
             assertEquals(ExitCodes.HOST_CANNOT_HOLD, files.waitFor(30));
             assertTrue(files.stderr().contains("open files (hard): "), files.stderr());
             assertTrue(files.stderr().contains("Fix: "), files.stderr());

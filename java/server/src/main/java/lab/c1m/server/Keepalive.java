@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import jdk.net.ExtendedSocketOptions;
-import lab.c1m.common.capacity.Rules;
+import lab.c1m.capacity.Rules;
 import lab.c1m.common.netty.TransportKind;
 import lab.c1m.common.notation.Quantities;
 

@@ -2,7 +2,7 @@ package lab.c1m.server;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import lab.c1m.common.capacity.HostLimits;
+import lab.c1m.capacity.HostLimits;
 import lab.c1m.common.netty.Transport;
 import lab.c1m.common.record.ProcessMemory;
 import lab.c1m.common.record.RuntimeFacts;

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import lab.c1m.common.capacity.HostLimits;
+import lab.c1m.capacity.HostLimits;
 import lab.c1m.common.cli.ExitCodes;
 import lab.c1m.common.notation.Quantities;
 import lab.c1m.common.testing.DoctorOutput;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
-import lab.c1m.common.capacity.Rules;
+import lab.c1m.capacity.Rules;
 import org.junit.jupiter.api.Test;
 
 /** The keepalive sized from the run's heartbeat by the rules (keepalive.*), and the explicit ones it refuses. */

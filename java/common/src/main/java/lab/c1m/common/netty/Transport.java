@@ -17,8 +17,8 @@ import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import java.nio.file.Path;
-import lab.c1m.common.capacity.HostLimits;
 import lab.c1m.common.cli.Cli;
+import lab.c1m.common.host.ProcFiles;
 import lab.c1m.common.notation.Quantities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +106,7 @@ public record Transport(
     }
 
     static String ioUringMemlockMessage(int threads, Path limits) {
-        long soft = HostLimits.limit(limits, "Max locked memory")[0];
+        long soft = ProcFiles.limit(limits, "Max locked memory")[0];
         String now = soft < 0 ? "unknown" : soft == Long.MAX_VALUE ? "unlimited" : Quantities.mib(soft);
         return "io_uring could not allocate the rings of " + threads + " event loop(s) (about "
             + Quantities.mib(threads * IO_URING_RING_BYTES) + ") within the locked-memory limit (RLIMIT_MEMLOCK"

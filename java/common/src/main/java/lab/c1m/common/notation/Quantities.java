@@ -2,7 +2,6 @@ package lab.c1m.common.notation;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import lab.c1m.common.capacity.Rules;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,8 +10,13 @@ import java.util.regex.Pattern;
 public final class Quantities {
     private static final Pattern COUNT = Pattern.compile("(\\d+(?:\\.\\d+)?)([km]?)");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
-    /** The longest duration any option takes (rules.properties, notation.duration_max_ms). */
-    public static final long DURATION_MAX_MS = Rules.DURATION_MAX_MS;
+    /**
+     * The longest duration any option or setting takes (--hold, --heartbeat, c1m_hold, ...): a year. Beyond
+     * it a value is a typo, and past about 292 years it would overflow a nanosecond clock. A limit of the
+     * notation, not a capacity rule: report/c1mlab/notation.py says the same, and tests/vectors/notation.json
+     * holds both to it at the boundary.
+     */
+    public static final long DURATION_MAX_MS = 365L * 24 * 3_600_000;
 
     private Quantities() {
     }
@@ -43,7 +47,7 @@ public final class Quantities {
     /**
      * {@code 250ms}, {@code 30s}, {@code 10m}, {@code 1h}; a bare number means seconds; {@code 0} is zero.
      * Whole milliseconds only (no silent rounding: {@code 0.4ms} is refused, not zero) and at most
-     * rules.properties' {@code notation.duration_max_ms} (a year), so no later arithmetic overflows.
+     * {@link #DURATION_MAX_MS} (a year), so no later arithmetic overflows.
      */
     public static Duration parseDuration(String text) {
         String s = text.trim().toLowerCase(Locale.ROOT);

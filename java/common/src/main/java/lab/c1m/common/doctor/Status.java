@@ -1,8 +1,0 @@
-package lab.c1m.common.doctor;
-
-/** The verdict of one check: fine, worth a look, or the host cannot hold its share as it is. */
-public enum Status {
-    OK,
-    WARN,
-    FAIL
-}
