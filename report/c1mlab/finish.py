@@ -72,6 +72,8 @@ def finish(run_dir, given):
         "hold": str(given["hold"]), "hold_seconds": notation.seconds(given["hold"]),
         "heartbeat": str(given["heartbeat"]), "heartbeat_seconds": notation.seconds(given["heartbeat"]),
         "transport": str(given["transport"]),
+        # What the clients spoke; runs recorded before it was a setting spoke raw.
+        "protocol": str(given.get("protocol") or "raw"),
         "clients": [dict(c, share=int(c["share"])) for c in given["clients"]], "server": given["server"],
         "outcome": outcome, "outcome_detail": detail, "time_to_reach_s": figures["time_to_reach_s"],
         "reached_after_s_seen_by_playbook": follow.get("reached_after_s"),

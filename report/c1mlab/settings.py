@@ -100,6 +100,20 @@ def _port(value):
         raise notation.NotationError("%r is not one port" % (value,))
 
 
+def _ws_path(value):
+    if not str(value).startswith("/") or any(c.isspace() for c in str(value)):
+        raise ValueError("%r is not a path: it starts with / and has no spaces" % (value,))
+
+
+def _ws_headers(value):
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise ValueError("%r is not a list" % (value,))
+    for header in value:
+        name, colon, _ = str(header).partition(":")
+        if not colon or not name.strip() or any(c.isspace() for c in name.strip()):
+            raise ValueError("%r is not 'Name: value'" % (header,))
+
+
 # What can run as the server (the server role's c1m_server_impl; the report names the run's by these).
 SERVER_IMPLS = ("netty", "c-epoll", "command")
 
@@ -116,6 +130,10 @@ CHECKS = {
     "c1m_heartbeat": (_duration(RULES.integer("heartbeat.min_ms"), off_allowed=True),
                       "0 (off) or a duration of at least %dms, such as 30s" % RULES.integer("heartbeat.min_ms")),
     "c1m_transport": (_choice(("epoll", "io_uring", "nio")), "epoll, io_uring or nio"),
+    "c1m_protocol": (_choice(("raw", "websocket")), "raw (the lab's frames, echoed) or websocket"),
+    "c1m_ws_path": (_ws_path, "a path such as / or /ws"),
+    "c1m_ws_headers": (_ws_headers, "a list of 'Name: value', e.g. '[\"Authorization: Bearer x\"]'"),
+    "c1m_ws_echo": (_choice(("ping", "binary")), "ping (Pongs answer Pings: every server) or binary (the server echoes)"),
     "c1m_server_impl": (_choice(SERVER_IMPLS), "netty (the lab's Java server), c-epoll (the seeds' C design) or "
                                                "command (your own server: c1m_server_command)"),
     "c1m_source_ips": (_source_ips, "empty, or IPv4 addresses of each client: a list, comma list or CIDR"),

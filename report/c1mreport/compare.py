@@ -8,6 +8,7 @@ import fnmatch
 import os
 
 from . import formatting as fmt
+from .cost import server_impl
 from .headline import ROWS, verdict
 from .render import jinja_environment, md_table
 from .rundir import load_run
@@ -39,6 +40,8 @@ def flatten_settings(run, summary):
     s = run.settings
     for key in ("target_connections", "ports", "connect_rate", "hold", "heartbeat", "scenario"):
         settings["run: " + key] = str(s.get(key))
+    settings["run: server impl"] = server_impl(run)
+    settings["run: protocol"] = str(s.get("protocol") or "raw")
     settings["run: client count"] = str(len(run.clients))
     settings["run: client shares"] = ", ".join(str(c["share"]) for c in s.get("clients") or [])
     for role, hosts in (("server", [run.server] if run.server else []), ("clients", run.clients)):
@@ -50,6 +53,7 @@ def flatten_settings(run, summary):
             "gc": lambda h: ((h.summary or {}).get("jvm") or {}).get("gc"),
             "netty": lambda h: (h.summary or {}).get("netty_version"),
             "transport": lambda h: (h.summary or {}).get("transport"),
+            "protocol": lambda h: (h.summary or {}).get("protocol"),
             "open files (soft)": lambda h: (h.limits or {}).get("nofile_soft"),
             "source ips": lambda h: ",".join((h.summary or {}).get("source_ips") or []) or None,
         }

@@ -57,7 +57,8 @@ def run_settings_rows(summary):
             ("connect rate", s.get("connect_rate") if s.get("connect_rate") not in (None, 0, "0") else "as fast as allowed (0)"),
             ("hold", s.get("hold")), ("heartbeat", s.get("heartbeat")),
             ("clients (share)", clients or "–"),
-            ("server", "%s (%s)" % (server.get("host") or "–", server.get("address") or "–")),
+            ("server", "%s (%s): %s" % (server.get("host") or "–", server.get("address") or "–", s.get("server_impl"))),
+            ("protocol", s.get("protocol")),
             ("started / finished", "%s / %s" % (summary["run"].get("started_at"), summary["run"].get("finished_at")))]
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from c1mlab import faults, summaries, verdict
 
 from . import SUMMARY_SCHEMA, series
-from .cost import cost_section
+from .cost import cost_section, server_impl
 from .findings import findings
 from .parsers import iso_time, parse_time
 from .process_state import process_state
@@ -62,6 +62,7 @@ def settings_section(run):
         "target_connections": s.get("target_connections"), "ports": s.get("ports"),
         "port_count": len(s.get("ports_list") or []), "connect_rate": s.get("connect_rate"),
         "hold": s.get("hold"), "heartbeat": s.get("heartbeat"), "scenario": s.get("scenario"),
+        "protocol": s.get("protocol") or "raw", "server_impl": server_impl(run),
         "clients": s.get("clients"), "server": s.get("server"), "per_host": per_host,
     }
 
