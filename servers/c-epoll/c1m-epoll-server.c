@@ -924,16 +924,18 @@ static void connection_opened(int fd, int index) {
 
 /* At the open-files wall: free a reserve descriptor, accept the waiting connection on it and close it at
  * once, so the peer hears a close instead of waiting in the backlog and the listener stops being ready
- * (the seeds' "Too many open files"). False when even that could not be done. */
-static bool shed_one(int listen_fd) {
+ * (the seeds' "Too many open files"). 1: one shed; 0: nothing was waiting (accept4 says EMFILE before it
+ * looks at the queue, so the call after the last one always does); -1: not even that could be done. */
+static int shed_one(int listen_fd) {
     reserve_release(1);
     int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int err = errno;
     if (fd >= 0) {
         close(fd);
         s.shed++;
     }
     reserve_refill();
-    return fd >= 0;
+    return fd >= 0 ? 1 : (err == EAGAIN || err == EWOULDBLOCK) ? 0 : -1;
 }
 
 static void pause_listener(int index) {
@@ -956,12 +958,13 @@ static void accept_all(int index) {
         if (err == EINTR) {
             continue;
         }
-        remember_error(accept_error_kind(err), "accept", err);
-        if (err == ECONNABORTED || err == EPROTO || err == EPERM) {
-            continue; /* that one connection's problem, not the listener's */
+        int shed = (err == EMFILE || err == ENFILE) ? shed_one(listen_fd) : -1;
+        if (shed == 0) {
+            return; /* the queue is empty: no connection was refused */
         }
-        if ((err == EMFILE || err == ENFILE) && shed_one(listen_fd)) {
-            continue;
+        remember_error(accept_error_kind(err), "accept", err);
+        if (shed > 0 || err == ECONNABORTED || err == EPROTO || err == EPERM) {
+            continue; /* one connection's problem (or shed), not the listener's */
         }
         pause_listener(index);
         return;
