@@ -11,6 +11,7 @@ or fails with C1M_CEPOLL_REQUIRE_CLIENT=1 as tests/run-all.sh sets it). About 15
 import json
 import os
 import resource
+import select
 import signal
 import socket
 import subprocess
@@ -162,13 +163,24 @@ class CEpollServerTest(unittest.TestCase):
                 sent += slow.send(big[sent:sent + 65536])
             except BlockingIOError:
                 break  # both directions full: the server stopped reading this one
-        slow.setblocking(True)
         self.assertLess(sent, len(big), "the buffers took 16 MiB unread: the test proves nothing")
         received = bytearray()
-        while len(received) < len(big):
-            received += slow.recv(1 << 20)
-            if sent < len(big):
-                sent += slow.send(big[sent:sent + 65536])
+        deadline = time.monotonic() + 20
+        while len(received) < len(big) and time.monotonic() < deadline:
+            # Never blocked on one direction: the server sends only while this side reads.
+            poller = select.poll()
+            poller.register(slow, select.POLLIN | (select.POLLOUT if sent < len(big) else 0))
+            ready = poller.poll(1000)
+            readable = any(event & select.POLLIN for _, event in ready)
+            writable = any(event & select.POLLOUT for _, event in ready)
+            if readable:
+                received += slow.recv(1 << 20)
+            if writable:
+                try:
+                    sent += slow.send(big[sent:sent + 65536])
+                except BlockingIOError:
+                    pass
+        self.assertEqual(len(big), len(received))
         self.assertEqual(big, bytes(received))
 
         for sock in self.sockets[:500]:
@@ -299,7 +311,8 @@ class CEpollServerTest(unittest.TestCase):
         self.assertEqual(0, client.returncode, client.stdout[-2000:] + client.stderr[-2000:])
         self.assertEqual((1000, 0, 0), (result["established"], result["lost"], result["dead"]))
         self.assertGreater(result["heartbeat"]["received"], 1000)
-        self.assertEqual(result["heartbeat"]["sent"], result["heartbeat"]["received"])
+        # At most one heartbeat a connection is in flight when the hold ends and the client closes.
+        self.assertLessEqual(result["heartbeat"]["sent"] - result["heartbeat"]["received"], 1000)
         self.assertEqual(1000, server.read()["peak_open"])
         eventually(lambda: server.read()["open"] == 0, 10, "the client's connections closed")
         self.assertEqual(0, server.stop())
