@@ -11,10 +11,13 @@ the heartbeat schedule the client kept.
 --core-rate instead finds the heartbeat rate one client core sustains: the client pinned to CPU 0, the
 server to CPU 1, ever shorter heartbeat intervals, the highest rate that keeps >= 99.9% of the schedule.
 
+--server c-epoll measures the C server (servers/c-epoll, built here with cc) in the Java server's place: the
+same clients and figures, and no heap (it has none).
+
 --per-jvm runs the measurement once per JDK under /usr/lib/jvm (17, 21, 25) and with compact object
 headers on 25 and later, and prints the bytes per connection of each in one table.
 
-Usage: python3 java/bench/benchmark.py [--connections N] [--hold-seconds S] [--json FILE] [--top N]
+Usage: python3 java/bench/benchmark.py [--server netty|c-epoll] [--connections N] [--hold-seconds S] [--json FILE]
        python3 java/bench/benchmark.py --connect-only | --core-rate | --per-jvm
 Needs a JDK (jcmd), a C compiler (cc) and the jars: java/mvnw -f java/pom.xml -DskipTests package
 """
@@ -38,8 +41,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from c1mlab.rules import RULES  # noqa: E402
 from figures import dig, ms, num, percent, print_connect, print_table, print_top, kept_between  # noqa: E402
 import probes  # noqa: E402
-from probes import (build_c_client, c_ramp, fail, free_port_run, kernel_tcp_pages, live_heap,  # noqa: E402
-                    read_json, rss_bytes, slab_bytes, start, stop, wait_for)
+from probes import (build_c_client, build_c_server, c_ramp, fail, free_port_run, kernel_tcp_pages, live_heap,  # noqa: E402
+                    read_json, rss_bytes, slab_bytes, start, start_c_server, stop, wait_for)
 
 FD_RESERVE = RULES.integer("descriptors.reserve")  # descriptors a JVM uses besides its sockets (rules.properties)
 PROBE = 1000  # connections of the warm-up client, whose heap is the client's baseline
@@ -53,6 +56,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--connections", type=int, default=0,
                    help=f"connections to hold (default: the most this machine allows, {cap:,} with hard nofile {hard})")
+    p.add_argument("--server", default="netty", choices=["netty", "c-epoll"],
+                   help="the server measured: the Java jar (netty, default) or servers/c-epoll's C server")
     p.add_argument("--ports", type=int, default=20, help="server ports (default 20)")
     p.add_argument("--heartbeat", default="1s", help="heartbeat interval (default 1s)")
     p.add_argument("--transport", default="epoll", choices=["epoll", "io_uring", "nio"],
@@ -87,6 +92,8 @@ def main():
     for jar in (SERVER_JAR, CLIENT_JAR):
         if not jar.exists():
             fail(f"{jar} is missing: build it with java/mvnw -f java/pom.xml -DskipTests package")
+    if a.server == "c-epoll" and (a.per_jvm or a.core_rate):
+        fail("--per-jvm and --core-rate measure the Java server: leave out --server c-epoll")
     if a.per_jvm:
         return per_jvm(a, n)
     if subprocess.run(["which", probes.JCMD], capture_output=True).returncode != 0:
@@ -103,14 +110,25 @@ def main():
     base = free_port_run(a.ports + 1)
     ports = f"{base}-{base + a.ports - 1}"
     metrics = base + a.ports
-    server = start(SERVER_JAR, a.server_jvm, ["--bind", "127.0.0.1", "--ports", ports, "--metrics-port", str(metrics),
-                                              "--transport", a.transport,
-                                              "--summary", str(work / "server.json"), "--progress-every", "0"],
-                   work / "server.log")
+    c_server = a.server == "c-epoll"
+    if c_server:
+        build_c_server()
+        server = start_c_server(["--bind", "127.0.0.1", "--ports", ports, "--summary", str(work / "server.json"),
+                                 "--progress-every", "0"], work / "server.log")
+    else:
+        server = start(SERVER_JAR, a.server_jvm, ["--bind", "127.0.0.1", "--ports", ports, "--metrics-port",
+                                                  str(metrics), "--transport", a.transport,
+                                                  "--summary", str(work / "server.json"), "--progress-every", "0"],
+                       work / "server.log")
+    # The C server has no heap: its user space is its RSS (a JVM's heap is read by jcmd after a full GC).
+    server_heap = (lambda top: (0, [], {})) if c_server else (lambda top: live_heap(server.pid, top))
     client = None
     try:
-        wait_for(lambda: b"running" in urllib.request.urlopen(f"http://127.0.0.1:{metrics}/status").read(), 30,
-                 "the server")
+        if c_server:
+            wait_for(lambda: read_json(work / "server.json")["state"] == "running", 30, "the server")
+        else:
+            wait_for(lambda: b"running" in urllib.request.urlopen(f"http://127.0.0.1:{metrics}/status").read(), 30,
+                     "the server")
         # Connect speed, C first: a discarded C pass warms the server's accept path, then the measured C pass;
         # the Java client's own ramp comes later, against the same (by then warmer) server. Each client
         # closes its connections before the next starts.
@@ -150,7 +168,7 @@ def main():
         stop(probe)
         wait_for(lambda: read_json(work / "server.json")["open"] == 0, 60, "the warm-up connections to close")
         time.sleep(1.5)
-        server_heap0, _, server_classes0 = live_heap(server.pid, 0)
+        server_heap0, _, server_classes0 = server_heap(0)
         server_rss0 = rss_bytes(server.pid)
         kernel0, slab0 = kernel_tcp_pages(), slab_bytes()
 
@@ -163,7 +181,7 @@ def main():
         # Round trips before the heap measurements: their full GCs pause both JVMs for a moment.
         steady = read_json(work / "client.json")
         kernel1, slab1 = kernel_tcp_pages(), slab_bytes()
-        server_heap1, server_top, server_classes1 = live_heap(server.pid, a.top)
+        server_heap1, server_top, server_classes1 = server_heap(a.top)
         client_heap1, client_top, client_classes1 = live_heap(client.pid, a.top)
         server_rss1, client_rss1 = rss_bytes(server.pid), rss_bytes(client.pid)
         server_open = read_json(work / "server.json")["open"]
@@ -180,7 +198,8 @@ def main():
         "held": server_open,
         "ramp_seconds": round(ramp["ramp_seconds"], 2),
         "connect_rate_per_s": round(ramp["connect_rate_per_s"]),
-        "server_heap_bytes_per_conn": round((server_heap1 - server_heap0) / n),
+        "server": a.server,
+        "server_heap_bytes_per_conn": None if c_server else round((server_heap1 - server_heap0) / n),
         "server_rss_bytes_per_conn": round((server_rss1 - server_rss0) / n),
         "client_heap_bytes_per_conn": round((client_heap1 - client_heap0) / (n - PROBE)),
         "client_rss_bytes_per_conn": round((client_rss1 - client_rss0) / (n - PROBE)),
@@ -205,7 +224,7 @@ def main():
         "transport": final.get("transport"),
     }
     print_table(results)
-    if a.top:
+    if a.top and not c_server:
         print_top("server", server_top, server_classes0, n)
         print_top("client", client_top, client_classes0, n - PROBE)
     if a.json:

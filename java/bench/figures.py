@@ -29,7 +29,8 @@ def print_table(r):
         ("connect rate", f"{r['connect_rate_per_s']:,}/s"),
         ("C client ramp time (same count, same server)", f"{r['c_ramp_seconds']} s ({r['c_connections']:,} established)"),
         ("Java/C connect speed (C time / Java time)", f"{r['java_c_connect_speed']} (target >= 0.8)"),
-        ("server retained heap per connection", f"{r['server_heap_bytes_per_conn']:,} B"),
+        ("server retained heap per connection", "n/a (no heap: the c-epoll server)"
+         if r["server_heap_bytes_per_conn"] is None else f"{r['server_heap_bytes_per_conn']:,} B"),
         ("server RSS per connection", f"{r['server_rss_bytes_per_conn']:,} B"),
         ("client retained heap per connection", f"{r['client_heap_bytes_per_conn']:,} B"),
         ("client RSS per connection", f"{r['client_rss_bytes_per_conn']:,} B"),

@@ -1,4 +1,4 @@
-"""The benchmark's probes: starting and stopping the jars and the C client, and what a process or the kernel
+"""The benchmark's probes: starting and stopping the jars, the C client and the c-epoll server, and what a process or the kernel
 holds (RSS, retained heap by jcmd, TCP pages, slab caches). Used by benchmark.py."""
 import json
 import re
@@ -12,6 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 C_SOURCE = ROOT / "bench" / "c1m-cclient.c"
 C_CLIENT = ROOT / "bench" / "target" / "c1m-cclient"  # target/ is gitignored
+C_SERVER_SOURCE = ROOT.parent / "servers" / "c-epoll" / "c1m-epoll-server.c"
+C_SERVER = ROOT / "bench" / "target" / "c1m-epoll-server"
 JAVA = "java"
 JCMD = "jcmd"
 
@@ -128,6 +130,19 @@ def build_c_client():
     r = subprocess.run(["cc", "-O2", "-o", str(C_CLIENT), str(C_SOURCE)], capture_output=True, text=True)
     if r.returncode != 0:
         fail(f"cc -O2 {C_SOURCE} failed:\n{r.stderr}")
+
+
+def build_c_server():
+    """servers/c-epoll's server, with the flags its test builds it with."""
+    C_SERVER.parent.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run(["cc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-o", str(C_SERVER),
+                        str(C_SERVER_SOURCE)], capture_output=True, text=True)
+    if r.returncode != 0:
+        fail(f"cc {C_SERVER_SOURCE} failed:\n{r.stderr}")
+
+
+def start_c_server(args, log):
+    return subprocess.Popen([str(C_SERVER), *args], stdout=open(log, "w"), stderr=subprocess.STDOUT)
 
 
 def c_ramp(n, ports):
