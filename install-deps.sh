@@ -46,6 +46,8 @@ packages=(
   chromium fonts-dejavu-core
   # the tests: the lab's static checks
   ansible-lint yamllint shellcheck
+  # the c-epoll server's test (servers/c-epoll) and the benchmark's C client: a C compiler
+  gcc libc6-dev
 )
 
 missing=()
