@@ -8,6 +8,9 @@
       report.md) saying what run.json says
   check-run.py transport RUN_DIR NAME CLIENTS COUNTS_FILE
       reached, and every jar ran on that transport (none fell back)
+  check-run.py server RUN_DIR IMPL PROTOCOL CLIENTS COUNTS_FILE
+      reached with that server (c1m_server_impl) and protocol: every client held its share over it with
+      none lost or dead, and the report names the server and says what it could not measure
 
 Prints ok/FAIL lines; writes "passed failed" to COUNTS_FILE.
 """
@@ -134,6 +137,38 @@ def transport(run_dir, name, count):
           len(seen) == count + 1 and set(seen.values()) == {name}, seen)
 
 
+def server(run_dir, impl, protocol, count):
+    name = "%s/%s" % (impl, protocol)
+    run = load(os.path.join(run_dir, "run.json"))
+    check("[%s] run.json: outcome reached, server impl %s, protocol %s" % (name, impl, protocol),
+          run.get("outcome") == "reached" and (run.get("server") or {}).get("impl") == impl
+          and run.get("protocol") == protocol,
+          (run.get("outcome"), run.get("server"), run.get("protocol"), run.get("outcome_detail")))
+    clients = sorted(glob.glob(os.path.join(run_dir, "hosts", "*", "client-summary.json")))
+    seen = {path.split(os.sep)[-2]: load(path) for path in clients}
+    check("[%s] every client spoke %s and held its share, none lost or dead (%d clients)" % (name, protocol, count),
+          len(seen) == count and all(s.get("protocol") == protocol and s.get("reached") and not s.get("lost")
+                                     and not s.get("dead") for s in seen.values()),
+          {h: (s.get("protocol"), s.get("reached"), s.get("lost"), s.get("dead")) for h, s in seen.items()})
+    beats = sum(((s.get("heartbeat") or {}).get("received") or 0) for s in seen.values())
+    check("[%s] heartbeats were answered (%d)" % (name, beats), beats > 0, beats)
+    server_dir = os.path.join(run_dir, "hosts", (run.get("server") or {}).get("hostname") or "?")
+    summary = load(os.path.join(server_dir, "server-summary.json")) if impl != "command" else None
+    if impl == "c-epoll":
+        check("[%s] the C server's summary: impl c-epoll, peak %s" % (name, run.get("target_connections")),
+              summary.get("impl") == "c-epoll" and summary.get("peak_open") == run.get("target_connections"),
+              (summary.get("impl"), summary.get("peak_open")))
+    if impl == "command":
+        process = read(os.path.join(server_dir, "process.txt")) or ""
+        check("[%s] process.txt is the running server's /proc status" % name,
+              process.startswith("# /proc/") and "VmRSS:" in process, process.splitlines()[:1])
+    report_md = read(os.path.join(run_dir, "report.md")) or ""
+    check("[%s] report.md names the server (%s) and the protocol" % (name, impl),
+          "server (%s)" % impl in report_md and "| protocol | %s |" % protocol in report_md, impl)
+    check("[%s] report.md says the heap is n/a without a JVM" % name,
+          "heap n/a: the server is %s" % impl in report_md, impl)
+
+
 if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
     if mode == "baseline":
@@ -142,4 +177,7 @@ if __name__ == "__main__":
     if mode == "transport":
         transport(args[0], args[1], int(args[2]))
         sys.exit(CHECKS.finish(args[1], args[3]))
-    sys.exit("check-run.py: unknown mode %r (baseline or transport)" % mode)
+    if mode == "server":
+        server(args[0], args[1], args[2], int(args[3]))
+        sys.exit(CHECKS.finish("%s/%s" % (args[1], args[2]), args[4]))
+    sys.exit("check-run.py: unknown mode %r (baseline, transport or server)" % mode)

@@ -15,12 +15,16 @@
 #      restart (the server killed mid-hold) must get every lost connection back, timed, in the report
 #   8. a short run with c1m_transport=io_uring (where the host's kernel allows io_uring): every jar on
 #      io_uring, its rings within the units' LimitMEMLOCK, and the settings the scenarios left restored
+#   9. other servers under the lab (docs/servers.md): the seeds' C server (c1m_server_impl=c-epoll), then a
+#      WebSocket server nobody here wrote (Debian's python3-websockets, c1m_server_impl=command) held over
+#      c1m_protocol=websocket: every share held, heartbeats answered, the report naming what it could not measure
 # The containers are destroyed afterwards, whatever happened (trap). Prints each stage's time and
 # 'N passed, N failed'. Runs as root, non-interactively (CI=true, no stdin).
 #
 # Environment: C1M_E2E_PER_CLIENT (default 5000), C1M_E2E_HOLD (20s), C1M_E2E_HEARTBEAT (5s),
 # C1M_E2E_KEEP=1 keeps the containers (for debugging; then `vagrant destroy -f` yourself),
-# C1M_E2E_TWO_CLIENTS=0 skips the two-client run, C1M_E2E_SCENARIOS=0 stage 7, C1M_E2E_IO_URING=0 stage 8.
+# C1M_E2E_TWO_CLIENTS=0 skips the two-client run, C1M_E2E_SCENARIOS=0 stage 7, C1M_E2E_IO_URING=0 stage 8,
+# C1M_E2E_SERVERS=0 stage 9.
 # C1M_E2E_SCENARIO_LIST picks stage 7's scenarios (default "nofile port-range conntrack restart"),
 # C1M_E2E_DEBIAN_RELEASE the hosts' Debian release (default: the Vagrantfile's debian_release).
 set -euo pipefail
@@ -37,6 +41,7 @@ run_id="e2e-$(date -u +%Y%m%dT%H%M%SZ)"
 keep=${C1M_E2E_KEEP:-0}
 scenarios=${C1M_E2E_SCENARIOS:-1}
 io_uring=${C1M_E2E_IO_URING:-1}
+servers=${C1M_E2E_SERVERS:-1}
 two_clients=${C1M_E2E_TWO_CLIENTS:-1}
 scenario_list=${C1M_E2E_SCENARIO_LIST:-nofile port-range conntrack restart}
 e2e_release=${C1M_E2E_DEBIAN_RELEASE:-}
@@ -200,4 +205,30 @@ if [ "$io_uring" != "0" ] && [ "$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/
   add_counts "$logdir/counts-io_uring" "io_uring"
 else
   echo "e2e: io_uring run skipped (C1M_E2E_IO_URING=0 or kernel.io_uring_disabled)"
+fi
+
+# 9. Other servers under the lab, small and short: the C server, then python3-websockets over WebSocket.
+if [ "$servers" != "0" ]; then
+  cepoll_id="e2e-c-epoll-$(date -u +%Y%m%dT%H%M%SZ)"
+  stage "run-test.yml -e c1m_server_impl=c-epoll (3 x 2000)" ansible-playbook ansible/run-test.yml \
+    -e c1m_server_impl=c-epoll -e c1m_target_connections=6000 -e c1m_hold=5s -e c1m_heartbeat=1s \
+    -e c1m_run_id="$cepoll_id" -e c1m_poll_interval=3 -e c1m_ramp_timeout=120
+  say "assertions on reports/${cepoll_id}"
+  /usr/bin/python3 tests/lab/check-run.py server "reports/${cepoll_id}" c-epoll raw "$clients" "$logdir/counts-c-epoll" || true
+  add_counts "$logdir/counts-c-epoll" "c-epoll"
+
+  stage "Debian's python3-websockets on the server (a server nobody here wrote)" \
+    ansible server -b -m ansible.builtin.apt -a "name=python3-websockets update_cache=true cache_valid_time=3600"
+  ws_id="e2e-websocket-$(date -u +%Y%m%dT%H%M%SZ)"
+  ws_command='{"c1m_server_impl": "command", "c1m_server_command_src": "'"$PWD"'/tests/lab/ws-echo-server.py",
+    "c1m_server_command": ["/usr/bin/python3", "/opt/c1m/ws-echo-server.py", "9000-9019"]}'
+  stage "run-test.yml: python3-websockets as c1m_server_impl=command, c1m_protocol=websocket (3 x 1000)" \
+    ansible-playbook ansible/run-test.yml -e "$ws_command" -e c1m_protocol=websocket \
+    -e c1m_target_connections=3000 -e c1m_hold=6s -e c1m_heartbeat=2s \
+    -e c1m_run_id="$ws_id" -e c1m_poll_interval=3 -e c1m_ramp_timeout=120
+  say "assertions on reports/${ws_id}"
+  /usr/bin/python3 tests/lab/check-run.py server "reports/${ws_id}" command websocket "$clients" "$logdir/counts-websocket" || true
+  add_counts "$logdir/counts-websocket" "websocket"
+else
+  echo "e2e: other servers skipped (C1M_E2E_SERVERS=0)"
 fi
