@@ -28,13 +28,23 @@ def live_heap_bytes(connections, rules=RULES):
     return int(connections) * rules.integer("heap.live_bytes_per_connection")
 
 
-def memory_estimate(sockets, connections, tracked=0, rules=RULES):
-    """Bytes a host needs: the kernel's sockets, conntrack entries (0 when not tracked), the heap rule and the
-    JVM's native memory; `comfortable` adds the margin for the per-socket cost's spread between hosts."""
+def memory_estimate(sockets, connections, tracked=0, rules=RULES, impl="netty"):
+    """Bytes a host needs: the kernel's sockets, conntrack entries (0 when not tracked) and the server's own
+    memory; `comfortable` adds the margin for the per-socket cost's spread between hosts. The server's own is
+    by `impl` (c1m_server_impl): netty, the heap rule and the JVM's native memory; c-epoll, no JVM, its rule's
+    user space a connection (under `native`); command, none (its memory is not known before it runs)."""
     kernel = int(sockets) * rules.integer("kernel.socket_bytes")
     conntrack = int(tracked) * rules.integer("conntrack.entry_bytes")
-    heap = heap_bytes(connections, rules)
-    native = rules.integer("jvm.baseline_mib") * MIB + int(connections) * rules.integer("jvm.native_bytes_per_connection")
+    if impl == "netty":
+        heap = heap_bytes(connections, rules)
+        native = (rules.integer("jvm.baseline_mib") * MIB
+                  + int(connections) * rules.integer("jvm.native_bytes_per_connection"))
+    elif impl == "c-epoll":
+        heap, native = 0, int(connections) * rules.integer("c_epoll.bytes_per_connection")
+    elif impl == "command":
+        heap, native = 0, 0
+    else:
+        raise ValueError("%r is not a server implementation: use netty, c-epoll or command" % (impl,))
     total = kernel + conntrack + heap + native
     return {"kernel": kernel, "conntrack": conntrack, "heap": heap, "native": native, "total": total,
             "comfortable": math.ceil(total * (1 + rules.fraction("memory.margin_fraction")))}

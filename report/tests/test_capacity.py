@@ -18,7 +18,7 @@ class RulesTableTest(unittest.TestCase):
                     "heap.live_bytes_per_connection", "jvm.baseline_mib", "jvm.native_bytes_per_connection",
                     "heartbeat.per_cpu_per_second", "heartbeat.dead_min_ms", "heartbeat.late_min_ms",
                     "heartbeat.dead_intervals", "accept.measured_per_second", "host.os_reserve_mib",
-                    "connect.per_client_cpu_per_second"):
+                    "connect.per_client_cpu_per_second", "c_epoll.bytes_per_connection"):
             self.assertGreater(rules.RULES.integer(key), 0, key)
         for key in ("memory.margin_fraction", "heap.headroom_factor", "five_tuple.slow_fraction",
                     "five_tuple.wall_fraction", "capacity.tight_fraction", "hostwide.margin_fraction", "conntrack.full_fraction",
@@ -44,6 +44,13 @@ class CapacityTest(unittest.TestCase):
         self.assertEqual(capacity.heap_bytes(333334), 567551928)
         self.assertEqual(capacity.heap_mb(333334), 542)
 
+    def test_a_server_without_a_jvm_by_hand(self):
+        # 1,000 sockets x 3,800 B = 3,800,000; c-epoll adds 1,000 x 64 B = 64,000 and no heap; command adds nothing.
+        self.assertEqual(capacity.memory_estimate(1000, 1000, impl="c-epoll")["total"], 3864000)
+        self.assertEqual(capacity.memory_estimate(1000, 1000, impl="command")["total"], 3800000)
+        with self.assertRaisesRegex(ValueError, "use netty, c-epoll or command"):
+            capacity.memory_estimate(1000, 1000, impl="nginx")
+
     def test_the_five_tuple_by_hand(self):
         # Linux's default range 32768-60999 is 28,232 ports: slow past 14,116, the wall past 28,232.
         self.assertEqual(capacity.five_tuple(28232, 1, 1, 14116)["status"], "tight")
@@ -61,8 +68,11 @@ class CapacityTest(unittest.TestCase):
             self.assertEqual((capacity.heap_bytes(case["connections"]), capacity.heap_mb(case["connections"])),
                              (case["bytes"], case["mb"]), case)
         for case in vectors["memory_estimate"]:
-            self.assertEqual(capacity.memory_estimate(case["sockets"], case["connections"], case["tracked"]),
+            self.assertEqual(capacity.memory_estimate(case["sockets"], case["connections"], case["tracked"],
+                                                      impl=case.get("impl", "netty")),
                              case["out"], case)
+        self.assertEqual(sorted({case.get("impl", "netty") for case in vectors["memory_estimate"]}),
+                         ["c-epoll", "command", "netty"], "a case for every server")
         for case in vectors["five_tuple"]:
             self.assertEqual(capacity.five_tuple(case["range"], case["server_ports"], case["source_addresses"],
                                                  case["connections"]), case["out"], case)

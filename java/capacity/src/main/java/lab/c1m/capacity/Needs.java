@@ -29,15 +29,39 @@ public final class Needs {
         return (heapBytes(connections) + MIB - 1) / MIB;
     }
 
+    /**
+     * What a share costs in memory.
+     *
+     * @param heap the heap rule's -Xmx; 0 for a server without a JVM
+     * @param nativeBytes the process's memory besides its heap: the JVM's native memory, or the user space a
+     *     server without a JVM is counted for (0 when it is not known before the run)
+     */
     public record Memory(long kernel, long conntrack, long heap, long nativeBytes, long total, long comfortable) {
     }
 
     /** The kernel's sockets, conntrack entries (0 if untracked), the heap rule and the JVM's native memory. */
     public static Memory memory(long sockets, long connections, long tracked) {
-        long kernel = sockets * Rules.KERNEL_SOCKET_BYTES;
-        long conntrack = tracked * Rules.CONNTRACK_ENTRY_BYTES;
         long heap = heapBytes(connections);
         long nativeBytes = Rules.JVM_BASELINE_MIB * MIB + connections * Rules.JVM_NATIVE_BYTES_PER_CONNECTION;
+        return memory(sockets, tracked, heap, nativeBytes);
+    }
+
+    /**
+     * The same for the server that will run: the Java one as above; the c-epoll server has no JVM, only its
+     * rule's user space a connection; a user's command is counted for the kernel alone, since nothing tells
+     * its own memory before it runs (the report measures its RSS from outside afterwards).
+     */
+    public static Memory memory(ServerImpl impl, long sockets, long connections, long tracked) {
+        return switch (impl) {
+            case NETTY -> memory(sockets, connections, tracked);
+            case C_EPOLL -> memory(sockets, tracked, 0, connections * Rules.C_EPOLL_BYTES_PER_CONNECTION);
+            case COMMAND -> memory(sockets, tracked, 0, 0);
+        };
+    }
+
+    private static Memory memory(long sockets, long tracked, long heap, long nativeBytes) {
+        long kernel = sockets * Rules.KERNEL_SOCKET_BYTES;
+        long conntrack = tracked * Rules.CONNTRACK_ENTRY_BYTES;
         long total = kernel + conntrack + heap + nativeBytes;
         return new Memory(kernel, conntrack, heap, nativeBytes, total, (long) Math.ceil(total * (1 + Rules.MEMORY_MARGIN)));
     }

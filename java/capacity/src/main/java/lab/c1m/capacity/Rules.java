@@ -24,6 +24,8 @@ public final class Rules {
     public static final long HEAP_YOUNG_MIB = integer("heap.young_mib");
     public static final long JVM_NATIVE_BYTES_PER_CONNECTION = integer("jvm.native_bytes_per_connection");
     public static final long JVM_BASELINE_MIB = integer("jvm.baseline_mib");
+    /** User space a connection costs the c-epoll server (an allowance: it keeps nothing per connection by design). */
+    public static final long C_EPOLL_BYTES_PER_CONNECTION = integer("c_epoll.bytes_per_connection");
     /** Memory a planned host's own kernel and daemons keep from the service (an allowance, not measured). */
     public static final long HOST_OS_RESERVE_MIB = integer("host.os_reserve_mib");
     public static final double FIVE_TUPLE_SLOW = fraction("five_tuple.slow_fraction");

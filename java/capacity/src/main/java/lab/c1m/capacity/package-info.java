@@ -3,8 +3,8 @@
  * {@code lab.c1m.capacity} holds the rules ({@link lab.c1m.capacity.Rules}, from rules.properties, the table
  * report/c1mlab/rules.py reads too), what a share needs ({@link lab.c1m.capacity.Needs}), the host's facts
  * ({@link lab.c1m.capacity.HostFacts}, {@link lab.c1m.capacity.HostLimits}) and the fix texts
- * ({@link lab.c1m.capacity.Capacity}); {@code .doctor} judges a host by them and {@code .plan} sizes hosts
- * by them. The server and client jars carry both as their {@code doctor} and {@code plan} commands.
+ * ({@link lab.c1m.capacity.Capacity}), which server runs ({@link lab.c1m.capacity.ServerImpl}); {@code .doctor}
+ * judges a host by them and {@code .plan} sizes hosts by them. The server and client jars carry both as their {@code doctor} and {@code plan} commands.
  *
  * <p>This module depends on c1m-common (command line, notations, transports, /proc reading, the record a
  * run writes) and common never on it: plumbing takes no rule. Where the two met, the edge points here:

@@ -2,8 +2,10 @@ package lab.c1m.capacity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import lab.c1m.common.testing.JsonTree;
 import org.junit.jupiter.api.Test;
 
@@ -44,12 +46,18 @@ class CapacityVectorsTest {
 
     @Test
     void memory() throws Exception {
+        Set<ServerImpl> seen = EnumSet.noneOf(ServerImpl.class);
         for (var c : cases("memory_estimate")) {
-            var m = Needs.memory(n(c, "sockets"), n(c, "connections"), n(c, "tracked"));
+            // A case without impl is the Java server's, through the plan's own (three-argument) computation.
+            var m = c.containsKey("impl")
+                ? Needs.memory(ServerImpl.parse((String) c.get("impl")), n(c, "sockets"), n(c, "connections"), n(c, "tracked"))
+                : Needs.memory(n(c, "sockets"), n(c, "connections"), n(c, "tracked"));
+            seen.add(c.containsKey("impl") ? ServerImpl.parse((String) c.get("impl")) : ServerImpl.NETTY);
             var o = out(c);
             assertEquals(List.of(n(o, "kernel"), n(o, "conntrack"), n(o, "heap"), n(o, "native"), n(o, "total"), n(o, "comfortable")),
                 List.of(m.kernel(), m.conntrack(), m.heap(), m.nativeBytes(), m.total(), m.comfortable()), c.toString());
         }
+        assertEquals(EnumSet.allOf(ServerImpl.class), seen, "a case for every server");
     }
 
     @Test

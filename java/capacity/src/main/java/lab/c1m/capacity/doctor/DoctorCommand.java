@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import lab.c1m.capacity.HeartbeatConverter;
 import lab.c1m.capacity.HostFacts;
+import lab.c1m.capacity.ServerImpl;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
 import lab.c1m.common.cli.PortListConverter;
@@ -48,6 +49,12 @@ public final class DoctorCommand implements Callable<Integer> {
         description = "The role of this host. Default: the jar's own (server for c1m-server, client for c1m-client).")
     String role;
 
+    @Option(names = "--impl", paramLabel = "netty|c-epoll|command",
+        description = "Server: the server that will run (the lab's c1m_server_impl): netty (the lab's Java server, the"
+            + " default), c-epoll (the C epoll server: no JVM, so no heap check) or command (your own: its memory is not"
+            + " counted). A client is always the lab's Java client.")
+    String impl;
+
     @Option(names = "--connections", paramLabel = "N", converter = CountConverter.class,
         description = "This host's share: the whole target on the server (default 1m), a client's part on a client"
             + " (default 333334).")
@@ -67,7 +74,7 @@ public final class DoctorCommand implements Callable<Integer> {
             + " 0 = the loopback ramp rate measured in docs/performance.md.")
     long rate;
 
-    @Option(names = "--heap", paramLabel = "SIZE", description = "The -Xmx the service will run with (e.g. 1400m, 2g).")
+    @Option(names = "--heap", paramLabel = "SIZE", description = "The -Xmx the service will run with (e.g. 1400m, 2g); the Java server (--impl netty) and clients only.")
     String heap;
 
     @Option(names = "--nofile", paramLabel = "N|SOFT:HARD",
@@ -84,7 +91,8 @@ public final class DoctorCommand implements Callable<Integer> {
     int cpus;
 
     @Option(names = "--transport", paramLabel = "epoll|io_uring|nio", converter = TransportConverter.class,
-        defaultValue = "epoll", description = "The service's transport: io_uring adds the locked-memory check (its rings).")
+        defaultValue = "epoll", description = "The Java service's transport: io_uring adds the locked-memory check (its rings); not used with"
+            + " --impl c-epoll or command.")
     TransportKind transport;
 
     @Option(names = "--memlock", paramLabel = "BYTES|infinity",
@@ -112,11 +120,12 @@ public final class DoctorCommand implements Callable<Integer> {
         HostShare share = share();
         long lockedSoft = memlock();
         List<Check> checks = new ArrayList<>(Doctor.examine(HostFacts.read(procRoot), share));
-        if (transport == TransportKind.IO_URING) {
+        boolean ioUring = transport == TransportKind.IO_URING;
+        if (ioUring && share.impl() == ServerImpl.NETTY) {
             // One loop per CPU (the jars' --threads 0), and the server's acceptor.
             checks.add(LockedMemoryCheck.run(lockedSoft, share.cpus() + (share.server() ? 1 : 0)));
         }
-        DoctorReport report = new DoctorReport(share, checks);
+        DoctorReport report = new DoctorReport(share, checks, NotApplicable.of(share, heap != null, ioUring));
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.json() : report.table());
         out.flush();
@@ -163,8 +172,13 @@ public final class DoctorCommand implements Callable<Integer> {
         if (cpus < 0) {
             throw Cli.usage(cmd, "--cpus must be 0 (this host's) or more, got " + cpus);
         }
-        return new HostShare(r, share, ports, sources, rate, heapBytes, limit[0], limit[1], jvmRaisesSoftLimit(),
-            heartbeat.toNanos(), cpus > 0 ? cpus : Runtime.getRuntime().availableProcessors());
+        try {
+            ServerImpl server = impl != null ? ServerImpl.parse(impl) : ServerImpl.NETTY;
+            return new HostShare(r, share, ports, sources, rate, heapBytes, limit[0], limit[1], jvmRaisesSoftLimit(),
+                heartbeat.toNanos(), cpus > 0 ? cpus : Runtime.getRuntime().availableProcessors(), server);
+        } catch (IllegalArgumentException e) {
+            throw Cli.usage(cmd, "--impl: " + e.getMessage());
+        }
     }
 
     /** --memlock in bytes (Long.MAX_VALUE: infinity), or this process's own soft limit (-1: not shown). */

@@ -15,10 +15,17 @@ public final class DoctorReport {
 
     private final HostShare share;
     private final List<Check> checks;
+    private final List<NotApplicable> notApplicable;
 
     public DoctorReport(HostShare share, List<Check> checks) {
+        this(share, checks, List.of());
+    }
+
+    /** notApplicable: the checks not run for this server, each said in the table's header and the JSON. */
+    public DoctorReport(HostShare share, List<Check> checks, List<NotApplicable> notApplicable) {
         this.share = share;
         this.checks = List.copyOf(checks);
+        this.notApplicable = List.copyOf(notApplicable);
     }
 
     public List<Check> checks() {
@@ -37,10 +44,14 @@ public final class DoctorReport {
     public String json() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("role", share.role().label());
+        m.put("impl", share.impl().label());
         m.put("connections", share.connections());
         List<Object> list = new ArrayList<>();
         checks.forEach(c -> list.add(c.toJson()));
         m.put("checks", list);
+        List<Object> skipped = new ArrayList<>();
+        notApplicable.forEach(n -> skipped.add(n.toJson()));
+        m.put("not_applicable", skipped);
         m.put("ok", count(Status.OK));
         m.put("warn", count(Status.WARN));
         m.put("fail", count(Status.FAIL));
@@ -49,12 +60,15 @@ public final class DoctorReport {
 
     public String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append("c1m doctor: ").append(share.role().label()).append(", ").append(Fmt.count(share.connections()))
+        sb.append("c1m doctor: ").append(share.role().label()).append(share.server() ? " (" + share.impl().label() + ")" : "")
+            .append(", ").append(Fmt.count(share.connections()))
             .append(" connections (this host's share), ports ").append(share.ports());
         if (!share.server()) {
             sb.append(", ").append(share.sourceAddresses()).append(" source address(es)");
         }
         sb.append('\n');
+        // Before the rows, so a check that is missing is never read as one that passed.
+        notApplicable.forEach(n -> sb.append(n.line()).append('\n'));
         row(sb, HEADERS);
         for (Check c : checks) {
             row(sb, new String[] {c.name(), c.status().name(), c.found(), c.needed(), c.fix().isEmpty() ? "-" : c.fix()});

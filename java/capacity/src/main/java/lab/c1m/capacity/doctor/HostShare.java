@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.c1m.capacity.Needs;
 import lab.c1m.capacity.Rules;
+import lab.c1m.capacity.ServerImpl;
 import lab.c1m.common.notation.PortList;
 import lab.c1m.common.notation.Quantities;
 import lab.c1m.common.notation.SourceAddresses;
@@ -21,6 +22,7 @@ import lab.c1m.common.notation.SourceAddresses;
  *     hard one (HotSpot's -XX:+MaxFDLimit, the default)
  * @param heartbeatNanos client: how often each connection sends a heartbeat; 0 when none or not given
  * @param cpus the CPUs the service will have (this host's by default)
+ * @param impl the server that will run (the server role's --impl); a client is always the lab's Java client
  */
 public record HostShare(
     Role role,
@@ -33,13 +35,37 @@ public record HostShare(
     long nofileHard,
     boolean jvmRaisesSoftLimit,
     long heartbeatNanos,
-    int cpus) {
+    int cpus,
+    ServerImpl impl) {
 
-    /** A share without heartbeats, on this host's CPUs. */
+    public HostShare {
+        if (impl == null) {
+            throw new IllegalArgumentException("no server implementation");
+        }
+        if (role == Role.CLIENT && impl != ServerImpl.NETTY) {
+            throw new IllegalArgumentException("'" + impl.label() + "' names a server, and this is a client (always the lab's"
+                + " Java client): leave --impl out, or use --role server");
+        }
+    }
+
+    /** The Java server's (or a client's) share. */
+    public HostShare(Role role, long connections, PortList ports, int sourceAddresses, long rate, long heapBytes,
+                long nofileSoft, long nofileHard, boolean jvmRaisesSoftLimit, long heartbeatNanos, int cpus) {
+        this(role, connections, ports, sourceAddresses, rate, heapBytes, nofileSoft, nofileHard, jvmRaisesSoftLimit,
+            heartbeatNanos, cpus, ServerImpl.NETTY);
+    }
+
+    /** A share without heartbeats, on this host's CPUs, for the Java server or a client. */
     public HostShare(Role role, long connections, PortList ports, int sourceAddresses, long rate, long heapBytes,
                 long nofileSoft, long nofileHard, boolean jvmRaisesSoftLimit) {
         this(role, connections, ports, sourceAddresses, rate, heapBytes, nofileSoft, nofileHard, jvmRaisesSoftLimit, 0,
             Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The same share, held by another server. */
+    public HostShare withImpl(ServerImpl other) {
+        return new HostShare(role, connections, ports, sourceAddresses, rate, heapBytes, nofileSoft, nofileHard,
+            jvmRaisesSoftLimit, heartbeatNanos, cpus, other);
     }
 
     /** Headroom asked on top of the share for host-wide tables: other processes, retried connects, TIME_WAIT. */
@@ -67,6 +93,21 @@ public record HostShare(
 
     public boolean server() {
         return role == Role.SERVER;
+    }
+
+    /**
+     * Whether the service raises its own soft open-files limit to the hard one at start, so that only the hard
+     * limit can stop it. HotSpot does unless started with -XX:-MaxFDLimit (jvmRaisesSoftLimit: the doctor's
+     * own JVM, started as the jar's service is); the c-epoll server does too (check_open_files in
+     * servers/c-epoll/c1m-epoll-server.c); a user's command is not known to, so its soft limit is the one it
+     * has.
+     */
+    public boolean serviceRaisesSoftLimit() {
+        return switch (impl) {
+            case NETTY -> jvmRaisesSoftLimit;
+            case C_EPOLL -> true;
+            case COMMAND -> false;
+        };
     }
 
     /** Sockets the service holds: every connection, plus one listening socket per port on the server. */

@@ -4,11 +4,13 @@ import java.util.List;
 import lab.c1m.capacity.HostFacts;
 import lab.c1m.capacity.Needs;
 import lab.c1m.capacity.Rules;
+import lab.c1m.capacity.ServerImpl;
 
 /**
- * Memory: what the share costs the kernel and the JVM against what this host has left, and the heap the
- * service will run with against what its connections need. Per-connection costs were measured
- * (docs/performance.md) and are kept in rules.properties (Rules), shared with the roles and the report.
+ * Memory: what the share costs the kernel and the server that will run against what this host has left, and,
+ * for the Java server, the heap it will run with against what its connections need. Per-connection costs
+ * were measured (docs/performance.md) and are kept in rules.properties (Rules), shared with the roles and
+ * the report. A server without a JVM has no heap row (NotApplicable says why).
  */
 final class MemoryCheck {
     /** Kernel memory per TCP socket (socket, inode, dentry, file, epoll item), measured in a Linux 6.x VM. */
@@ -39,7 +41,7 @@ final class MemoryCheck {
     }
 
     static List<Check> run(HostFacts facts, HostShare share) {
-        return List.of(memory(facts, share), heap(share));
+        return share.impl().jvm() ? List.of(memory(facts, share), heap(share)) : List.of(memory(facts, share));
     }
 
     private static Check memory(HostFacts facts, HostShare share) {
@@ -49,14 +51,16 @@ final class MemoryCheck {
             return Check.unreadable(name, "/proc/meminfo MemAvailable", "grep MemAvailable /proc/meminfo");
         }
         // The same estimate the plan makes (lab.c1m.capacity.plan): one computation, Needs.memory.
-        Needs.Memory m = Needs.memory(share.sockets(), share.connections(), facts.conntrackLoaded() ? share.tracked() : 0);
+        Needs.Memory m = Needs.memory(share.impl(), share.sockets(), share.connections(),
+            facts.conntrackLoaded() ? share.tracked() : 0);
         long sockets = m.kernel();
         long conntrack = m.conntrack();
         long heap = m.heap();
-        long jvmNative = m.nativeBytes();
+        long beyondHeap = m.nativeBytes();  // the JVM's native memory, or a server's user space
         long estimate = m.total();
         long comfortable = m.comfortable();
-        long worst = share.heapBytes() > heap ? estimate - heap + share.heapBytes() : estimate;
+        // Only a JVM takes a --heap larger than the rule's: then the whole of it may get used.
+        long worst = share.impl().jvm() && share.heapBytes() > heap ? estimate - heap + share.heapBytes() : estimate;
 
         String found = Fmt.bytes(usable) + (facts.cgroupLimited()
             ? " (cgroup memory limit " + Fmt.bytes(facts.cgroupLimitBytes()) + ", " + Fmt.bytes(Math.max(0, facts.cgroupUsageBytes()))
@@ -66,12 +70,10 @@ final class MemoryCheck {
             + " sockets x " + Fmt.count(KERNEL_BYTES_PER_SOCKET) + " B)"
             + (conntrack > 0 ? " + conntrack " + Fmt.bytes(conntrack) + " (" + Fmt.count(share.tracked()) + " x "
                 + CONNTRACK_BYTES_PER_ENTRY + " B)" : "")
-            + " + heap " + Fmt.bytes(heap) + " (" + Fmt.count(share.connections()) + " x " + Fmt.count(HEAP_BYTES_PER_CONNECTION)
-            + " B x " + HEAP_HEADROOM + " + " + Fmt.bytes(YOUNG_GENERATION) + " young)"
-            + " + JVM native " + Fmt.bytes(jvmNative) + " (" + Fmt.bytes(JVM_BASELINE) + " + " + NATIVE_BYTES_PER_CONNECTION
-            + " B a connection); OK from " + Fmt.bytes(comfortable) + " (+10%)"
+            + serverPart(share, heap, beyondHeap) + "; OK from " + Fmt.bytes(comfortable) + " (+10%)"
             + (worst > comfortable ? ", and from " + Fmt.bytes(worst) + " if the whole --heap gets used" : "");
-        String fix = "give this host more memory" + (facts.cgroupLimited() ? " (raise the container's memory limit:"
+        String fix = (share.impl() == ServerImpl.COMMAND ? "leave room for your server's own memory besides this; " : "")
+            + "give this host more memory" + (facts.cgroupLimited() ? " (raise the container's memory limit:"
             + " lxc.cgroup2.memory.max, docker run --memory)" : " (the VM's memory)") + ", spread the target over more hosts,"
             + " or lower the kernel's cost per socket with one-page default buffers: sysctl -w net.ipv4.tcp_rmem=\"4096 4096"
             + " 6291456\" net.ipv4.tcp_wmem=\"4096 4096 4194304\"";
@@ -83,6 +85,20 @@ final class MemoryCheck {
                 + (usable < worst ? "; or a smaller -Xmx: " + Fmt.megabytesFlag(heap) + " is enough" : ""));
         }
         return Check.ok(name, found, needed);
+    }
+
+    /** What the server itself adds to the kernel's cost: the JVM's heap and native memory, or its user space. */
+    private static String serverPart(HostShare share, long heap, long nativeBytes) {
+        return switch (share.impl()) {
+            case NETTY -> " + heap " + Fmt.bytes(heap) + " (" + Fmt.count(share.connections()) + " x "
+                + Fmt.count(HEAP_BYTES_PER_CONNECTION) + " B x " + HEAP_HEADROOM + " + " + Fmt.bytes(YOUNG_GENERATION) + " young)"
+                + " + JVM native " + Fmt.bytes(nativeBytes) + " (" + Fmt.bytes(JVM_BASELINE) + " + " + NATIVE_BYTES_PER_CONNECTION
+                + " B a connection)";
+            case C_EPOLL -> " + c-epoll user space " + Fmt.bytes(nativeBytes) + " (" + Fmt.count(share.connections()) + " x "
+                + Rules.C_EPOLL_BYTES_PER_CONNECTION + " B; no JVM: its descriptor and epoll item are the kernel's)";
+            case COMMAND -> "; your server's own memory is not counted (the lab knows nothing of it before it runs: the"
+                + " report measures its RSS from outside after the run)";
+        };
     }
 
     private static Check heap(HostShare share) {

@@ -6,6 +6,7 @@ import lab.c1m.capacity.Capacity;
 import lab.c1m.capacity.HostFacts;
 import lab.c1m.capacity.HostLimits;
 import lab.c1m.capacity.Needs;
+import lab.c1m.capacity.ServerImpl;
 
 /**
  * Open files, the seed's first wall ("Too many open files"): the service's hard and soft nofile limits,
@@ -19,7 +20,7 @@ final class OpenFilesCheck {
         long need = Needs.descriptors(share.sockets());
         long wanted = Capacity.roundUp(need);
         String needed = ">= " + Fmt.count(need) + " = " + share.socketsText() + " + " + Capacity.FD_RESERVE
-            + " reserve (JVM, epoll, logs)";
+            + " reserve (" + reserveWords(share.impl()) + ")";
         List<Check> checks = new ArrayList<>();
         checks.add(hard(limits, share, need, wanted, needed));
         checks.add(soft(limits, facts, share, need, wanted, needed));
@@ -27,6 +28,15 @@ final class OpenFilesCheck {
         checks.add(nrOpen(limits, share, need, wanted));
         checks.add(fileMax(limits, facts, share));
         return checks;
+    }
+
+    /** What the reserve of descriptors besides the sockets is for, in the server's case. */
+    private static String reserveWords(ServerImpl impl) {
+        return switch (impl) {
+            case NETTY -> "JVM, epoll, logs";
+            case C_EPOLL -> "epoll, logs, spare descriptors";
+            case COMMAND -> "your server's own files";
+        };
     }
 
     private static String source(HostShare share) {
@@ -53,7 +63,9 @@ final class OpenFilesCheck {
     /**
      * The soft limit is what open() and accept() obey. A JVM raises its own to the hard limit at start
      * (-XX:+MaxFDLimit, the default), so for the jars a low soft limit matters only with -XX:-MaxFDLimit;
-     * it also means this JVM no longer shows the soft limit it inherited, so the parent's is read instead.
+     * the c-epoll server raises its own too, a user's command is not known to, so for it the soft limit is
+     * the wall. Whatever the server, the doctor is a JVM and no longer shows the soft limit it inherited,
+     * so the parent's is read instead (the stand-in for the service's when --nofile is not given).
      */
     private static Check soft(HostLimits limits, HostFacts facts, HostShare share, long need, long wanted, String needed) {
         String name = "open files (soft)";
@@ -75,11 +87,21 @@ final class OpenFilesCheck {
             // Enough, or as high as the hard limit allows: then the hard limit is the one to raise.
             return Check.ok(name, soft >= need ? found : found + ", as high as the hard limit allows", needed);
         }
-        if (share.jvmRaisesSoftLimit()) {
-            return Check.warn(name, found, needed, "the jars are not stopped by it: a JVM raises its soft limit to the hard one ("
-                + Fmt.count(hard) + ") at start (-XX:+MaxFDLimit, the default); a JVM with -XX:-MaxFDLimit or any other"
-                + " program started this way stops at " + Fmt.count(soft) + " with 'Too many open files'. Fix: LimitNOFILE="
-                + wanted + " (sets both), or " + Capacity.softLimitFix(wanted));
+        if (share.serviceRaisesSoftLimit()) {
+            String raiser = share.impl() == ServerImpl.C_EPOLL
+                ? "the c-epoll server is not stopped by it: it raises its soft limit to the hard one (" + Fmt.count(hard)
+                    + ") at start, as a JVM does; any other"
+                : "the jars are not stopped by it: a JVM raises its soft limit to the hard one (" + Fmt.count(hard)
+                    + ") at start (-XX:+MaxFDLimit, the default); a JVM with -XX:-MaxFDLimit or any other";
+            return Check.warn(name, found, needed, raiser + " program started this way stops at " + Fmt.count(soft)
+                + " with 'Too many open files'. Fix: LimitNOFILE=" + wanted + " (sets both), or "
+                + (share.impl().jvm() ? Capacity.softLimitFix(wanted) : "start it with 'ulimit -Sn " + wanted + "'"));
+        }
+        if (share.impl() == ServerImpl.COMMAND) {
+            return Check.fail(name, found, needed, "your server keeps the soft limit it is started with (the lab cannot tell"
+                + " whether it raises it, as a JVM does): it stops at " + Fmt.count(soft) + " with 'Too many open files'."
+                + " Fix: LimitNOFILE=" + wanted + " in the unit (sets soft and hard), or start it"
+                + " with 'ulimit -Sn " + wanted + "' (the hard limit allows it)");
         }
         return Check.fail(name, found, needed, "this JVM runs with -XX:-MaxFDLimit, so it keeps the soft limit: "
             + Capacity.softLimitFix(wanted) + ", or LimitNOFILE=" + wanted + " in the unit (sets both)");

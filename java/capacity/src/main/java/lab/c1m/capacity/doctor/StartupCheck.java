@@ -3,6 +3,7 @@ package lab.c1m.capacity.doctor;
 import java.util.ArrayList;
 import java.util.List;
 import lab.c1m.capacity.HostFacts;
+import lab.c1m.capacity.ServerImpl;
 import lab.c1m.common.notation.PortList;
 import lab.c1m.common.notation.Quantities;
 
@@ -15,10 +16,13 @@ public final class StartupCheck {
     private StartupCheck() {
     }
 
-    /** What the process about to start must hold: its own limits (the JVM has already raised its soft one). */
+    /**
+     * What the process about to start must hold: its own limits (the JVM has already raised its soft one). The
+     * process is always a jar, so the server is the Java one (netty): another server never runs this check.
+     */
     public static HostShare share(HostShare.Role role, long connections, PortList ports, int sourceAddresses, long heartbeatNanos) {
         return new HostShare(role, connections, ports, Math.max(1, sourceAddresses), 0, -1, -1, -1, false, heartbeatNanos,
-            Runtime.getRuntime().availableProcessors());
+            Runtime.getRuntime().availableProcessors(), ServerImpl.NETTY);
     }
 
     /** The doctor's checks that decide whether this process can open its share; OK rows are dropped. */

@@ -60,11 +60,12 @@ class DoctorCommandTest {
         int code = run(new DoctorCommand(), withRoot("--json", "--connections", "1m", "--heap", "2g").toArray(String[]::new));
         String json = out.toString();
         assertEquals(ExitCodes.OK, code, json + err);
-        assertTrue(json.startsWith("{\n  \"role\": \"server\",\n  \"connections\": 1000000,\n  \"checks\": [\n"), json);
+        assertTrue(json.startsWith("{\n  \"role\": \"server\",\n  \"impl\": \"netty\",\n  \"connections\": 1000000,\n  \"checks\": [\n"),
+            json);
         assertTrue(json.contains("\"name\": \"open files (hard)\",\n      \"status\": \"OK\",\n      \"found\": \"1,100,000"
             + " (this process)\","), json);
         assertTrue(json.contains("\"name\": \"heap\",\n      \"status\": \"OK\",\n      \"found\": \"-Xmx2048m (2.0 GiB)\""), json);
-        assertTrue(json.endsWith("  \"ok\": 15,\n  \"warn\": 0,\n  \"fail\": 0\n}\n"), json);
+        assertTrue(json.endsWith("  \"not_applicable\": [],\n  \"ok\": 15,\n  \"warn\": 0,\n  \"fail\": 0\n}\n"), json);
     }
 
     @Test
@@ -75,7 +76,7 @@ class DoctorCommandTest {
         int code = run(new DoctorCommand(), withRoot("--connections", "1m").toArray(String[]::new));
         String table = out.toString();
         assertEquals(ExitCodes.HOST_CANNOT_HOLD, code, table);
-        assertTrue(table.startsWith("c1m doctor: server, 1,000,000 connections (this host's share), ports 9000-9019\n"
+        assertTrue(table.startsWith("c1m doctor: server (netty), 1,000,000 connections (this host's share), ports 9000-9019\n"
             + "CHECK                   STATUS  FOUND"), table);
         assertTrue(table.contains("\nopen files (hard)       FAIL    20,000 (this process)"), table);
         assertTrue(table.endsWith("FAIL: this host cannot hold 1,000,000 connections as it is; fix each FAIL (exit 3)\n"), table);
@@ -88,7 +89,8 @@ class DoctorCommandTest {
         args.add(0, "doctor");
         int code = run(new FakeClient(), args.toArray(String[]::new));
         assertEquals(ExitCodes.OK, code, out + "" + err);
-        assertTrue(out.toString().contains("\"role\": \"client\",\n  \"connections\": 333334,"), out.toString());
+        assertTrue(out.toString().contains("\"role\": \"client\",\n  \"impl\": \"netty\",\n  \"connections\": 333334,"),
+            out.toString());
         assertTrue(out.toString().contains("20 server port(s) x 2 source address(es)"), out.toString());
     }
 
@@ -103,6 +105,8 @@ class DoctorCommandTest {
             {"--ports", "9019-9000"},
             {"--heartbeat", "1ms"},
             {"--heartbeat", "9999999999h"},
+            {"--impl", "nginx"},
+            {"--role", "client", "--impl", "c-epoll"},
         };
         for (String[] args : bad) {
             err.getBuffer().setLength(0);
@@ -111,8 +115,73 @@ class DoctorCommandTest {
             assertEquals(2, err.toString().lines().count(), err.toString());
         }
         err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run(new DoctorCommand(), withRoot("--impl", "nginx").toArray(String[]::new)));
+        assertTrue(err.toString().startsWith("doctor: --impl: 'nginx' is not a server implementation: use netty, c-epoll or"
+            + " command\n"), err.toString());
+        err.getBuffer().setLength(0);
         assertEquals(ExitCodes.USAGE, run(new FakeClient(), "doctor", "--role", "proxy"));
         assertTrue(err.toString().startsWith("c1m-client doctor: --role: 'proxy' is not a role"), err.toString());
+    }
+
+    @Test
+    void theClientRefusesAServerImplementation() throws IOException {
+        new HostFixture().write(root);
+        List<String> args = withRoot("--impl", "c-epoll");
+        args.add(0, "doctor");
+        assertEquals(ExitCodes.USAGE, run(new FakeClient(), args.toArray(String[]::new)), out.toString());
+        assertEquals("c1m-client doctor: --impl: 'c-epoll' names a server, and this is a client (always the lab's Java client):"
+            + " leave --impl out, or use --role server", err.toString().lines().findFirst().orElse(""));
+        assertEquals("", out.toString(), "no report for a refused command line");
+        err.getBuffer().setLength(0);
+        args.set(2, "netty");
+        assertEquals(ExitCodes.OK, run(new FakeClient(), args.toArray(String[]::new)), err.toString());
+    }
+
+    @Test
+    void aCEpollServerHasNoHeapRowAndTheReportSaysWhy() throws IOException {
+        HostFixture host = new HostFixture();
+        host.portRange = "32768\t60999";  // the ports outside it: no warning, as in aTunedServerIsReadyAndTheJsonSaysSo
+        host.write(root);
+        int code = run(new DoctorCommand(), withRoot("--json", "--impl", "c-epoll", "--connections", "1m", "--heap", "2g")
+            .toArray(String[]::new));
+        String json = out.toString();
+        assertEquals(ExitCodes.OK, code, json + err);
+        assertTrue(json.startsWith("{\n  \"role\": \"server\",\n  \"impl\": \"c-epoll\",\n"), json);
+        assertTrue(!json.contains("\"name\": \"heap\",\n      \"status\""), "no heap row: " + json);
+        assertTrue(json.contains("\"not_applicable\": [\n    {\n      \"name\": \"heap\",\n      \"why\": \"the server is"
+            + " c-epoll (no JVM); --heap is not used\"\n    }\n  ],\n  \"ok\": 14,"), json);
+
+        out.getBuffer().setLength(0);
+        code = run(new DoctorCommand(), withRoot("--impl", "c-epoll", "--connections", "1m").toArray(String[]::new));
+        String table = out.toString();
+        assertEquals(ExitCodes.OK, code, table + err);
+        assertTrue(table.startsWith("c1m doctor: server (c-epoll), 1,000,000 connections (this host's share), ports 9000-9019\n"
+            + "heap: not checked, the server is c-epoll (no JVM)\nCHECK "), table);
+        assertTrue(table.endsWith("14 checks: 14 OK, 0 WARN, 0 FAIL: nothing stops 1,000,000 connections here\n"), table);
+    }
+
+    @Test
+    void aCommandServerSaysItsMemoryIsMeasuredAfterTheRun() throws IOException {
+        new HostFixture().write(root);
+        int code = run(new DoctorCommand(), withRoot("--json", "--impl", "command", "--connections", "1000")
+            .toArray(String[]::new));
+        String json = out.toString();
+        assertEquals(ExitCodes.OK, code, json + err);
+        assertTrue(json.contains("\"impl\": \"command\""), json);
+        assertTrue(json.contains("\"name\": \"heap\",\n      \"why\": \"the server is command (no JVM the lab sized: its"
+            + " memory is measured from outside after the run)\""), json);
+    }
+
+    @Test
+    void ioUringIsTheJavaServersTransportSoAnotherServerSkipsItsLockedMemory() throws IOException {
+        new HostFixture().write(root);
+        int code = run(new DoctorCommand(), withRoot("--json", "--impl", "c-epoll", "--connections", "1000", "--cpus", "4",
+            "--transport", "io_uring", "--memlock", "1m").toArray(String[]::new));
+        String json = out.toString();
+        assertEquals(ExitCodes.OK, code, "1 MiB would fail the Java server's rings, not c-epoll: " + json + err);
+        assertTrue(!json.contains("\"status\": \"FAIL\""), json);
+        assertTrue(json.contains("\"name\": \"locked memory (io_uring)\",\n      \"why\": \"the server is c-epoll (io_uring is a"
+            + " transport of the lab's Java server; --transport is not used)\""), json);
     }
 
     @Test

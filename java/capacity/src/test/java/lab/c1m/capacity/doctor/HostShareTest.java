@@ -3,7 +3,9 @@ package lab.c1m.capacity.doctor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import lab.c1m.capacity.ServerImpl;
 import lab.c1m.common.notation.PortList;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +40,20 @@ class HostShareTest {
         assertThrows(IllegalArgumentException.class, () -> HostShare.countSources("10.0.0.0/8"));
         assertThrows(IllegalArgumentException.class, () -> HostShare.countSources("0"));
         assertThrows(IllegalArgumentException.class, () -> HostShare.countSources("client.example"));
+    }
+
+    @Test
+    void theServerImplementationsGoByTheLabsNamesAndOnlyAServerHasAnother() {
+        assertEquals(ServerImpl.C_EPOLL, ServerImpl.parse(" C-EPOLL "));
+        assertEquals("command", ServerImpl.COMMAND.label());
+        assertEquals("netty, c-epoll or command", ServerImpl.choices());
+        assertThrows(IllegalArgumentException.class, () -> ServerImpl.parse("c_epoll"));
+        HostShare client = HostFixture.client(1000);
+        assertEquals(ServerImpl.NETTY, client.impl());
+        var refused = assertThrows(IllegalArgumentException.class, () -> client.withImpl(ServerImpl.COMMAND));
+        assertTrue(refused.getMessage().startsWith("'command' names a server, and this is a client"), refused.getMessage());
+        assertTrue(HostFixture.server(1000).withImpl(ServerImpl.C_EPOLL).serviceRaisesSoftLimit());
+        assertTrue(!HostFixture.server(1000).withImpl(ServerImpl.COMMAND).serviceRaisesSoftLimit());
     }
 
     @Test

@@ -8,10 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import lab.c1m.capacity.Needs;
+import lab.c1m.capacity.ServerImpl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Memory left against the kernel's and the JVM's cost of the share; the heap against the share's live set. */
+/**
+ * Memory left against the kernel's and the server's cost of the share (the JVM's, c-epoll's user space, or none
+ * counted for a user's command); the heap against the share's live set, for the Java server only.
+ */
 class MemoryCheckTest {
     @TempDir
     Path root;
@@ -80,6 +86,47 @@ class MemoryCheckTest {
         assertEquals(Status.WARN, c.status(), c.toString());
         assertTrue(c.needed().endsWith("and from 8.1 GiB if the whole --heap gets used"), c.needed());
         assertTrue(c.fix().endsWith("or a smaller -Xmx: 1368m is enough"), c.fix());
+    }
+
+    @Test
+    void aCEpollServerNeedsTheKernelAndItsUserSpaceButNoJvm() throws IOException {
+        HostFixture host = new HostFixture();
+        host.memAvailableKb = 5_000_000;  // 4.8 GiB: below the Java server's 5.4 GiB
+        assertEquals(Status.FAIL, host.check(root, server(1_000_000), "memory").status());
+        Check c = host.check(root, server(1_000_000).withImpl(ServerImpl.C_EPOLL), "memory");
+        assertEquals(Status.OK, c.status(), c.toString());
+        // 1,000,020 x 3,800 + 1,000,000 x 256 + 1,000,000 x 64 B = 4,120,076,000 B; x 1.1 = 4,532,083,600 B.
+        assertEquals(">= 3.8 GiB = kernel 3.5 GiB (1,000,020 sockets x 3,800 B) + conntrack 244 MiB (1,000,000 x 256 B)"
+            + " + c-epoll user space 61 MiB (1,000,000 x 64 B; no JVM: its descriptor and epoll item are the kernel's);"
+            + " OK from 4.2 GiB (+10%)", c.needed());
+        assertTrue(Needs.memory(ServerImpl.C_EPOLL, 1_000_020, 1_000_000, 1_000_000).total()
+            < Needs.memory(1_000_020, 1_000_000, 1_000_000).total());
+    }
+
+    @Test
+    void aCommandServersRowNamesTheMemoryItDoesNotCount() throws IOException {
+        HostFixture host = new HostFixture();
+        host.memAvailableKb = 3_000_000;  // 2.9 GiB: below the kernel's 3.5 GiB alone
+        Check c = host.check(root, server(1_000_000).withImpl(ServerImpl.COMMAND), "memory");
+        assertEquals(Status.FAIL, c.status(), c.toString());
+        assertEquals(">= 3.8 GiB = kernel 3.5 GiB (1,000,020 sockets x 3,800 B) + conntrack 244 MiB (1,000,000 x 256 B);"
+            + " your server's own memory is not counted (the lab knows nothing of it before it runs: the report measures its"
+            + " RSS from outside after the run); OK from 4.2 GiB (+10%)", c.needed());
+        assertTrue(c.fix().startsWith("leave room for your server's own memory besides this; give this host more memory"),
+            c.fix());
+    }
+
+    @Test
+    void onlyTheJavaServerHasAHeapRowAndALargerHeapCountsOnlyThere() throws IOException {
+        HostFixture host = new HostFixture();
+        HostShare bigHeap = heap(server(1_000_000), 4L << 30);
+        for (ServerImpl impl : List.of(ServerImpl.C_EPOLL, ServerImpl.COMMAND)) {
+            List<Check> rows = host.examine(root, bigHeap.withImpl(impl));
+            assertFalse(rows.stream().anyMatch(r -> r.name().equals("heap")), impl + ": " + rows);
+            Check memory = rows.stream().filter(r -> r.name().equals("memory")).findFirst().orElseThrow();
+            assertEquals(Status.OK, memory.status(), "a --heap no JVM takes is not counted: " + memory);
+        }
+        assertTrue(host.examine(root, bigHeap).stream().anyMatch(r -> r.name().equals("heap")));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import lab.c1m.capacity.ServerImpl;
 import lab.c1m.common.notation.PortList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +19,7 @@ class OpenFilesCheckTest {
 
     private static HostShare withNofile(HostShare p, long soft, long hard) {
         return new HostShare(p.role(), p.connections(), p.ports(), p.sourceAddresses(), p.rate(), p.heapBytes(), soft, hard,
-            p.jvmRaisesSoftLimit());
+            p.jvmRaisesSoftLimit()).withImpl(p.impl());
     }
 
     private static HostShare withoutMaxFdLimit(HostShare p) {
@@ -74,6 +75,39 @@ class OpenFilesCheckTest {
         Check fail = host.check(root, withoutMaxFdLimit(server(5000)), "open files (soft)");
         assertEquals(Status.FAIL, fail.status(), fail.toString());
         assertTrue(fail.fix().contains("ulimit -Sn 6000"), fail.fix());
+    }
+
+    @Test
+    void forAUsersCommandTheSoftLimitIsTheWall() throws IOException {
+        HostFixture host = new HostFixture();
+        host.nofile = "1024 1100000";
+        HostShare command = server(5000).withImpl(ServerImpl.COMMAND);
+        Check fail = host.check(root, command, "open files (soft)");
+        assertEquals(Status.FAIL, fail.status(), "no JVM raises it: " + fail);
+        assertTrue(fail.fix().startsWith("your server keeps the soft limit it is started with"), fail.fix());
+        assertTrue(fail.fix().contains("LimitNOFILE=6000 in the unit (sets soft and hard)"), fail.fix());
+        assertTrue(!fail.fix().contains("MaxFDLimit"), "no JVM flag for a server that is no JVM: " + fail.fix());
+        assertTrue(fail.needed().endsWith("+ 256 reserve (your server's own files)"), fail.needed());
+        // The service's LimitNOFILE as SOFT:HARD: its soft value is judged, its hard one is enough.
+        assertEquals(Status.FAIL, host.check(root, withNofile(command, 1024, 1_100_000), "open files (soft)").status());
+        assertEquals(Status.OK, host.check(root, withNofile(command, 6000, 6000), "open files (soft)").status());
+        // The soft limit a shell handed the doctor (which, a JVM, raised its own) is the command's too.
+        host.nofile = "20000 20000";
+        host.parentNofile = "1024 20000";
+        Check inherited = host.check(root, command, "open files (soft)");
+        assertEquals(Status.FAIL, inherited.status(), inherited.toString());
+        assertTrue(inherited.found().startsWith("1,024 (inherited: the parent process 'bash'"), inherited.found());
+    }
+
+    @Test
+    void theCEpollServerRaisesItsSoftLimitAsAJvmDoes() throws IOException {
+        HostFixture host = new HostFixture();
+        host.nofile = "1024 1100000";
+        Check c = host.check(root, server(5000).withImpl(ServerImpl.C_EPOLL), "open files (soft)");
+        assertEquals(Status.WARN, c.status(), c.toString());
+        assertTrue(c.fix().startsWith("the c-epoll server is not stopped by it: it raises its soft limit to the hard one"
+            + " (1,100,000) at start"), c.fix());
+        assertTrue(c.fix().endsWith("or start it with 'ulimit -Sn 6000'"), c.fix());
     }
 
     @Test
