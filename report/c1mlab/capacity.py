@@ -28,6 +28,10 @@ def live_heap_bytes(connections, rules=RULES):
     return int(connections) * rules.integer("heap.live_bytes_per_connection")
 
 
+# What can run as the server (c1m_server_impl; Java's lab.c1m.capacity.ServerImpl has the same labels).
+SERVER_IMPLS = ("netty", "c-epoll", "command")
+
+
 def memory_estimate(sockets, connections, tracked=0, rules=RULES, impl="netty"):
     """Bytes a host needs: the kernel's sockets, conntrack entries (0 when not tracked) and the server's own
     memory; `comfortable` adds the margin for the per-socket cost's spread between hosts. The server's own is
@@ -44,7 +48,7 @@ def memory_estimate(sockets, connections, tracked=0, rules=RULES, impl="netty"):
     elif impl == "command":
         heap, native = 0, 0
     else:
-        raise ValueError("%r is not a server implementation: use netty, c-epoll or command" % (impl,))
+        raise ValueError("%r is not a server implementation: use %s or %s" % (impl, ", ".join(SERVER_IMPLS[:-1]), SERVER_IMPLS[-1]))
     total = kernel + conntrack + heap + native
     return {"kernel": kernel, "conntrack": conntrack, "heap": heap, "native": native, "total": total,
             "comfortable": math.ceil(total * (1 + rules.fraction("memory.margin_fraction")))}

@@ -7,7 +7,7 @@ import ipaddress
 import re
 import signal
 
-from . import notation
+from . import capacity, notation
 from .rules import RULES
 
 # The signals `c1m-host restart` may send (the restart scenario), by name as `kill -s` takes them: those whose
@@ -114,9 +114,6 @@ def _ws_headers(value):
             raise ValueError("%r is not 'Name: value'" % (header,))
 
 
-# What can run as the server (the server role's c1m_server_impl; the report names the run's by these).
-SERVER_IMPLS = ("netty", "c-epoll", "command")
-
 # name -> (check, the fix). The names are the settings of ansible/group_vars/all.yml a user may set;
 # tasks/settings.yml hands each of them here (a test keeps the two lists equal).
 CHECKS = {
@@ -134,7 +131,7 @@ CHECKS = {
     "c1m_ws_path": (_ws_path, "a path such as / or /ws"),
     "c1m_ws_headers": (_ws_headers, "a list of 'Name: value', e.g. '[\"Authorization: Bearer x\"]'"),
     "c1m_ws_echo": (_choice(("ping", "binary")), "ping (Pongs answer Pings: every server) or binary (the server echoes)"),
-    "c1m_server_impl": (_choice(SERVER_IMPLS), "netty (the lab's Java server), c-epoll (the seeds' C design) or "
+    "c1m_server_impl": (_choice(capacity.SERVER_IMPLS), "netty (the lab's Java server), c-epoll (the seeds' C design) or "
                                                "command (your own server: c1m_server_command)"),
     "c1m_source_ips": (_source_ips, "empty, or IPv4 addresses of each client: a list, comma list or CIDR"),
     "c1m_ramp_timeout": (_whole(1), "seconds, at least 1"),
