@@ -36,7 +36,7 @@ final class LoadClient {
     private static final long CLOSE_WAIT_SECONDS = 600;
 
     record Settings(Transport transport, ConnectionEndpoints plan, Ramp.Settings ramp, Duration hold,
-                    Duration heartbeat, int threads, long progressEvery) {
+                    Duration heartbeat, int threads, long progressEvery, Wire wire) {
     }
 
     record Verdict(int exitCode, String reason) {
@@ -59,7 +59,7 @@ final class LoadClient {
         EventLoopGroup group = settings.transport().newGroup(settings.threads());
         boolean epoll = settings.transport().isEpoll();
         ClientHandler handler = new ClientHandler(stats, table, () -> closing,
-            epoll && SharedAddresses.available() ? SharedAddresses.forClient() : null);
+            epoll && SharedAddresses.available() ? SharedAddresses.forClient() : null, settings.wire());
         Bootstrap bootstrap = bootstrap(settings.transport(), group).handler(handler);
         if (epoll && settings.plan().bindsSources()) {
             // Lets many connections share a bound source address: the port is chosen at connect() per destination.
@@ -71,15 +71,16 @@ final class LoadClient {
         group.forEach(executor -> loops.add((EventLoop) executor));
         ProgressLog progress = new ProgressLog(LoggerFactory.getLogger("progress"), "Established", settings.progressEvery());
         List<LoopSlots> shares = LoopSlots.split(loops.size(), target);
-        Ramps ramps = new Ramps(bootstrap, loops, shares, settings.plan(), table, stats, settings.ramp(), progress);
+        Ramps ramps = new Ramps(bootstrap, loops, shares, settings.plan(), table, stats, settings.ramp(), progress,
+            settings.wire());
         boolean reconnect = settings.ramp().reconnect();
         if (reconnect) {
             handler.onLost(ramps::lost);
         }
         List<LoopHeartbeats> heartbeats = heartbeats(loops, shares, table, target);
         heartbeats.forEach(LoopHeartbeats::start);
-        LOG.info("Opening {} connections to {} ({} destination combinations) on {} event loops, rate {}, at most {} in flight",
-            Quantities.count(target), settings.plan().remote(0).getAddress().getHostAddress(),
+        LOG.info("Opening {} {} connections to {} ({} destination combinations) on {} event loops, rate {}, at most {} in flight",
+            Quantities.count(target), settings.wire().protocol(), settings.plan().remote(0).getAddress().getHostAddress(),
             settings.plan().combinations(), loops.size(),
             settings.ramp().ratePerSecond() == 0 ? "unlimited" : settings.ramp().ratePerSecond() + "/s",
             settings.ramp().maxInflight());
@@ -175,7 +176,7 @@ final class LoadClient {
         List<LoopHeartbeats> all = new ArrayList<>();
         for (int i = 0; i < loops.size(); i++) {
             all.add(new LoopHeartbeats(loops.get(i), shares.get(i), table, stats, interval,
-                origin + slotGap * i, behind, deadLogged, !settings.ramp().reconnect()));
+                origin + slotGap * i, behind, deadLogged, !settings.ramp().reconnect(), settings.wire()));
         }
         return all;
     }
