@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.c1m.common.cli.ExitCodes;
 import lab.c1m.common.cli.StopSignal;
+import lab.c1m.common.cli.WireProtocol;
 import lab.c1m.common.failure.FailureKind;
 import lab.c1m.common.netty.CompactChannelIds;
 import lab.c1m.common.netty.SharedAddresses;
@@ -79,8 +80,9 @@ final class LoadClient {
         }
         List<LoopHeartbeats> heartbeats = heartbeats(loops, shares, table, target);
         heartbeats.forEach(LoopHeartbeats::start);
-        LOG.info("Opening {} {} connections to {} ({} destination combinations) on {} event loops, rate {}, at most {} in flight",
-            Quantities.count(target), settings.wire().protocol(), settings.plan().remote(0).getAddress().getHostAddress(),
+        LOG.info("Opening {} {}connections to {} ({} destination combinations) on {} event loops, rate {}, at most {} in flight",
+            Quantities.count(target), settings.wire().protocol() == WireProtocol.WEBSOCKET ? "WebSocket " : "",
+            settings.plan().remote(0).getAddress().getHostAddress(),
             settings.plan().combinations(), loops.size(),
             settings.ramp().ratePerSecond() == 0 ? "unlimited" : settings.ramp().ratePerSecond() + "/s",
             settings.ramp().maxInflight());

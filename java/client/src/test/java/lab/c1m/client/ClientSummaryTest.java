@@ -124,7 +124,7 @@ class ClientSummaryTest {
         assertEquals(false, m.get("reached"));
         assertEquals(3L, m.get("failed_total"));
         assertEquals(Map.of("EMFILE", 0L, "ENFILE", 0L, "EADDRNOTAVAIL", 2L, "ECONNREFUSED", 0L, "ETIMEDOUT", 1L,
-            "ECONNRESET", 0L, "ENOBUFS", 0L, "OTHER", 0L), m.get("failed"));
+            "ECONNRESET", 0L, "ENOBUFS", 0L, "WS_STATUS", 0L, "WS_UPGRADE", 0L, "WS_TIMEOUT", 0L, "OTHER", 0L), m.get("failed"));
         assertEquals(3L, ((Map<?, ?>) m.get("connect_errors")).get("EADDRNOTAVAIL"), "retried attempts count as errors");
         assertEquals(1L, m.get("lost"));
         assertTrue(((String) m.get("failure_hint")).startsWith("EADDRNOTAVAIL: "), (String) m.get("failure_hint"));

@@ -85,8 +85,10 @@ final class EchoServer implements AutoCloseable {
                 throw new BindFailedException(bindAddress, port, e);
             }
         }
-        LOG.info("Listening on {} ports {} ({}, {}{}), backlog {}, {} I/O threads, {}", bindAddress, ports, protocol,
-            transport.kind(), leanParts(), backlog, threads, keepalive.describe());
+        // The raw line is unchanged; WebSocket says so at its end.
+        LOG.info("Listening on {} ports {} ({}{}), backlog {}, {} I/O threads, {}{}", bindAddress, ports, transport.kind(),
+            leanParts(), backlog, threads, keepalive.describe(),
+            protocol == WireProtocol.WEBSOCKET ? "; speaking WebSocket (RFC 6455: upgrade, Pong, Binary echo)" : "");
     }
 
     /** Everything but the child handler, which start() adds per port; tests bind it with their own. */
