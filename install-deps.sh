@@ -44,8 +44,9 @@ packages=(
   "$jdk" ca-certificates
   # the report's render test and screenshots: headless Chromium and a font
   chromium fonts-dejavu-core
-  # the tests: the lab's static checks
-  ansible-lint yamllint shellcheck
+  # the tests: the lab's static checks; a WebSocket server nobody here wrote, for the client's WebSocket
+  # tests (WebSocketProcessTest runs it with Debian's /usr/bin/python3)
+  ansible-lint yamllint shellcheck python3-websockets
   # the c-epoll server's test (servers/c-epoll) and the benchmark's C client: a C compiler
   gcc libc6-dev
 )

@@ -62,6 +62,8 @@ def main():
     p.add_argument("--heartbeat", default="1s", help="heartbeat interval (default 1s)")
     p.add_argument("--transport", default="epoll", choices=["epoll", "io_uring", "nio"],
                    help="transport of both jars (default epoll)")
+    p.add_argument("--protocol", default="raw", choices=["raw", "websocket"],
+                   help="what both jars speak (default raw): websocket upgrades each connection and heartbeats with Pings")
     p.add_argument("--hold-seconds", type=int, default=15, help="hold before measuring (default 15)")
     p.add_argument("--server-jvm", default=DEFAULT_JVM + " -Xmx512m", help="server JVM options")
     p.add_argument("--client-jvm", default=DEFAULT_JVM + " -XX:TieredStopAtLevel=1 -Xmx512m",
@@ -81,6 +83,8 @@ def main():
                    help="find the heartbeat rate one client core sustains keeping >= 99.9%% of its schedule "
                         "(client on CPU 0, server on CPU 1; --hold-seconds per interval)")
     a = p.parse_args()
+    if a.server == "c-epoll" and a.protocol != "raw":
+        p.error("--server c-epoll speaks raw only: drop --protocol %s, or measure it on --server netty" % a.protocol)
     global SERVER_JAR, CLIENT_JAR
     if a.jars:
         SERVER_JAR, CLIENT_JAR = Path(a.jars) / SERVER_JAR.name, Path(a.jars) / CLIENT_JAR.name
@@ -117,7 +121,7 @@ def main():
                                  "--progress-every", "0"], work / "server.log")
     else:
         server = start(SERVER_JAR, a.server_jvm, ["--bind", "127.0.0.1", "--ports", ports, "--metrics-port",
-                                                  str(metrics), "--transport", a.transport,
+                                                  str(metrics), "--transport", a.transport, "--protocol", a.protocol,
                                                   "--summary", str(work / "server.json"), "--progress-every", "0"],
                        work / "server.log")
     # The C server has no heap: its user space is its RSS (a JVM's heap is read by jcmd after a full GC).
@@ -140,7 +144,7 @@ def main():
         c_run = c_ramp(n, ports)
         wait_for(server_idle, 60, "the C client's connections to close")
         # Connect speed alone: the C client sends no heartbeats while it connects, so neither does the Java one.
-        java_args = ["--server", "127.0.0.1", "--ports", ports, "--connections", str(n), "--transport", a.transport,
+        java_args = ["--server", "127.0.0.1", "--ports", ports, "--connections", str(n), "--transport", a.transport, "--protocol", a.protocol,
                      "--heartbeat", "0" if a.connect_only else a.heartbeat, "--progress-every", "0",
                      "--summary", str(work / "client.json"),
                      *a.client_args.split()]
@@ -158,7 +162,7 @@ def main():
         # compile their hot paths and fill their pools; what each side costs per connection is then the
         # slope between the probe's count and the full count, not one-time start-up costs spread over N.
         probe = start(CLIENT_JAR, a.client_jvm, ["--server", "127.0.0.1", "--ports", ports, "--connections", str(PROBE),
-                                                 "--transport", a.transport,
+                                                 "--transport", a.transport, "--protocol", a.protocol,
                                                  "--hold", "0", "--heartbeat", a.heartbeat, "--progress-every", "0",
                                                  "--summary", str(work / "probe.json")], work / "probe.log")
         wait_for(lambda: read_json(work / "probe.json")["state"] == "holding", 60, "the warm-up client")
@@ -221,7 +225,7 @@ def main():
         "lost": final["lost"], "dead": final["dead"], "heartbeat_stalls": final.get("heartbeat_stalls"),
         "server_jvm": a.server_jvm, "client_jvm": a.client_jvm, "heartbeat": a.heartbeat,
         "java": final["jvm"]["version"], "netty": final["netty_version"], "cpus": os.cpu_count(),
-        "transport": final.get("transport"),
+        "transport": final.get("transport"), "protocol": final.get("protocol"),
     }
     print_table(results)
     if a.top and not c_server:
@@ -295,7 +299,7 @@ def core_rate(a, n):
     ports = f"{base}-{base + a.ports - 1}"
     metrics = base + a.ports
     server = start(SERVER_JAR, a.server_jvm, ["--bind", "127.0.0.1", "--ports", ports, "--metrics-port", str(metrics),
-                                              "--transport", a.transport, "--summary", str(work / "server.json"),
+                                              "--transport", a.transport, "--protocol", a.protocol, "--summary", str(work / "server.json"),
                                               "--progress-every", "0"], work / "server.log", cpu=1)
     rows, best, misses = [], None, 0
     try:
@@ -305,7 +309,7 @@ def core_rate(a, n):
         for interval in CORE_RATE_INTERVALS:
             summary = work / f"client-{interval}.json"
             client = start(CLIENT_JAR, a.client_jvm, ["--server", "127.0.0.1", "--ports", ports, "--connections", str(n),
-                                                      "--transport", a.transport, "--heartbeat", interval,
+                                                      "--transport", a.transport, "--protocol", a.protocol, "--heartbeat", interval,
                                                       "--hold", f"{a.hold_seconds}s", "--progress-every", "0",
                                                       "--summary", str(summary), *a.client_args.split()],
                            work / f"client-{interval}.log", cpu=0)

@@ -33,7 +33,7 @@ def read_table(path=TABLE):
                 continue
             line, pending = pending + line, ""
             key, sep, value = line.partition("=")
-            match = re.match(r"^([A-Za-z-]+)\.(.+)$", key.strip())
+            match = re.match(r"^([A-Za-z_-]+)\.(.+)$", key.strip())
             if not sep or not match:
                 raise ValueError("%s: cannot read the line %r" % (path, line))
             table.setdefault(match.group(1), {})[match.group(2)] = value.strip()

@@ -654,7 +654,8 @@ class Heartbeats(unittest.TestCase):
 class FailureWords(unittest.TestCase):
     def test_the_playbook_explains_every_kind_in_the_labs_terms_from_the_shared_table(self):
         self.assertEqual(sorted(c1m.evidence.HELP), ["EADDRNOTAVAIL", "ECONNREFUSED", "ECONNRESET", "EMFILE",
-                                                    "ENFILE", "ENOBUFS", "ETIMEDOUT", "OTHER"])
+                                                    "ENFILE", "ENOBUFS", "ETIMEDOUT", "OTHER", "WS_STATUS", "WS_TIMEOUT",
+                                                    "WS_UPGRADE"])
         self.assertIn("c1m_server_limit_nofile", c1m.evidence.HELP["EMFILE"][2])
         self.assertIn("c1m_kernel_conntrack_max", c1m.evidence.CONNTRACK_FULL[1])
         explained = c1m.c1m_failure_explained("ENFILE")

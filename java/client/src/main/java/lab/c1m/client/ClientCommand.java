@@ -77,6 +77,9 @@ public final class ClientCommand implements Callable<Integer> {
         description = "Connections to open and hold (10k, 1m accepted).")
     long connections;
 
+    @Mixin
+    ProtocolOptions protocol;
+
     @Option(names = "--source-ips", paramLabel = "LIST|CIDR",
         description = "Local addresses to connect from: 10.0.0.2,10.0.0.3 or 10.0.0.0/30. Default: the kernel's choice.")
     String sourceIps;
@@ -158,15 +161,17 @@ public final class ClientCommand implements Callable<Integer> {
         List<String> sourceNames = new ArrayList<>();
         sources.forEach(a -> sourceNames.add(a.getHostAddress()));
         ClientStats stats = new ClientStats();
-        ClientSummary summary = new ClientSummary(stats, target, heartbeat, ClientSummary.settings(server,
-            ports.asList(), sourceNames, selected.kind().label(), rate, hold, heartbeat, reconnect));
+        var summarySettings = ClientSummary.settings(server, ports.asList(), sourceNames, selected.kind().label(), rate,
+            hold, heartbeat, reconnect);
+        summarySettings.putAll(protocol.settings());
+        ClientSummary summary = new ClientSummary(stats, target, heartbeat, summarySettings);
         ClientReporter reporter = new ClientReporter(stats, summary, target, run.summaryFile, run.timelineFile, run.statusInterval);
         reporter.start();
 
         LoadClient.Settings settings = new LoadClient.Settings(selected, new ConnectionEndpoints(serverAddress, ports, sources),
             new Ramp.Settings(target, rate, (int) maxInflight, retries, maxFailures, connectTimeout.toNanos(), reconnect),
             hold, heartbeat,
-            run.ioThreads(), run.progressEvery);
+            run.ioThreads(), run.progressEvery, protocol.wire(server, stats));
         LoadClient.Verdict verdict = new LoadClient(settings, stats, summary).run(stop);
         summary.finished(verdict.exitCode(), verdict.reason());
         reporter.close();
@@ -188,6 +193,7 @@ public final class ClientCommand implements Callable<Integer> {
             throw Cli.usage(cmd, "--server must name the server (a host name or an address), got '" + server + "'");
         }
         run.validate(cmd);
+        protocol.validate(cmd);
         if (connections < 1) {
             throw Cli.usage(cmd, "--connections must be at least 1");
         }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * the channel's own loop, the one that owns the slot (see {@link LoopSlots}).
  */
 @Sharable
-final class ClientHandler extends ChannelInboundHandlerAdapter {
+final class ClientHandler extends ChannelInboundHandlerAdapter implements Wire.HeartbeatSink {
     private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
 
     private final ClientStats stats;
@@ -29,6 +29,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final BooleanSupplier closingByUs;
     /** Null when addresses are not shared (not epoll, or Netty's fields moved). */
     private final SharedAddresses addresses;
+    /** What the connections speak: where the echoes are in what they read. */
+    private final Wire wire;
     /** Bytes of a frame split across reads: rare on an idle connection, so a map beats a buffer per connection. */
     private final Map<Channel, ByteBuf> partialFrames = new ConcurrentHashMap<>();
     private final AtomicBoolean garbageLogged = new AtomicBoolean();
@@ -36,6 +38,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private volatile Consumer<Channel> onLost;
 
     ClientHandler(ClientStats stats, ConnectionTable table, BooleanSupplier closingByUs, SharedAddresses addresses) {
+        this(stats, table, closingByUs, addresses, RawWire.INSTANCE);
+    }
+
+    ClientHandler(ClientStats stats, ConnectionTable table, BooleanSupplier closingByUs, SharedAddresses addresses, Wire wire) {
+        this.wire = wire;
         this.stats = stats;
         this.table = table;
         this.closingByUs = closingByUs;
@@ -51,6 +58,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        wire.closed(ctx.channel());
         ByteBuf partial = partialFrames.remove(ctx.channel());
         if (partial != null) {
             partial.release();
@@ -70,9 +78,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf in)) {
-            return;
+        if (msg instanceof ByteBuf in) {
+            wire.read(ctx, in, this);
         }
+    }
+
+    /** Matches each whole heartbeat frame in {@code in} to its slot; keeps a split frame's start for the next read. */
+    @Override
+    public void echoes(ChannelHandlerContext ctx, ByteBuf in) {
         ByteBuf data = in;
         ByteBuf partial = partialFrames.remove(ctx.channel());
         if (partial != null) {

@@ -33,6 +33,8 @@ final class ClientStats {
     private final Latency roundTripsFromDue = new Latency();
     private final Latency scheduleLag = new Latency();
     private final FirstFailures firstFailures = new FirstFailures();
+    private final AtomicLong webSocketCloses = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<String> firstWebSocketClose = new java.util.concurrent.atomic.AtomicReference<>();
 
     long connected() {
         return connections.opened();
@@ -71,6 +73,21 @@ final class ClientStats {
         dead.incrementAndGet();
         stalls.incrementAndGet();
         outages.dead(silentSinceNanos);
+    }
+
+    /** The server sent a WebSocket Close ({@code said}: its code and reason); the connection closes and counts as lost. */
+    void webSocketClosed(String said) {
+        webSocketCloses.incrementAndGet();
+        firstWebSocketClose.compareAndSet(null, said);
+    }
+
+    long webSocketCloses() {
+        return webSocketCloses.get();
+    }
+
+    /** The first Close's code and reason, or null. */
+    String firstWebSocketClose() {
+        return firstWebSocketClose.get();
     }
 
     /** A connection counted dead answered again (e.g. a server that was paused, or an accept queue that drained). */

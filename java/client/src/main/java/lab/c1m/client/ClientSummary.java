@@ -129,6 +129,13 @@ final class ClientSummary {
         m.put("lost", stats.lost());
         m.put("dead", stats.dead());
         m.put("heartbeat_stalls", stats.stalls());
+        if ("websocket".equals(settings.get("protocol"))) {
+            // Connections the server ended with a Close frame (counted in lost too), and what the first one said.
+            Map<String, Object> ws = new LinkedHashMap<>();
+            ws.put("closes", stats.webSocketCloses());
+            ws.put("first_close", stats.firstWebSocketClose());
+            m.put("websocket", ws);
+        }
         m.put("reconnected", stats.reconnectedTotal());
         m.put("unrecovered", stats.unrecovered());
         Map<String, Object> reconnectErrors = new LinkedHashMap<>();

@@ -17,7 +17,12 @@ final class HeartbeatFrame {
     }
 
     static ByteBuf encode(ByteBufAllocator alloc, int slot, long dueNanos, long writtenNanos) {
-        return alloc.buffer(SIZE, SIZE).writeInt(MAGIC).writeInt(slot).writeLong(dueNanos).writeLong(writtenNanos);
+        return write(alloc.buffer(SIZE, SIZE), slot, dueNanos, writtenNanos);
+    }
+
+    /** Writes the frame's 24 bytes into {@code out} (a WebSocket frame's payload, for one). */
+    static ByteBuf write(ByteBuf out, int slot, long dueNanos, long writtenNanos) {
+        return out.writeInt(MAGIC).writeInt(slot).writeLong(dueNanos).writeLong(writtenNanos);
     }
 
     /**

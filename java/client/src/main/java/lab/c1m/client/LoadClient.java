@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.c1m.common.cli.ExitCodes;
 import lab.c1m.common.cli.StopSignal;
+import lab.c1m.common.cli.WireProtocol;
 import lab.c1m.common.failure.FailureKind;
 import lab.c1m.common.netty.CompactChannelIds;
 import lab.c1m.common.netty.SharedAddresses;
@@ -36,7 +37,7 @@ final class LoadClient {
     private static final long CLOSE_WAIT_SECONDS = 600;
 
     record Settings(Transport transport, ConnectionEndpoints plan, Ramp.Settings ramp, Duration hold,
-                    Duration heartbeat, int threads, long progressEvery) {
+                    Duration heartbeat, int threads, long progressEvery, Wire wire) {
     }
 
     record Verdict(int exitCode, String reason) {
@@ -59,7 +60,7 @@ final class LoadClient {
         EventLoopGroup group = settings.transport().newGroup(settings.threads());
         boolean epoll = settings.transport().isEpoll();
         ClientHandler handler = new ClientHandler(stats, table, () -> closing,
-            epoll && SharedAddresses.available() ? SharedAddresses.forClient() : null);
+            epoll && SharedAddresses.available() ? SharedAddresses.forClient() : null, settings.wire());
         Bootstrap bootstrap = bootstrap(settings.transport(), group).handler(handler);
         if (epoll && settings.plan().bindsSources()) {
             // Lets many connections share a bound source address: the port is chosen at connect() per destination.
@@ -71,15 +72,17 @@ final class LoadClient {
         group.forEach(executor -> loops.add((EventLoop) executor));
         ProgressLog progress = new ProgressLog(LoggerFactory.getLogger("progress"), "Established", settings.progressEvery());
         List<LoopSlots> shares = LoopSlots.split(loops.size(), target);
-        Ramps ramps = new Ramps(bootstrap, loops, shares, settings.plan(), table, stats, settings.ramp(), progress);
+        Ramps ramps = new Ramps(bootstrap, loops, shares, settings.plan(), table, stats, settings.ramp(), progress,
+            settings.wire());
         boolean reconnect = settings.ramp().reconnect();
         if (reconnect) {
             handler.onLost(ramps::lost);
         }
         List<LoopHeartbeats> heartbeats = heartbeats(loops, shares, table, target);
         heartbeats.forEach(LoopHeartbeats::start);
-        LOG.info("Opening {} connections to {} ({} destination combinations) on {} event loops, rate {}, at most {} in flight",
-            Quantities.count(target), settings.plan().remote(0).getAddress().getHostAddress(),
+        LOG.info("Opening {} {}connections to {} ({} destination combinations) on {} event loops, rate {}, at most {} in flight",
+            Quantities.count(target), settings.wire().protocol() == WireProtocol.WEBSOCKET ? "WebSocket " : "",
+            settings.plan().remote(0).getAddress().getHostAddress(),
             settings.plan().combinations(), loops.size(),
             settings.ramp().ratePerSecond() == 0 ? "unlimited" : settings.ramp().ratePerSecond() + "/s",
             settings.ramp().maxInflight());
@@ -175,7 +178,7 @@ final class LoadClient {
         List<LoopHeartbeats> all = new ArrayList<>();
         for (int i = 0; i < loops.size(); i++) {
             all.add(new LoopHeartbeats(loops.get(i), shares.get(i), table, stats, interval,
-                origin + slotGap * i, behind, deadLogged, !settings.ramp().reconnect()));
+                origin + slotGap * i, behind, deadLogged, !settings.ramp().reconnect(), settings.wire()));
         }
         return all;
     }

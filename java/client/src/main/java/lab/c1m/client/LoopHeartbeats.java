@@ -46,6 +46,8 @@ final class LoopHeartbeats {
     private final long lateAfterNanos;
     /** False with --reconnect: the loop's ramp empties a closed connection's slot, and re-opens it. */
     private final boolean clearsClosed;
+    /** How a heartbeat is framed: the raw 24 bytes, or those in a WebSocket Ping or Binary frame. */
+    private final Wire wire;
     private ScheduledFuture<?> timer;
     private long next;
 
@@ -55,6 +57,12 @@ final class LoopHeartbeats {
      */
     LoopHeartbeats(EventLoop loop, LoopSlots slots, ConnectionTable table, ClientStats stats, Duration interval,
                    long originNanos, BehindWarning behind, AtomicBoolean deadLogged, boolean clearsClosed) {
+        this(loop, slots, table, stats, interval, originNanos, behind, deadLogged, clearsClosed, RawWire.INSTANCE);
+    }
+
+    LoopHeartbeats(EventLoop loop, LoopSlots slots, ConnectionTable table, ClientStats stats, Duration interval,
+                   long originNanos, BehindWarning behind, AtomicBoolean deadLogged, boolean clearsClosed, Wire wire) {
+        this.wire = wire;
         this.loop = loop;
         this.slots = slots;
         this.table = table;
@@ -143,7 +151,7 @@ final class LoopHeartbeats {
         long due = schedule.dueNanos(beat);
         long lag = now - due;
         table.written(slot, tick);
-        ch.writeAndFlush(HeartbeatFrame.encode(ch.alloc(), slot, due, now), ch.voidPromise());
+        ch.writeAndFlush(wire.heartbeat(ch.alloc(), slot, due, now), ch.voidPromise());
         boolean late = lag > lateAfterNanos;
         stats.heartbeatSent(lag, late);
         if (late) {

@@ -3,7 +3,6 @@ package lab.c1m.client;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -83,6 +82,8 @@ final class Ramp {
     private final Settings settings;
     private final ProgressLog progress;
     private final Group group;
+    /** How a connection is opened (TCP alone, or TCP and a WebSocket upgrade) and what its timeout is called. */
+    private final Wire wire;
 
     private final byte[] attempts;
     private final ArrayDeque<Integer> retryQueue = new ArrayDeque<>();
@@ -105,6 +106,12 @@ final class Ramp {
     /** {@code bootstrap} must register its channels on {@code loop} (see {@link Bootstrap#clone(io.netty.channel.EventLoopGroup)}). */
     Ramp(Bootstrap bootstrap, EventLoop loop, LoopSlots slots, ConnectionEndpoints plan, ConnectionTable table,
          ClientStats stats, Settings settings, ProgressLog progress, Group group) {
+        this(bootstrap, loop, slots, plan, table, stats, settings, progress, group, RawWire.INSTANCE);
+    }
+
+    Ramp(Bootstrap bootstrap, EventLoop loop, LoopSlots slots, ConnectionEndpoints plan, ConnectionTable table,
+         ClientStats stats, Settings settings, ProgressLog progress, Group group, Wire wire) {
+        this.wire = wire;
         this.bootstrap = bootstrap;
         this.loop = loop;
         this.slots = slots;
@@ -237,8 +244,8 @@ final class Ramp {
         while ((head = pending.peek()) != null && (head.future().isDone() || head.deadlineNanos() - now <= 0)) {
             pending.poll();
             ChannelFuture f = head.future();
-            if (!f.isDone() && f instanceof ChannelPromise promise && promise.tryFailure(new ConnectTimeoutException(
-                    "connection timed out after " + settings.connectTimeoutNanos() / 1_000_000 + " ms: " + f.channel()))) {
+            if (!f.isDone() && f instanceof ChannelPromise promise
+                    && promise.tryFailure(wire.timedOut(f.channel(), settings.connectTimeoutNanos() / 1_000_000))) {
                 f.channel().close();
             }
         }
@@ -251,7 +258,7 @@ final class Ramp {
         }
         int slot = slots.slot(index);
         InetSocketAddress local = plan.local(slot);
-        ChannelFuture f = local == null ? bootstrap.connect(plan.remote(slot)) : bootstrap.connect(plan.remote(slot), local);
+        ChannelFuture f = wire.open(bootstrap, plan.remote(slot), local);
         if (f.isDone()) {
             connected(index, f, again);
             return;

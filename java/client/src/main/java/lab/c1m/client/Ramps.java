@@ -33,12 +33,12 @@ final class Ramps implements Ramp.Group {
 
     /** {@code shares.get(i)} are the slots of {@code loops.get(i)}. */
     Ramps(Bootstrap bootstrap, List<EventLoop> loops, List<LoopSlots> shares, ConnectionEndpoints plan, ConnectionTable table,
-          ClientStats stats, Ramp.Settings settings, ProgressLog progress) {
+          ClientStats stats, Ramp.Settings settings, ProgressLog progress, Wire wire) {
         this.stats = stats;
         for (int i = 0; i < loops.size(); i++) {
             EventLoop loop = loops.get(i);
             Ramp ramp = new Ramp(bootstrap.clone(loop), loop, shares.get(i), plan, table, stats,
-                settings.share(i, loops.size()), progress, this);
+                settings.share(i, loops.size()), progress, this, wire);
             ramps.add(ramp);
             byLoop.put(loop, ramp);
         }

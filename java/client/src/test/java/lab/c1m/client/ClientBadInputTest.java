@@ -45,6 +45,24 @@ class ClientBadInputTest {
     }
 
     @Test
+    void anUnknownProtocolBadWebSocketOptionsAndWebSocketOptionsWithRawAreUsageErrors() throws Exception {
+        assertTrue(refused("--server", "127.0.0.1", "--protocol", "mqtt")
+            .contains("unknown protocol 'mqtt': use raw (the lab's echo frames) or websocket"), "unknown protocol");
+        assertEquals("c1m-client: --ws-path applies to --protocol websocket only: add --protocol websocket or leave --ws-path out",
+            refused("--server", "127.0.0.1", "--ws-path", "/ws"));
+        assertEquals("c1m-client: --ws-header applies to --protocol websocket only: add --protocol websocket or leave --ws-header"
+            + " out", refused("--server", "127.0.0.1", "--protocol", "raw", "--ws-header", "Origin: x"));
+        assertEquals("c1m-client: --ws-header must be 'Name: value', e.g. 'Origin: http://example.com', got 'Origin http://x'",
+            refused("--server", "127.0.0.1", "--protocol", "websocket", "--ws-header", "Origin http://x"));
+        assertEquals("c1m-client: --ws-header Host is written by the handshake itself: use --ws-host",
+            refused("--server", "127.0.0.1", "--protocol", "websocket", "--ws-header", "Host: example.com"));
+        assertEquals("c1m-client: --ws-path must start with '/', e.g. /ws, got 'ws'",
+            refused("--server", "127.0.0.1", "--protocol", "websocket", "--ws-path", "ws"));
+        assertTrue(refused("--server", "127.0.0.1", "--protocol", "websocket", "--ws-echo", "text")
+            .startsWith("c1m-client: --ws-echo must be ping (any WebSocket server answers) or binary"));
+    }
+
+    @Test
     void aRefusalLeavesASummaryWithItsExitCodeAndReason() throws Exception {
         Path summary = dir.resolve("client.json");
         try (JavaProcess p = JavaProcess.start(dir, MAIN, "--server", "127.0.0.1", "--connections", "100m",

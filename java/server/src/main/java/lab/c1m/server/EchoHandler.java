@@ -13,13 +13,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Echoes every byte and counts connections. One instance per listening port serves all of that port's
  * connections: it holds no per-connection state, so an idle connection costs the channel and nothing more.
+ * Not final: {@link WebSocketEchoHandler} counts the same way and reads frames instead of bytes.
  */
 @Sharable
-final class EchoHandler extends ChannelInboundHandlerAdapter {
+class EchoHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(EchoHandler.class);
 
     private final int portIndex;
-    private final ServerStats stats;
+    final ServerStats stats;
     private final ProgressLog progress;
     private final SharedAddresses addresses;
 

@@ -13,6 +13,7 @@ import java.net.BindException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import lab.c1m.common.cli.WireProtocol;
 import lab.c1m.common.netty.CompactChannelIds;
 import lab.c1m.common.netty.SharedAddresses;
 import lab.c1m.common.netty.SharedReadHandles;
@@ -41,12 +42,20 @@ final class EchoServer implements AutoCloseable {
     /** Lean mode: accepted channels get compact ids and share their loop's read handle (epoll). */
     private final boolean lean;
     private final Keepalive keepalive;
+    /** raw: every byte echoed; websocket: the upgrade answered, then Pings ponged and data frames echoed. */
+    private final WireProtocol protocol;
     private final List<Channel> listeners = new ArrayList<>();
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
 
     EchoServer(Transport transport, String bindAddress, PortList ports, int backlog, int threads, ServerStats stats,
                ProgressLog progress, boolean lean, Keepalive keepalive) {
+        this(transport, bindAddress, ports, backlog, threads, stats, progress, lean, keepalive, WireProtocol.RAW);
+    }
+
+    EchoServer(Transport transport, String bindAddress, PortList ports, int backlog, int threads, ServerStats stats,
+               ProgressLog progress, boolean lean, Keepalive keepalive, WireProtocol protocol) {
+        this.protocol = protocol;
         this.transport = transport;
         this.bindAddress = bindAddress;
         this.ports = ports;
@@ -67,7 +76,8 @@ final class EchoServer implements AutoCloseable {
         for (int i = 0; i < ports.size(); i++) {
             int port = ports.get(i);
             // One shared handler per port: per-port counts with no per-connection handler objects.
-            ServerBootstrap perPort = bootstrap.clone().childHandler(new EchoHandler(i, stats, progress, addresses));
+            ServerBootstrap perPort = bootstrap.clone().childHandler(protocol == WireProtocol.WEBSOCKET
+                ? new WebSocketEchoHandler(i, stats, progress, addresses) : new EchoHandler(i, stats, progress, addresses));
             try {
                 listeners.add(perPort.bind(bindAddress, port).sync().channel());
             } catch (Exception e) {
@@ -75,8 +85,10 @@ final class EchoServer implements AutoCloseable {
                 throw new BindFailedException(bindAddress, port, e);
             }
         }
-        LOG.info("Listening on {} ports {} ({}{}), backlog {}, {} I/O threads, {}", bindAddress, ports, transport.kind(),
-            leanParts(), backlog, threads, keepalive.describe());
+        // The raw line is unchanged; WebSocket says so at its end.
+        LOG.info("Listening on {} ports {} ({}{}), backlog {}, {} I/O threads, {}{}", bindAddress, ports, transport.kind(),
+            leanParts(), backlog, threads, keepalive.describe(),
+            protocol == WireProtocol.WEBSOCKET ? "; speaking WebSocket (RFC 6455: upgrade, Pong, Binary echo)" : "");
     }
 
     /** Everything but the child handler, which start() adds per port; tests bind it with their own. */

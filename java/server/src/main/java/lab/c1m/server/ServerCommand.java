@@ -18,6 +18,8 @@ import lab.c1m.common.cli.ExitCodes;
 import lab.c1m.common.cli.Logging;
 import lab.c1m.common.cli.PortListConverter;
 import lab.c1m.common.cli.RunOptions;
+import lab.c1m.common.cli.WireProtocol;
+import lab.c1m.common.cli.WireProtocolConverter;
 import lab.c1m.common.cli.StopSignal;
 import lab.c1m.capacity.doctor.Check;
 import lab.c1m.capacity.doctor.DoctorCommand;
@@ -68,6 +70,11 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--ports", paramLabel = "PORTS", converter = PortListConverter.class, defaultValue = "9000-9019",
         description = "Ports to listen on: a range (9000-9019), a list (9000,9001) or both.")
     PortList ports;
+
+    @Option(names = "--protocol", paramLabel = "raw|websocket", converter = WireProtocolConverter.class, defaultValue = "raw",
+        description = "raw: echo every byte (the lab's client frames). websocket: answer the WebSocket upgrade (RFC 6455),"
+            + " then Pong every Ping and echo Binary and Text frames, for clients with --protocol websocket.")
+    WireProtocol protocol;
 
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0", description = "Address to listen on.")
     String bind;
@@ -148,7 +155,7 @@ public final class ServerCommand implements Callable<Integer> {
         ServerStats stats = new ServerStats(ports);
         ProgressLog progress = new ProgressLog(LoggerFactory.getLogger("progress"), "Accepted", run.progressEvery);
         int ioThreads = run.ioThreads();
-        EchoServer server = new EchoServer(selected, bind, ports, backlog, ioThreads, stats, progress, lean, keepalive);
+        EchoServer server = new EchoServer(selected, bind, ports, backlog, ioThreads, stats, progress, lean, keepalive, protocol);
         try {
             server.start();
         } catch (EchoServer.BindFailedException e) {
@@ -156,7 +163,7 @@ public final class ServerCommand implements Callable<Integer> {
             ExitSummary.write(run.summaryFile, "server", ExitCodes.NOT_REACHED, e.getMessage());
             return ExitCodes.NOT_REACHED;
         }
-        ServerSummary summary = new ServerSummary(stats, selected, limits, keepalive);
+        ServerSummary summary = new ServerSummary(stats, selected, limits, keepalive, protocol);
         MetricsEndpoint metrics = null;
         if (metricsPort > 0) {
             try {

@@ -3,6 +3,7 @@ package lab.c1m.server;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import lab.c1m.capacity.HostLimits;
+import lab.c1m.common.cli.WireProtocol;
 import lab.c1m.common.netty.Transport;
 import lab.c1m.common.record.ProcessMemory;
 import lab.c1m.common.record.RuntimeFacts;
@@ -14,6 +15,7 @@ final class ServerSummary {
     private final Transport transport;
     private final HostLimits limits;
     private final Keepalive keepalive;
+    private final WireProtocol protocol;
     private final String startedAt = Times.now();
     private final Map<String, Object> jvm = RuntimeFacts.jvm();
     private final String nettyVersion = RuntimeFacts.nettyVersion();
@@ -28,7 +30,8 @@ final class ServerSummary {
     private volatile Integer exitCode;
     private volatile String exitReason;
 
-    ServerSummary(ServerStats stats, Transport transport, HostLimits limits, Keepalive keepalive) {
+    ServerSummary(ServerStats stats, Transport transport, HostLimits limits, Keepalive keepalive, WireProtocol protocol) {
+        this.protocol = protocol;
         this.stats = stats;
         this.transport = transport;
         this.limits = limits;
@@ -70,6 +73,7 @@ final class ServerSummary {
         m.put("state", state);
         m.put("transport", transport.kind().label());
         m.put("transport_fallback", transport.fallbackReason());
+        m.put("protocol", protocol.label());
         m.put("ports", stats.ports().asList());
         m.put("open", stats.open());
         m.put("peak_open", stats.peakOpen());

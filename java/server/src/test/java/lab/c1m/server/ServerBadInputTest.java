@@ -56,6 +56,8 @@ class ServerBadInputTest {
         assertTrue(refused("--ports", port, "--bind", "192.0.2.254").contains("is not an address of this host"));
         assertTrue(refused("--ports", port, "--bind", "").contains("--bind must be an address of this host"));
         assertTrue(refused("--ports", port, "--metrics-bind", "300.1.1.1").startsWith("c1m-server: --metrics-bind '300.1.1.1'"));
+        assertTrue(refused("--ports", port, "--protocol", "http2")
+            .contains("unknown protocol 'http2': use raw (the lab's echo frames) or websocket"), "unknown protocol");
         assertTrue(refused("--ports", port, "--threads", "100000").startsWith("c1m-server: --threads must be 0 (one per CPU) or"
             + " 1 to 256 event loops, got 100000"));
     }

@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /** Every way a connection can fail; what each means and its fix live in failure-kinds.properties (FailureTexts). */
 public enum FailureKind {
-    EMFILE, ENFILE, EADDRNOTAVAIL, ECONNREFUSED, ETIMEDOUT, ECONNRESET, ENOBUFS, OTHER;
+    EMFILE, ENFILE, EADDRNOTAVAIL, ECONNREFUSED, ETIMEDOUT, ECONNRESET, ENOBUFS, WS_STATUS, WS_UPGRADE, WS_TIMEOUT, OTHER;
 
     /** The error as people see it and what it means, e.g. "Too many open files: the process hit ...". */
     public String meaning() {
@@ -22,6 +22,9 @@ public enum FailureKind {
     /** Names the failure behind a connect or I/O exception, by errno where Netty gives one, else by message. */
     public static FailureKind classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HandshakeFailure handshake) {
+                return handshake.kind();
+            }
             if (t instanceof ConnectTimeoutException) {
                 return ETIMEDOUT;
             }
