@@ -105,6 +105,11 @@ def _ws_path(value):
         raise ValueError("%r is not a path: it starts with / and has no spaces" % (value,))
 
 
+def _ws_host(value):
+    if any(c.isspace() or c in "/@" for c in str(value)):
+        raise ValueError("%r is not a host[:port]" % (value,))
+
+
 def _ws_headers(value):
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
         raise ValueError("%r is not a list" % (value,))
@@ -129,6 +134,7 @@ CHECKS = {
     "c1m_transport": (_choice(("epoll", "io_uring", "nio")), "epoll, io_uring or nio"),
     "c1m_protocol": (_choice(("raw", "websocket")), "raw (the lab's frames, echoed) or websocket"),
     "c1m_ws_path": (_ws_path, "a path such as / or /ws"),
+    "c1m_ws_host": (_ws_host, "empty (the server's address and port) or a host such as example.com or example.com:9000"),
     "c1m_ws_headers": (_ws_headers, "a list of 'Name: value', e.g. '[\"Authorization: Bearer x\"]'"),
     "c1m_ws_echo": (_choice(("ping", "binary")), "ping (Pongs answer Pings: every server) or binary (the server echoes)"),
     "c1m_server_impl": (_choice(capacity.SERVER_IMPLS), "netty (the lab's Java server), c-epoll (the seeds' C design) or "
