@@ -29,14 +29,19 @@ def live_heap_bytes(connections, rules=RULES):
 
 
 # What can run as the server (c1m_server_impl; Java's lab.c1m.capacity.ServerImpl has the same labels).
-SERVER_IMPLS = ("netty", "c-epoll", "command")
+# "external" runs on no host of the lab: nothing is counted or judged for it (only its clients are).
+SERVER_IMPLS = ("netty", "c-epoll", "command", "external")
+
+# Why an external server has no memory here (Java's Needs.NO_SERVER_HOST says the same).
+NO_SERVER_HOST = "the server is external (outside the lab): there is no server host to count or judge"
 
 
 def memory_estimate(sockets, connections, tracked=0, rules=RULES, impl="netty"):
     """Bytes a host needs: the kernel's sockets, conntrack entries (0 when not tracked) and the server's own
     memory; `comfortable` adds the margin for the per-socket cost's spread between hosts. The server's own is
     by `impl` (c1m_server_impl): netty, the heap rule and the JVM's native memory; c-epoll, no JVM, its rule's
-    user space a connection (under `native`); command, none (its memory is not known before it runs)."""
+    user space a connection (under `native`); command, none (its memory is not known before it runs); external
+    is refused (ValueError): it runs on no host of the lab, so there is nothing to count."""
     kernel = int(sockets) * rules.integer("kernel.socket_bytes")
     conntrack = int(tracked) * rules.integer("conntrack.entry_bytes")
     if impl == "netty":
@@ -47,6 +52,8 @@ def memory_estimate(sockets, connections, tracked=0, rules=RULES, impl="netty"):
         heap, native = 0, int(connections) * rules.integer("c_epoll.bytes_per_connection")
     elif impl == "command":
         heap, native = 0, 0
+    elif impl == "external":
+        raise ValueError(NO_SERVER_HOST)
     else:
         raise ValueError("%r is not a server implementation: use %s or %s" % (impl, ", ".join(SERVER_IMPLS[:-1]), SERVER_IMPLS[-1]))
     total = kernel + conntrack + heap + native

@@ -137,8 +137,9 @@ CHECKS = {
     "c1m_ws_host": (_ws_host, "empty (the server's address and port) or a host such as example.com or example.com:9000"),
     "c1m_ws_headers": (_ws_headers, "a list of 'Name: value', e.g. '[\"Authorization: Bearer x\"]'"),
     "c1m_ws_echo": (_choice(("ping", "binary")), "ping (Pongs answer Pings: every server) or binary (the server echoes)"),
-    "c1m_server_impl": (_choice(capacity.SERVER_IMPLS), "netty (the lab's Java server), c-epoll (the seeds' C design) or "
-                                               "command (your own server: c1m_server_command)"),
+    "c1m_server_impl": (_choice(capacity.SERVER_IMPLS), "netty (the lab's Java server), c-epoll (the seeds' C design), "
+                                                        "command (your own server: c1m_server_command) or external (a "
+                                                        "server already running outside the lab)"),
     "c1m_source_ips": (_source_ips, "empty, or IPv4 addresses of each client: a list, comma list or CIDR"),
     "c1m_ramp_timeout": (_whole(1), "seconds, at least 1"),
     "c1m_stall_timeout": (_whole(0), "seconds, 0 for only c1m_ramp_timeout"),

@@ -48,8 +48,14 @@ class CapacityTest(unittest.TestCase):
         # 1,000 sockets x 3,800 B = 3,800,000; c-epoll adds 1,000 x 64 B = 64,000 and no heap; command adds nothing.
         self.assertEqual(capacity.memory_estimate(1000, 1000, impl="c-epoll")["total"], 3864000)
         self.assertEqual(capacity.memory_estimate(1000, 1000, impl="command")["total"], 3800000)
-        with self.assertRaisesRegex(ValueError, "use netty, c-epoll or command"):
+        with self.assertRaisesRegex(ValueError, "use netty, c-epoll, command or external"):
             capacity.memory_estimate(1000, 1000, impl="nginx")
+
+    def test_an_external_server_has_no_memory_to_count(self):
+        # The lab's names include it (settings accept c1m_server_impl=external), but no host of the lab runs it.
+        self.assertIn("external", capacity.SERVER_IMPLS)
+        with self.assertRaisesRegex(ValueError, "no server host to count or judge"):
+            capacity.memory_estimate(1000, 1000, impl="external")
 
     def test_the_five_tuple_by_hand(self):
         # Linux's default range 32768-60999 is 28,232 ports: slow past 14,116, the wall past 28,232.
@@ -68,11 +74,17 @@ class CapacityTest(unittest.TestCase):
             self.assertEqual((capacity.heap_bytes(case["connections"]), capacity.heap_mb(case["connections"])),
                              (case["bytes"], case["mb"]), case)
         for case in vectors["memory_estimate"]:
+            if "refused" in case:
+                # A question with no answer (an external server): refused with the case's text, as Needs refuses it.
+                with self.assertRaises(ValueError) as refusal:
+                    capacity.memory_estimate(case["sockets"], case["connections"], case["tracked"], impl=case["impl"])
+                self.assertEqual(str(refusal.exception), case["refused"], case)
+                continue
             self.assertEqual(capacity.memory_estimate(case["sockets"], case["connections"], case["tracked"],
                                                       impl=case.get("impl", "netty")),
                              case["out"], case)
         self.assertEqual(sorted({case.get("impl", "netty") for case in vectors["memory_estimate"]}),
-                         ["c-epoll", "command", "netty"], "a case for every server")
+                         sorted(capacity.SERVER_IMPLS), "a case for every server")
         for case in vectors["five_tuple"]:
             self.assertEqual(capacity.five_tuple(case["range"], case["server_ports"], case["source_addresses"],
                                                  case["connections"]), case["out"], case)

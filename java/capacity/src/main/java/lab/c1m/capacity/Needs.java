@@ -6,6 +6,8 @@ package lab.c1m.capacity;
  */
 public final class Needs {
     private static final long MIB = 1L << 20;
+    /** Why an external server has no memory, no share and no doctor here (capacity.py says the same). */
+    public static final String NO_SERVER_HOST = "the server is external (outside the lab): there is no server host to count or judge";
 
     private Needs() {
     }
@@ -49,13 +51,17 @@ public final class Needs {
     /**
      * The same for the server that will run: the Java one as above; the c-epoll server has no JVM, only its
      * rule's user space a connection; a user's command is counted for the kernel alone, since nothing tells
-     * its own memory before it runs (the report measures its RSS from outside afterwards).
+     * its own memory before it runs (the report measures its RSS from outside afterwards). An external server
+     * runs on no host of the lab: there is nothing to count, and asking is a mistake.
+     *
+     * @throws IllegalArgumentException for {@link ServerImpl#EXTERNAL}
      */
     public static Memory memory(ServerImpl impl, long sockets, long connections, long tracked) {
         return switch (impl) {
             case NETTY -> memory(sockets, connections, tracked);
             case C_EPOLL -> memory(sockets, tracked, 0, connections * Rules.C_EPOLL_BYTES_PER_CONNECTION);
             case COMMAND -> memory(sockets, tracked, 0, 0);
+            case EXTERNAL -> throw new IllegalArgumentException(NO_SERVER_HOST);
         };
     }
 

@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * Which server runs as c1m-server.service (the lab's c1m_server_impl), by the names the settings, the doctor's
  * --impl and the report use. What a host must hold for its share depends on it: only the Java server has a
- * heap and a JVM to count.
+ * heap and a JVM to count. An external server runs on no host of the lab: only its clients are planned and judged.
  */
 public enum ServerImpl {
     /** The lab's Java server on Netty: heap, JVM native memory, and the kernel's sockets. */
@@ -14,7 +14,9 @@ public enum ServerImpl {
     /** The seeds' design in C (one epoll reactor): the kernel's sockets and a few bytes of user space a connection. */
     C_EPOLL("c-epoll"),
     /** The user's own server: the lab knows its sockets but nothing of its user-space memory before it runs. */
-    COMMAND("command");
+    COMMAND("command"),
+    /** A server already running elsewhere: the lab neither tunes nor measures it, and has no server host. */
+    EXTERNAL("external");
 
     private final String label;
 
@@ -31,7 +33,12 @@ public enum ServerImpl {
         return this == NETTY;
     }
 
-    /** "netty, c-epoll or command", for messages naming the choices. */
+    /** Whether the server runs on the lab's server host (provisioned, judged by the doctor, measured by the report). */
+    public boolean onServerHost() {
+        return this != EXTERNAL;
+    }
+
+    /** "netty, c-epoll, command or external", for messages naming the choices. */
     public static String choices() {
         String[] labels = Arrays.stream(values()).map(ServerImpl::label).toArray(String[]::new);
         return String.join(", ", Arrays.copyOf(labels, labels.length - 1)) + " or " + labels[labels.length - 1];

@@ -1,6 +1,7 @@
 package lab.c1m.capacity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -48,6 +49,15 @@ class CapacityVectorsTest {
     void memory() throws Exception {
         Set<ServerImpl> seen = EnumSet.noneOf(ServerImpl.class);
         for (var c : cases("memory_estimate")) {
+            if (c.containsKey("refused")) {
+                // A question with no answer (an external server): refused with the case's text, as capacity.py refuses it.
+                ServerImpl impl = ServerImpl.parse((String) c.get("impl"));
+                seen.add(impl);
+                var e = assertThrows(IllegalArgumentException.class,
+                    () -> Needs.memory(impl, n(c, "sockets"), n(c, "connections"), n(c, "tracked")), c.toString());
+                assertEquals(c.get("refused"), e.getMessage());
+                continue;
+            }
             // A case without impl is the Java server's, through the plan's own (three-argument) computation.
             var m = c.containsKey("impl")
                 ? Needs.memory(ServerImpl.parse((String) c.get("impl")), n(c, "sockets"), n(c, "connections"), n(c, "tracked"))

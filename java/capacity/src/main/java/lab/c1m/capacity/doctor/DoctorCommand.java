@@ -52,7 +52,7 @@ public final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--impl", paramLabel = "netty|c-epoll|command",
         description = "Server: the server that will run (the lab's c1m_server_impl): netty (the lab's Java server, the"
             + " default), c-epoll (the C epoll server: no JVM, so no heap check) or command (your own: its memory is not"
-            + " counted). A client is always the lab's Java client.")
+            + " counted). A client is always the lab's Java client. external is refused: that server runs on no host of the lab.")
     String impl;
 
     @Option(names = "--connections", paramLabel = "N", converter = CountConverter.class,

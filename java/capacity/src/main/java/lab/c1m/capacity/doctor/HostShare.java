@@ -22,7 +22,8 @@ import lab.c1m.common.notation.SourceAddresses;
  *     hard one (HotSpot's -XX:+MaxFDLimit, the default)
  * @param heartbeatNanos client: how often each connection sends a heartbeat; 0 when none or not given
  * @param cpus the CPUs the service will have (this host's by default)
- * @param impl the server that will run (the server role's --impl); a client is always the lab's Java client
+ * @param impl the server that will run (the server role's --impl); a client is always the lab's Java client; never
+ *     external (no server host to judge)
  */
 public record HostShare(
     Role role,
@@ -45,6 +46,10 @@ public record HostShare(
         if (role == Role.CLIENT && impl != ServerImpl.NETTY) {
             throw new IllegalArgumentException("'" + impl.label() + "' names a server, and this is a client (always the lab's"
                 + " Java client): leave --impl out, or use --role server");
+        }
+        if (!impl.onServerHost()) {
+            // Refused rather than judged: a table for a host the server does not run on would read as a passed one.
+            throw new IllegalArgumentException(Needs.NO_SERVER_HOST + "; the doctor judges the clients only (--role client)");
         }
     }
 
@@ -107,6 +112,7 @@ public record HostShare(
             case NETTY -> jvmRaisesSoftLimit;
             case C_EPOLL -> true;
             case COMMAND -> false;
+            case EXTERNAL -> throw new IllegalStateException(Needs.NO_SERVER_HOST);  // the constructor refuses it
         };
     }
 

@@ -98,6 +98,7 @@ final class MemoryCheck {
                 + Rules.C_EPOLL_BYTES_PER_CONNECTION + " B; no JVM: its descriptor and epoll item are the kernel's)";
             case COMMAND -> "; your server's own memory is not counted (the lab knows nothing of it before it runs: the"
                 + " report measures its RSS from outside after the run)";
+            case EXTERNAL -> throw new IllegalStateException(Needs.NO_SERVER_HOST);  // HostShare refuses it
         };
     }
 

@@ -12,7 +12,7 @@ import lab.c1m.capacity.ServerImpl;
  * skip them by the same tests (MemoryCheck: the heap with a JVM only; DoctorCommand: io_uring on netty only).
  */
 public record NotApplicable(String name, String why) {
-    static final String HEAP = "heap";
+    public static final String HEAP = "heap";
 
     /**
      * The checks the Java server would get for the same options that this share's server does not.
@@ -24,15 +24,22 @@ public record NotApplicable(String name, String why) {
         ServerImpl impl = share.impl();
         List<NotApplicable> list = new ArrayList<>();
         if (!impl.jvm()) {
-            list.add(new NotApplicable(HEAP, "the server is " + impl.label() + " (no JVM"
-                + (impl == ServerImpl.COMMAND ? " the lab sized: its memory is measured from outside after the run" : "")
-                + ")" + (heapGiven ? "; --heap is not used" : "")));
+            list.add(new NotApplicable(HEAP, noHeap(impl) + (heapGiven ? "; --heap is not used" : "")));
         }
         if (ioUring && impl != ServerImpl.NETTY) {
             list.add(new NotApplicable(LockedMemoryCheck.NAME, "the server is " + impl.label()
                 + " (io_uring is a transport of the lab's Java server; --transport is not used)"));
         }
         return list;
+    }
+
+    /**
+     * Why a server has no heap to check or plan: "the server is c-epoll (no JVM)". The plan's heap row says the
+     * same, so the doctor and the plan name the absence alike.
+     */
+    public static String noHeap(ServerImpl impl) {
+        return "the server is " + impl.label() + " (no JVM"
+            + (impl == ServerImpl.COMMAND ? " the lab sized: its memory is measured from outside after the run" : "") + ")";
     }
 
     /** The table's words: "heap: not checked, the server is c-epoll (no JVM)". */

@@ -36,6 +36,7 @@ final class OpenFilesCheck {
             case NETTY -> "JVM, epoll, logs";
             case C_EPOLL -> "epoll, logs, spare descriptors";
             case COMMAND -> "your server's own files";
+            case EXTERNAL -> throw new IllegalStateException(Needs.NO_SERVER_HOST);  // HostShare refuses it
         };
     }
 

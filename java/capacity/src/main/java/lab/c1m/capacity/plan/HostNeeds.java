@@ -19,6 +19,7 @@ import lab.c1m.capacity.doctor.Status;
  * @param connectRate client: connects a second it opens (Needs.connectRate); server: what arrives from all
  * @param rampSeconds client: the time its share takes at that rate (Needs.rampSeconds); server: the longest client's
  * @param listenQueue server: the queue depth a port needs at that rate (Needs.listenQueuePerPort); 0 on a client
+ * @param heapMegabytes the -Xmx of the heap rule; 0 on a server without a JVM (c-epoll, command)
  * @param maxOpenFiles the ceiling of open files a process may get there, 0 = none
  */
 public record HostNeeds(
@@ -48,8 +49,9 @@ public record HostNeeds(
         long n = q.connections();
         long sockets = n + q.serverPorts();
         long tracked = q.conntrack() ? n : 0;
-        return new HostNeeds("server", shape, n, sockets, tracked, Needs.descriptors(sockets), Needs.memory(sockets, n, tracked),
-            Needs.usableMemoryBytes(shape.memoryBytes()), Needs.heapMegabytes(n), Needs.tableMargin(n),
+        // The server that will run decides its memory (no heap or JVM without one); never called for an external one.
+        return new HostNeeds("server", shape, n, sockets, tracked, Needs.descriptors(sockets), Needs.memory(q.impl(), sockets, n, tracked),
+            Needs.usableMemoryBytes(shape.memoryBytes()), q.impl().jvm() ? Needs.heapMegabytes(n) : 0, Needs.tableMargin(n),
             Needs.tcpMemPages(sockets, shape.memoryBytes(), PAGE_BYTES), heartbeats(q, n, shape), null, 0, arrivalPerSecond,
             rampSeconds, Needs.listenQueuePerPort(arrivalPerSecond, q.serverPorts()), q.maxOpenFiles());
     }

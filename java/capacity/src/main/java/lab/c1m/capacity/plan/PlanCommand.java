@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import lab.c1m.common.cli.Cli;
 import lab.c1m.common.cli.CountConverter;
 import lab.c1m.capacity.HeartbeatConverter;
+import lab.c1m.capacity.ServerImpl;
 import lab.c1m.capacity.doctor.HostShare;
 import lab.c1m.common.notation.PortList;
 import picocli.CommandLine.Command;
@@ -16,11 +17,12 @@ import picocli.CommandLine;
 
 /**
  * {@code c1m-server plan} and {@code c1m-client plan}: for a target, the hosts it needs (or whether the
- * hosts given hold it), with every figure from the doctor's rules (lab.c1m.capacity).
+ * hosts given hold it), with every figure from the doctor's rules (lab.c1m.capacity), for the server that will run.
  */
 @Command(name = "plan", header = "Plans a run of any size: the hosts a target needs, from the doctor's rules.",
     showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = "For a target of connections: the server's memory (kernel, conntrack, heap, JVM, what is left), the"
+    description = "For a target of connections: the server's memory (kernel, conntrack, and heap and JVM or the user"
+        + " space of the server that will run, --impl; none for an external server), what is left, the"
         + " clients and each one's share, source addresses and server ports by the 5-tuple rule, the sysctls and limits"
         + " each host needs, the heartbeat rate a CPU and the expected ramp time. Each figure names its rule in"
         + " rules.properties, the table the doctor uses. Sizes not given are chosen: the smallest standard server that"
@@ -37,8 +39,15 @@ public final class PlanCommand implements Callable<Integer> {
         description = "The target: connections open at once on the server (10k, 1m, 10m).")
     long connections;
 
+    @Option(names = "--impl", paramLabel = "netty|c-epoll|command|external", defaultValue = "netty",
+        description = "The server that will run (the lab's c1m_server_impl): netty (the lab's Java server: heap and JVM),"
+            + " c-epoll (the C epoll server: no JVM), command (your own: its memory is not counted) or external (running"
+            + " outside the lab: no server host is planned, the clients alone are judged).")
+    String impl;
+
     @Option(names = "--server-memory", paramLabel = "SIZE",
-        description = "The server's memory (64g, 6144m). Default: the smallest standard shape that holds the target.")
+        description = "The server's memory (64g, 6144m). Default: the smallest standard shape that holds the target."
+            + " Ignored (with a note) when the server is external.")
     String serverMemory;
 
     @Option(names = "--server-cpus", paramLabel = "N", defaultValue = "0",
@@ -127,7 +136,15 @@ public final class PlanCommand implements Callable<Integer> {
         };
         return new PlanRequest(connections, shape(cmd, "--server-memory", serverMemory, serverCpus),
             shape(cmd, "--client-memory", clientMemory, clientCpus), clients, portCount(cmd), sources(cmd), range[0], range[1],
-            hb / 1000.0, tracked, rate, maxOpenFiles);
+            hb / 1000.0, tracked, rate, maxOpenFiles, serverImpl(cmd));
+    }
+
+    private ServerImpl serverImpl(CommandLine cmd) {
+        try {
+            return ServerImpl.parse(impl);
+        } catch (IllegalArgumentException e) {
+            throw Cli.usage(cmd, "--impl: " + e.getMessage());
+        }
     }
 
     private static Shape shape(CommandLine cmd, String option, String memory, int cpus) {

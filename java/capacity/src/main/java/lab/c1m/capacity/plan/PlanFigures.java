@@ -6,16 +6,23 @@ import java.util.Locale;
 import lab.c1m.capacity.Capacity;
 import lab.c1m.capacity.Needs;
 import lab.c1m.capacity.Rules;
+import lab.c1m.capacity.ServerImpl;
 import lab.c1m.capacity.doctor.Fmt;
+import lab.c1m.capacity.doctor.NotApplicable;
 
-/** A plan's figures, host by host, each with the rule (the rules.properties key) it comes from. */
+/**
+ * A plan's figures, host by host, each with the rule (the rules.properties key) it comes from. The server's are
+ * those of the server that will run (--impl); an external server has none.
+ */
 final class PlanFigures {
     private PlanFigures() {
     }
 
     static List<Figure> of(Sizing.Result r) {
         List<Figure> out = new ArrayList<>();
-        host(out, r, r.server());
+        if (r.hasServer()) {
+            host(out, r, r.server());
+        }
         host(out, r, r.client());
         return out;
     }
@@ -35,14 +42,12 @@ final class PlanFigures {
             + Fmt.count(Rules.KERNEL_SOCKET_BYTES) + " B (kernel.socket_bytes)"));
         out.add(Figure.of(who, "conntrack memory", q.conntrack() ? Fmt.bytes(m.conntrack()) : "0 (conntrack off)",
             Fmt.count(h.tracked()) + " entries x " + Rules.CONNTRACK_ENTRY_BYTES + " B (conntrack.entry_bytes)"));
-        out.add(Figure.of(who, "JVM heap", "-Xmx" + h.heapMegabytes() + "m (" + Fmt.bytes(m.heap()) + ")",
-            Fmt.count(h.connections()) + " x " + Rules.HEAP_LIVE_BYTES_PER_CONNECTION + " B x " + Rules.HEAP_HEADROOM + " + "
-                + Rules.HEAP_YOUNG_MIB + " MiB young (heap.live_bytes_per_connection, heap.headroom_factor, heap.young_mib:"
-                + " the roles' -Xmx and the doctor's heap row)"));
-        out.add(Figure.of(who, "JVM native", Fmt.bytes(m.nativeBytes()), Rules.JVM_BASELINE_MIB + " MiB + "
-            + Rules.JVM_NATIVE_BYTES_PER_CONNECTION + " B a connection (jvm.baseline_mib, jvm.native_bytes_per_connection)"));
+        // A client is always the lab's Java client; the server is the one that will run.
+        ServerImpl impl = h.server() ? q.impl() : ServerImpl.NETTY;
+        processMemory(out, who, h, impl);
         out.add(new Figure(who, "memory", Fmt.bytes(m.total()) + " needed, OK from " + Fmt.bytes(m.comfortable()) + "; "
-            + Fmt.bytes(h.usableMemory()) + " usable, " + left(h) + " left",
+            + Fmt.bytes(h.usableMemory()) + " usable, " + left(h) + " left"
+            + (impl == ServerImpl.COMMAND ? " for your server's own memory (not counted: the report measures it after the run)" : ""),
             "the sum; +" + pct(Rules.MEMORY_MARGIN) + " (memory.margin_fraction); usable = " + Fmt.bytes(h.shape().memoryBytes())
                 + " - " + Rules.HOST_OS_RESERVE_MIB + " MiB for the OS (host.os_reserve_mib)", h.memoryStatus()));
         long wanted = Capacity.roundUp(h.descriptors());
@@ -100,7 +105,32 @@ final class PlanFigures {
                     + Fmt.count(q.ratePerClient()) + "/s" : "")));
     }
 
-    private static String left(HostNeeds h) {
+    /** The service's own memory besides the kernel's: the JVM's heap and native memory, or a server's user space. */
+    private static void processMemory(List<Figure> out, String who, HostNeeds h, ServerImpl impl) {
+        var m = h.memory();
+        if (impl.jvm()) {
+            out.add(Figure.of(who, "JVM heap", "-Xmx" + h.heapMegabytes() + "m (" + Fmt.bytes(m.heap()) + ")",
+                Fmt.count(h.connections()) + " x " + Rules.HEAP_LIVE_BYTES_PER_CONNECTION + " B x " + Rules.HEAP_HEADROOM + " + "
+                    + Rules.HEAP_YOUNG_MIB + " MiB young (heap.live_bytes_per_connection, heap.headroom_factor, heap.young_mib:"
+                    + " the roles' -Xmx and the doctor's heap row)"));
+            out.add(Figure.of(who, "JVM native", Fmt.bytes(m.nativeBytes()), Rules.JVM_BASELINE_MIB + " MiB + "
+                + Rules.JVM_NATIVE_BYTES_PER_CONNECTION + " B a connection (jvm.baseline_mib, jvm.native_bytes_per_connection)"));
+            return;
+        }
+        // The row stays, saying why it is empty: a missing row would read as a heap nobody needs to size.
+        out.add(Figure.of(who, "JVM heap", "none: not counted, " + NotApplicable.noHeap(impl),
+            "heap.* and jvm.* are the Java server's (the doctor has no heap row either)"));
+        if (impl == ServerImpl.C_EPOLL) {
+            out.add(Figure.of(who, "c-epoll user space", Fmt.bytes(m.nativeBytes()), Fmt.count(h.connections()) + " x "
+                + Rules.C_EPOLL_BYTES_PER_CONNECTION + " B (c_epoll.bytes_per_connection); its descriptor and epoll item are the"
+                + " kernel's"));
+        } else {
+            out.add(Figure.of(who, "your server's memory", "not counted: the lab knows nothing of it before it runs",
+                "the report measures its RSS from outside after the run; leave room for it in what is left"));
+        }
+    }
+
+        private static String left(HostNeeds h) {
         long left = h.usableMemory() - h.memory().total();
         return left < 0 ? "-" + Fmt.bytes(-left) : Fmt.bytes(left);
     }

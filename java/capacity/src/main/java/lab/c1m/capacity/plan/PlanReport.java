@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import lab.c1m.capacity.Capacity;
+import lab.c1m.capacity.ServerImpl;
 import lab.c1m.common.cli.ExitCodes;
 import lab.c1m.capacity.doctor.DoctorReport;
 import lab.c1m.capacity.doctor.Fmt;
+import lab.c1m.capacity.doctor.NotApplicable;
 import lab.c1m.common.record.Json;
 
 /** A plan as a table for people or a JSON object for the playbook, and its exit code. */
@@ -39,13 +41,16 @@ public final class PlanReport {
 
     public String verdict() {
         PlanRequest q = result.request();
-        String hosts = "1 server of " + result.server().shape().size() + " and " + result.clients() + " client(s) of "
-            + result.client().shape().size();
+        String clients = result.clients() + " client(s) of " + result.client().shape().size();
+        String hosts = result.hasServer() ? "1 server of " + result.server().shape().size() + " and " + clients : clients;
+        // With an external server the verdict is the clients' alone, and says so.
+        String connections = Fmt.count(q.connections()) + " connections" + (result.hasServer() ? ""
+            : " to the external server (not judged: outside the lab)");
         return result.fits()
-            ? hosts + " hold " + Fmt.count(q.connections()) + " connections"
+            ? hosts + " hold " + connections
                 + String.format(Locale.ROOT, "; the ramp takes about %.0f s", Math.ceil(result.client().rampSeconds()))
                 + (result.notes().isEmpty() ? "" : "; read the notes")
-            : hosts + " cannot hold " + Fmt.count(q.connections()) + " connections; add: " + String.join("; ", result.additions());
+            : hosts + " cannot hold " + connections + "; add: " + String.join("; ", result.additions());
     }
 
     public String table() {
@@ -53,7 +58,8 @@ public final class PlanReport {
         StringBuilder sb = new StringBuilder();
         sb.append("c1m plan: ").append(Fmt.count(q.connections())).append(" connections over ").append(q.serverPorts())
             .append(" server port(s), heartbeat ").append(q.heartbeatSeconds() > 0 ? trim(q.heartbeatSeconds()) + " s" : "off")
-            .append(", conntrack ").append(q.conntrack() ? "on" : "off").append('\n');
+            .append(", conntrack ").append(q.conntrack() ? "on" : "off").append(", server ").append(q.impl().label())
+            .append(result.hasServer() ? "" : " (outside the lab)").append('\n');
         row(sb, HEADERS);
         for (Figure f : figures) {
             row(sb, new String[] {f.host(), f.status().name(), f.name(), f.value(), f.rule()});
@@ -73,14 +79,18 @@ public final class PlanReport {
         PlanRequest q = result.request();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("connections", q.connections());
+        m.put("impl", q.impl().label());
         m.put("fits", result.fits());
         m.put("verdict", verdict());
         m.put("server_ports", q.serverPorts());
         m.put("heartbeat_seconds", q.heartbeatSeconds());
         m.put("conntrack", q.conntrack());
         m.put("ramp_seconds", result.client().rampSeconds());
-        m.put("server", host(result.server()));
-        Map<String, Object> clients = host(result.client());
+        if (result.hasServer()) {
+            // No entry at all for an external server: there is no server host, and no figure is made up.
+            m.put("server", host(result.server(), q.impl()));
+        }
+        Map<String, Object> clients = host(result.client(), ServerImpl.NETTY);
         clients.put("count", result.clients());
         clients.put("choice", result.clientChoice());
         clients.put("shares", List.of(result.smallerShare(), result.smallerShare() + (result.largerShares() > 0 ? 1 : 0)));
@@ -93,7 +103,8 @@ public final class PlanReport {
         return Json.write(m);
     }
 
-    private static Map<String, Object> host(HostNeeds h) {
+    /** One host's numbers; {@code impl} is the service it runs (a client always runs the lab's Java client). */
+    private static Map<String, Object> host(HostNeeds h, ServerImpl impl) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("memory_bytes", h.shape().memoryBytes());
         m.put("cpus", h.shape().cpus());
@@ -102,7 +113,11 @@ public final class PlanReport {
         m.put("sockets", h.sockets());
         m.put("descriptors", h.descriptors());
         m.put("nofile", Capacity.roundUp(h.descriptors()));
-        m.put("heap_mb", h.heapMegabytes());
+        if (impl.jvm()) {
+            m.put("heap_mb", h.heapMegabytes());
+        } else {
+            m.put("not_applicable", List.of(ordered("name", NotApplicable.HEAP, "why", NotApplicable.noHeap(impl))));
+        }
         var mem = h.memory();
         m.put("memory", ordered("kernel", mem.kernel(), "conntrack", mem.conntrack(), "heap", mem.heap(), "native", mem.nativeBytes(),
             "total", mem.total(), "comfortable", mem.comfortable(), "usable", h.usableMemory()));

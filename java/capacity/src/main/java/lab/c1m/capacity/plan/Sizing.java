@@ -10,7 +10,8 @@ import lab.c1m.capacity.doctor.Status;
 /**
  * The plan's choices: the smallest standard server that holds the target, the fewest clients of the
  * client size, the fewest source addresses the 5-tuple rule wants, and, for hosts that are fixed (an
- * inventory), what to add when they cannot hold it. Every judgement is a doctor's (HostNeeds).
+ * inventory), what to add when they cannot hold it. Every judgement is a doctor's (HostNeeds). An external server is
+ * not planned: the clients are sized and judged alone.
  */
 public final class Sizing {
     /** Stops the search for clients: past this the answer is "bigger clients", not more of them. */
@@ -22,12 +23,18 @@ public final class Sizing {
 
     /**
      * The answer. {@code additions} names what a fixed inventory lacks (empty when it holds the target);
-     * {@code notes} what the doctor would warn about.
+     * {@code notes} what the doctor would warn about. {@code server} is null when the server is external: the
+     * clients alone are judged.
      */
     public record Result(PlanRequest request, HostNeeds server, HostNeeds client, int clients, String serverChoice,
                          String clientChoice, List<String> additions, List<String> notes) {
         public boolean fits() {
-            return server.holds() && client.holds();
+            return (server == null || server.holds()) && client.holds();
+        }
+
+        /** Whether the plan has a server host (not when the server is external). */
+        public boolean hasServer() {
+            return server != null;
         }
 
         /** The shares: {@code clients} hosts, the first {@code larger} with one connection more. */
@@ -46,11 +53,16 @@ public final class Sizing {
         String clientChoice = q.clients() > 0 ? "given" : "the fewest of " + clientShape.size() + " that hold it";
         HostNeeds client = client(q, clientShape, clients);
         long arrival = client.connectRate() * clients;
+        List<String> additions = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        if (!q.plansServer()) {
+            externalNotes(q, notes);
+            clientAdditions(q, client, clientShape, clients, additions, notes);
+            return new Result(q, null, client, clients, q.impl().label(), clientChoice, additions, notes);
+        }
         HostNeeds server = q.server() != null && q.server().memoryBytes() > 0
             ? HostNeeds.server(q, resolve(q.server(), Shape.LAB_SERVER), arrival, client.rampSeconds())
             : smallestServer(q, arrival, client.rampSeconds());
-        List<String> additions = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
         serverAdditions(q, server, arrival, client.rampSeconds(), additions);
         clientAdditions(q, client, clientShape, clients, additions, notes);
         if (server.memoryStatus() == Status.WARN) {
@@ -66,7 +78,16 @@ public final class Sizing {
         return new Result(q, server, client, clients, server.shape().origin(), clientChoice, additions, notes);
     }
 
-    /** A shape with what was not given filled in: memory from the standard sizes, CPUs at 4 GiB a CPU. */
+    /** What a plan without a server host says instead of the server's figures. */
+    private static void externalNotes(PlanRequest q, List<String> notes) {
+        notes.add("the server is external: it is outside the lab, which neither tunes nor measures it; its memory, open"
+            + " files, conntrack and listen queues are its owner's to size, and this plan judges the clients only");
+        if (q.server() != null) {
+            notes.add("--server-memory and --server-cpus are ignored: there is no server host to plan when the server is external");
+        }
+    }
+
+        /** A shape with what was not given filled in: memory from the standard sizes, CPUs at 4 GiB a CPU. */
     static Shape resolve(Shape given, Shape lab) {
         if (given == null || given.memoryBytes() <= 0 && given.cpus() <= 0) {
             return lab;
@@ -137,8 +158,7 @@ public final class Sizing {
     private static void clientAdditions(PlanRequest q, HostNeeds client, Shape shape, int clients, List<String> additions,
                                         List<String> notes) {
         if (client.memoryStatus() == Status.FAIL || client.openFilesStatus() == Status.FAIL) {
-            PlanRequest free = new PlanRequest(q.connections(), q.server(), shape, 0, q.serverPorts(), q.sourceAddresses(),
-                q.portRangeLow(), q.portRangeHigh(), q.heartbeatSeconds(), q.conntrack(), q.ratePerClient(), q.maxOpenFiles());
+            PlanRequest free = q.withClients(shape, 0);
             int needed = fewestClients(free, shape);
             HostNeeds enough = client(free, shape, needed);
             additions.add(enough.holds()

@@ -116,11 +116,21 @@ class DoctorCommandTest {
         }
         err.getBuffer().setLength(0);
         assertEquals(ExitCodes.USAGE, run(new DoctorCommand(), withRoot("--impl", "nginx").toArray(String[]::new)));
-        assertTrue(err.toString().startsWith("doctor: --impl: 'nginx' is not a server implementation: use netty, c-epoll or"
-            + " command\n"), err.toString());
+        assertTrue(err.toString().startsWith("doctor: --impl: 'nginx' is not a server implementation: use netty, c-epoll,"
+            + " command or external\n"), err.toString());
         err.getBuffer().setLength(0);
         assertEquals(ExitCodes.USAGE, run(new FakeClient(), "doctor", "--role", "proxy"));
         assertTrue(err.toString().startsWith("c1m-client doctor: --role: 'proxy' is not a role"), err.toString());
+    }
+
+    @Test
+    void anExternalServerIsRefusedInOneLine() throws IOException {
+        // No host of the lab runs it: a table for this host would read as a server judged and passed.
+        new HostFixture().write(root);
+        assertEquals(ExitCodes.USAGE, run(new DoctorCommand(), withRoot("--impl", "external").toArray(String[]::new)), out.toString());
+        assertEquals("doctor: --impl: the server is external (outside the lab): there is no server host to count or judge;"
+            + " the doctor judges the clients only (--role client)", err.toString().lines().findFirst().orElse(""));
+        assertEquals("", out.toString(), "no report for a refused command line");
     }
 
     @Test

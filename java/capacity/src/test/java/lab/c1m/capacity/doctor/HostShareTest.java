@@ -46,7 +46,7 @@ class HostShareTest {
     void theServerImplementationsGoByTheLabsNamesAndOnlyAServerHasAnother() {
         assertEquals(ServerImpl.C_EPOLL, ServerImpl.parse(" C-EPOLL "));
         assertEquals("command", ServerImpl.COMMAND.label());
-        assertEquals("netty, c-epoll or command", ServerImpl.choices());
+        assertEquals("netty, c-epoll, command or external", ServerImpl.choices());
         assertThrows(IllegalArgumentException.class, () -> ServerImpl.parse("c_epoll"));
         HostShare client = HostFixture.client(1000);
         assertEquals(ServerImpl.NETTY, client.impl());
@@ -54,6 +54,15 @@ class HostShareTest {
         assertTrue(refused.getMessage().startsWith("'command' names a server, and this is a client"), refused.getMessage());
         assertTrue(HostFixture.server(1000).withImpl(ServerImpl.C_EPOLL).serviceRaisesSoftLimit());
         assertTrue(!HostFixture.server(1000).withImpl(ServerImpl.COMMAND).serviceRaisesSoftLimit());
+    }
+
+    @Test
+    void anExternalServerHasNoShareToJudge() {
+        assertTrue(!ServerImpl.EXTERNAL.onServerHost());
+        assertTrue(ServerImpl.COMMAND.onServerHost());
+        var refused = assertThrows(IllegalArgumentException.class, () -> HostFixture.server(1000).withImpl(ServerImpl.EXTERNAL));
+        assertEquals("the server is external (outside the lab): there is no server host to count or judge; the doctor judges"
+            + " the clients only (--role client)", refused.getMessage());
     }
 
     @Test

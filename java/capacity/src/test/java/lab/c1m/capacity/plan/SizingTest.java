@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import lab.c1m.capacity.Needs;
+import lab.c1m.capacity.ServerImpl;
 import lab.c1m.capacity.doctor.Status;
 import org.junit.jupiter.api.Test;
 
@@ -160,6 +161,52 @@ class SizingTest {
         // 256 MB less than with conntrack: 5,528,511,456 B, still within the margin of the 6 GiB server.
         assertEquals(5_784_511_456L - 1_000_000L * 256, r.server().memory().total());
         assertEquals(Status.WARN, r.server().memoryStatus());
+    }
+
+    static PlanRequest forServer(long connections, ServerImpl impl) {
+        return new PlanRequest(connections, null, null, 0, 20, 0, 1024, 65535, 30, true, 0, 0, impl);
+    }
+
+    @Test
+    void withoutAJvmTheSmallestServerIsSmaller() {
+        // 1.5M: the Java server needs 5,700,076,000 + 384,000,000 + heap 2,084,217,728 + native 374,217,728
+        // = 8,542,511,456 B, more than 8 GiB leaves (8,170,504,192): 16 GiB.
+        Sizing.Result netty = Sizing.plan(forServer(1_500_000, ServerImpl.NETTY));
+        assertEquals(8_542_511_456L, netty.server().memory().total());
+        assertEquals(16 * GIB, netty.server().shape().memoryBytes());
+        // The C server: 5,700,076,000 + 384,000,000 + 1,500,000 x 64 = 6,180,076,000 B, OK from 6,798,083,600: 8 GiB.
+        Sizing.Result cEpoll = Sizing.plan(forServer(1_500_000, ServerImpl.C_EPOLL));
+        assertEquals(6_180_076_000L, cEpoll.server().memory().total());
+        assertEquals(0, cEpoll.server().memory().heap());
+        assertEquals(0, cEpoll.server().heapMegabytes());
+        assertEquals(8 * GIB, cEpoll.server().shape().memoryBytes());
+        // A user's command: the kernel and conntrack alone, 6,084,076,000 B: 6 GiB leaves 6,023,020,544, still short.
+        Sizing.Result command = Sizing.plan(forServer(1_500_000, ServerImpl.COMMAND));
+        assertEquals(6_084_076_000L, command.server().memory().total());
+        assertEquals(8 * GIB, command.server().shape().memoryBytes());
+        // The clients are the lab's Java clients for every server: the same number and share.
+        assertEquals(netty.clients(), cEpoll.clients());
+        assertEquals(netty.client().memory(), command.client().memory());
+    }
+
+    @Test
+    void anExternalServerLeavesTheClientsAloneToHold() {
+        Sizing.Result r = Sizing.plan(forServer(1_000_000, ServerImpl.EXTERNAL));
+        assertFalse(r.hasServer());
+        assertNull(r.server());
+        assertTrue(r.fits());
+        assertEquals(2, r.clients());
+        assertEquals(500_000, r.client().connections());
+        assertEquals(1, r.notes().size(), r.notes().toString());
+        // 10M on one given 4 GiB client: the fewest that hold it is the plan's answer, with no server addition.
+        PlanRequest one = new PlanRequest(10_000_000, new Shape(GIB, 1, "given"), Shape.LAB_CLIENT, 1, 20, 0, 1024, 65535, 30, true,
+            0, 0, ServerImpl.EXTERNAL);
+        Sizing.Result refused = Sizing.plan(one);
+        assertFalse(refused.fits());
+        assertTrue(refused.additions().get(0).startsWith("16 more client(s) of 4.0 GiB / 2 CPUs (17 in all, 588,236 each)"),
+            refused.additions().toString());
+        assertTrue(refused.additions().stream().noneMatch(a -> a.contains("server with")), refused.additions().toString());
+        assertTrue(refused.notes().get(1).startsWith("--server-memory and --server-cpus are ignored"), refused.notes().toString());
     }
 
     @Test
