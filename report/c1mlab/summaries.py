@@ -77,7 +77,7 @@ FIELDS = dict(
     **{key: NUMBER for key in ("ramp_seconds", "connect_rate_per_s", "recovery_seconds", "held_seconds")},
     **{key: BYTES for key in ("rss_bytes", "heap_used_bytes", "rss_bytes_at_peak", "heap_used_bytes_at_peak")},
     **{key: FLAG for key in ("reached", "hold_completed", "reconnect")},
-    **{key: TEXT for key in ("role", "state", "server", "transport", "protocol", "ws_path", "ws_host", "ws_subprotocol",
+    **{key: TEXT for key in ("role", "state", "server", "impl", "transport", "protocol", "ws_path", "ws_host", "ws_subprotocol",
                              "ws_echo", "hostname", "netty_version", "exit_reason",
                              "hold_ended_early", "started_at", "reached_at", "first_connection_at", "peak_at",
                              "updated_at", "timeline_problem")},

@@ -134,8 +134,13 @@ def _normalize_clients(raw, problems):
 
 def _normalize_server(raw, problems):
     if isinstance(raw, dict):
+        impl = raw.get("impl")
+        if impl is not None and not isinstance(impl, str):
+            problems.append("run.json: server.impl is %s, not a name such as netty or c-epoll: the server's own "
+                            "summary names it instead" % summaries.shown(impl))
+            impl = None
         return {"host": raw.get("hostname") or raw.get("host") or raw.get("name"),
-                "address": raw.get("address") or raw.get("ip")}
+                "address": raw.get("address") or raw.get("ip"), "impl": impl}
     if isinstance(raw, str) and raw:
         return {"host": raw, "address": None}
     if raw:
@@ -219,7 +224,9 @@ def load_host(name, folder, settings, problems):
     if host.role is None:
         problems.append("%s: no role file and no summary, and run.json does not name it: left out" % name)
         return host
-    if host.summary is None and not os.path.isfile(os.path.join(folder, host.role + "-summary.json")):
+    # A server the lab did not build (c1m_server_impl=command) writes neither: it is measured from outside.
+    own_files = not (host.role == "server" and settings["server"].get("impl") == "command")
+    if own_files and host.summary is None and not os.path.isfile(os.path.join(folder, host.role + "-summary.json")):
         problems.append("%s: no %s-summary.json (did the %s start? see hosts/%s/%s.log)"
                         % (name, host.role, host.role, name, host.role))
 
@@ -233,7 +240,7 @@ def load_host(name, folder, settings, problems):
                                     ", ..." if len(skipped) > 5 else "")))
         if not host.timeline:
             problems.append("%s: %s-timeline.csv has no rows" % (name, host.role))
-    else:
+    elif own_files:
         problems.append("%s: no %s-timeline.csv: its charts are empty" % (name, host.role))
 
     for attribute, (filename, parse) in RAW_FILES.items():

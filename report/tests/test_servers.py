@@ -1,0 +1,109 @@
+"""Servers the lab did not build (docs/servers.md): the report names the run's server and protocol, says what
+it cannot measure ("n/a" with the reason) and measures a server without a summary from outside
+(process.txt: its /proc status at the peak snapshot), never making a number up."""
+
+import json
+import os
+import unittest
+
+from helpers import ScratchRun
+
+from c1mreport.build import build
+from c1mreport.compare import compare_runs
+
+SERVER = "c1m-server"
+PROCESS_TXT = """# /proc/4242/status of c1m-server.service
+Name:\tpython3
+VmHWM:\t   81920 kB
+VmRSS:\t   65536 kB
+Threads:\t1
+"""
+
+
+class Servers(unittest.TestCase):
+    def scratch(self, name="reached-3x5000"):
+        scratch = ScratchRun(name)
+        self.addCleanup(scratch.cleanup)
+        return scratch
+
+    def built(self, scratch):
+        summary, _ = build(scratch.path)
+        with open(os.path.join(scratch.path, "report.md")) as handle:
+            md = handle.read()
+        with open(os.path.join(scratch.path, "report.html")) as handle:
+            html = handle.read()
+        return summary, md, html
+
+    def test_a_run_recorded_before_servers_could_be_chosen_is_netty_over_raw(self):
+        summary, md, _ = self.built(self.scratch())
+        server = summary["cost"]["server"]
+        self.assertEqual((server["impl"], server["heap_na"]), ("netty", None))
+        self.assertEqual((summary["settings"]["server_impl"], summary["settings"]["protocol"]), ("netty", "raw"))
+        self.assertIn("server (netty)", md)
+        self.assertNotIn("heap n/a", md)
+
+    def test_the_c_server_has_no_heap_and_says_so(self):
+        scratch = self.scratch()
+        scratch.edit_json("run.json", lambda run: run["server"].update(impl="c-epoll"))
+        scratch.edit_json("hosts/%s/server-summary.json" % SERVER, lambda s: (
+            s.pop("heap_used_bytes_at_peak", None), s.pop("heap_used_bytes", None), s.pop("jvm", None)))
+        summary, md, html = self.built(scratch)
+        server = summary["cost"]["server"]
+        self.assertEqual(server["impl"], "c-epoll")
+        self.assertEqual(server["heap_na"], "the server is c-epoll: no JVM heap")
+        self.assertIn("server (c-epoll)", md)
+        self.assertIn("- %s: heap n/a: the server is c-epoll: no JVM heap" % SERVER, md)
+        self.assertIn("heap n/a: the server is c-epoll", html)
+        # Its RSS still comes from its own summary and timeline.
+        self.assertIsNotNone(server["rss_bytes_at_peak"])
+        self.assertEqual(server["rss_source"], "the process's own summary and timeline")
+
+    def test_your_own_server_without_a_summary_is_measured_from_outside(self):
+        scratch = self.scratch()
+        scratch.edit_json("run.json", lambda run: run["server"].update(impl="command"))
+        for name in ("server-summary.json", "server-timeline.csv"):
+            os.remove(scratch.host(SERVER, name))
+        with open(scratch.host(SERVER, "process.txt"), "w") as handle:
+            handle.write(PROCESS_TXT)
+        summary, md, _ = self.built(scratch)
+        server = summary["cost"]["server"]
+        sockets = server["kernel_sockets"]
+        self.assertEqual(server["rss_bytes_at_peak"], 65536 * 1024)
+        self.assertEqual(server["rss_source"], "VmRSS at the peak snapshot (process.txt), seen from outside")
+        self.assertEqual(server["peak_open"], sockets)
+        self.assertEqual(server["process_bytes_per_connection_average"], round(65536 * 1024 / sockets))
+        self.assertIsNone(server["process_bytes_per_connection"], "no slope is made up without a timeline")
+        self.assertIn("≈ ", md)
+        self.assertIn("(average)", md)
+        self.assertIn("seen from outside", md)
+        self.assertIn("heap n/a: the server is command", md)
+        self.assertNotIn("no server-summary.json", md, "a server the lab did not build writes none: not a problem")
+
+    def test_a_server_not_running_at_the_snapshot_gives_no_rss(self):
+        scratch = self.scratch()
+        scratch.edit_json("run.json", lambda run: run["server"].update(impl="command"))
+        for name in ("server-summary.json", "server-timeline.csv"):
+            os.remove(scratch.host(SERVER, name))
+        with open(scratch.host(SERVER, "process.txt"), "w") as handle:
+            handle.write("# c1m-server.service is not running\n")
+        summary, _, _ = self.built(scratch)
+        server = summary["cost"]["server"]
+        self.assertIsNone(server["rss_bytes_at_peak"])
+        self.assertIsNone(server["process_bytes_per_connection_average"])
+
+    def test_compare_names_the_server_and_the_protocol_that_differ(self):
+        raw = self.scratch()
+        ws = ScratchRun("reached-3x5000")
+        self.addCleanup(ws.cleanup)
+        ws.edit_json("run.json", lambda run: (run.update(protocol="websocket", run_id="ws-run"),
+                                              run["server"].update(impl="c-epoll")))
+        result = compare_runs([raw.path, ws.path])
+        text = json.dumps(result, default=str)
+        self.assertIn("run: server impl", text)
+        self.assertIn("run: protocol", text)
+        self.assertIn("websocket", text)
+        self.assertIn("c-epoll", text)
+
+
+if __name__ == "__main__":
+    unittest.main()
