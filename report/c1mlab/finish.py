@@ -30,7 +30,8 @@ def read_summaries(run_dir, clients, server):
         return summary
 
     client_summaries = dict((host, read(host, "client-summary.json")) for host in clients)
-    return client_summaries, read(server, "server-summary.json"), notes
+    # No server host when it is external (run.json's server.impl): nothing of it was collected.
+    return client_summaries, (read(server, "server-summary.json") if server else None), notes
 
 
 def finish(run_dir, given):

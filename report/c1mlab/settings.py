@@ -110,6 +110,11 @@ def _ws_host(value):
         raise ValueError("%r is not a host[:port]" % (value,))
 
 
+def _address(value):
+    if any(c.isspace() or c in "/@" for c in str(value)):
+        raise ValueError("%r is not an address or a host name" % (value,))
+
+
 def _ws_headers(value):
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
         raise ValueError("%r is not a list" % (value,))
@@ -137,6 +142,7 @@ CHECKS = {
     "c1m_ws_host": (_ws_host, "empty (the server's address and port) or a host such as example.com or example.com:9000"),
     "c1m_ws_headers": (_ws_headers, "a list of 'Name: value', e.g. '[\"Authorization: Bearer x\"]'"),
     "c1m_ws_echo": (_choice(("ping", "binary")), "ping (Pongs answer Pings: every server) or binary (the server echoes)"),
+    "c1m_server_address": (_address, "empty, or for c1m_server_impl=external the IP or name the clients connect to"),
     "c1m_server_impl": (_choice(capacity.SERVER_IMPLS), "netty (the lab's Java server), c-epoll (the seeds' C design), "
                                                         "command (your own server: c1m_server_command) or external (a "
                                                         "server already running outside the lab)"),

@@ -137,5 +137,8 @@ def cost_section(run):
     for cost in hosts.values():
         cost["notes"] = cost_notes(cost)
     server = hosts.get(run.server.name) if run.server else None
-    return {"server": dict(server, host=run.server.name) if server else None,
+    address = (run.settings.get("server") or {}).get("address") if isinstance(run.settings.get("server"), dict) else None
+    outside = ("the external server at %s is outside the lab: its RSS, heap, kernel memory and conntrack are not "
+               "measured" % (address or "an address run.json does not give")) if server_impl(run) == "external" else None
+    return {"server": dict(server, host=run.server.name) if server else None, "server_not_measured": outside,
             "hosts": hosts, "conntrack": conntrack}

@@ -57,7 +57,8 @@ def run_settings_rows(summary):
             ("connect rate", s.get("connect_rate") if s.get("connect_rate") not in (None, 0, "0") else "as fast as allowed (0)"),
             ("hold", s.get("hold")), ("heartbeat", s.get("heartbeat")),
             ("clients (share)", clients or "–"),
-            ("server", "%s (%s): %s" % (server.get("host") or "–", server.get("address") or "–", s.get("server_impl"))),
+            ("server", ("external server at %s" % (server.get("address") or "–")) if s.get("server_impl") == "external"
+             else "%s (%s): %s" % (server.get("host") or "–", server.get("address") or "–", s.get("server_impl"))),
             ("protocol", s.get("protocol")),
             ("started / finished", "%s / %s" % (summary["run"].get("started_at"), summary["run"].get("finished_at")))]
 
@@ -225,6 +226,8 @@ def render_markdown(run, summary):
           fmt.bytes_(c.get("mem_available_bytes_at_peak"))]
          for name, c in summary["cost"]["hosts"].items()]))
     notes = ["- %s: %s" % (name, note) for name, c in summary["cost"]["hosts"].items() for note in c.get("notes") or []]
+    if summary["cost"].get("server_not_measured"):
+        notes.insert(0, "- server: %s" % summary["cost"]["server_not_measured"])
     out += [""] + notes if notes else []
     conntrack = [[name, fmt.count(ct["count"]), fmt.count(ct["max"]), "%.1f%%" % (ct["used_fraction"] * 100)]
                  for name, ct in summary["cost"]["conntrack"].items() if ct]

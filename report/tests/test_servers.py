@@ -91,6 +91,21 @@ class Servers(unittest.TestCase):
         self.assertIsNone(server["rss_bytes_at_peak"])
         self.assertIsNone(server["process_bytes_per_connection_average"])
 
+    def test_an_external_server_is_named_and_nothing_of_it_is_made_up(self):
+        import shutil
+        scratch = self.scratch()
+        scratch.edit_json("run.json", lambda run: run.update(server={"hostname": None, "address": "10.9.9.9",
+                                                                      "impl": "external"}))
+        shutil.rmtree(scratch.host(SERVER))
+        summary, md, html = self.built(scratch)
+        self.assertIsNone(summary["cost"]["server"])
+        self.assertEqual(summary["settings"]["server_impl"], "external")
+        self.assertIn("external server at 10.9.9.9", md)
+        self.assertIn("outside the lab", md)
+        self.assertIn("external server at 10.9.9.9", html)
+        self.assertNotIn("no server-summary.json", md)
+        self.assertEqual(summary["result"]["reached"], True, "the clients decide whether the target was reached")
+
     def test_compare_names_the_server_and_the_protocol_that_differ(self):
         raw = self.scratch()
         ws = ScratchRun("reached-3x5000")
