@@ -43,7 +43,8 @@ def finish(run_dir, given):
         raise ValueError("the playbook's input lacks %s" % ", ".join(missing))
     info = given["scenario_info"] or {}
     clients = [c["hostname"] for c in given["clients"]]
-    server = given["server"]["hostname"]
+    # No host runs an external server: its hostname comes as "" (or null) and is kept as null.
+    server = given["server"].get("hostname") or None
     target = notation.count(given["target"])
     ports = notation.ports(str(given["ports"]))
     shares = dict((c["hostname"], int(c["share"])) for c in given["clients"])
@@ -75,7 +76,7 @@ def finish(run_dir, given):
         "transport": str(given["transport"]),
         # What the clients spoke; runs recorded before it was a setting spoke raw.
         "protocol": str(given.get("protocol") or "raw"),
-        "clients": [dict(c, share=int(c["share"])) for c in given["clients"]], "server": given["server"],
+        "clients": [dict(c, share=int(c["share"])) for c in given["clients"]], "server": dict(given["server"], hostname=server),
         "outcome": outcome, "outcome_detail": detail, "time_to_reach_s": figures["time_to_reach_s"],
         "reached_after_s_seen_by_playbook": follow.get("reached_after_s"),
         "preflight_problems": given["preflight_problems"] or [],

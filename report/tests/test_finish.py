@@ -81,6 +81,17 @@ class Finish(unittest.TestCase):
         # Exit 0 only for a baseline that reached and held its target.
         self.assertEqual(done.returncode, 0 if self.recorded["outcome"] == "reached" else 1, lines[-1])
 
+    def test_an_external_server_has_no_host_and_the_clients_judge_the_run(self):
+        server = self.recorded["server"]["hostname"]
+        shutil.rmtree(os.path.join(self.run_dir, "hosts", server))
+        done = self.finish(given_from(self.recorded, server={"hostname": "", "address": "10.9.9.9", "impl": "external"},
+                                      protocol="raw"))
+        self.assertIn(done.returncode, (0, 1), done.stderr)
+        written = self.written()
+        self.assertEqual(written["server"], {"hostname": None, "address": "10.9.9.9", "impl": "external"})
+        self.assertEqual(written["outcome"], self.recorded["outcome"], "the clients' summaries decide, as before")
+        self.assertNotIn("server-summary.json", done.stdout)
+
     def test_a_baseline_that_did_not_reach_fails_and_says_why_last(self):
         done = self.finish(given_from(self.recorded, result={"outcome": "not_reached", "detail": "stalled: no new "
                                                                                                 "connection for 90s"}))

@@ -153,7 +153,7 @@ def server(run_dir, impl, protocol, count):
     beats = sum(((s.get("heartbeat") or {}).get("received") or 0) for s in seen.values())
     check("[%s] heartbeats were answered (%d)" % (name, beats), beats > 0, beats)
     server_dir = os.path.join(run_dir, "hosts", (run.get("server") or {}).get("hostname") or "?")
-    summary = load(os.path.join(server_dir, "server-summary.json")) if impl != "command" else None
+    summary = load(os.path.join(server_dir, "server-summary.json")) if impl in ("netty", "c-epoll") else None
     if impl == "c-epoll":
         check("[%s] the C server's summary: impl c-epoll, peak %s" % (name, run.get("target_connections")),
               summary.get("impl") == "c-epoll" and summary.get("peak_open") == run.get("target_connections"),
@@ -163,6 +163,15 @@ def server(run_dir, impl, protocol, count):
         check("[%s] process.txt is the running server's /proc status" % name,
               process.startswith("# /proc/") and "VmRSS:" in process, process.splitlines()[:1])
     report_md = read(os.path.join(run_dir, "report.md")) or ""
+    if impl == "external":
+        address = (run.get("server") or {}).get("address")
+        hosts = sorted(os.listdir(os.path.join(run_dir, "hosts")))
+        check("[%s] only the clients were touched and collected (%s)" % (name, ", ".join(hosts)),
+              len(hosts) == count and not os.path.isdir(server_dir), hosts)
+        check("[%s] report.md names the external server at %s and says it is not measured" % (name, address),
+              "external server at %s" % address in report_md and "is outside the lab" in report_md
+              and "| protocol | %s |" % protocol in report_md, address)
+        return
     check("[%s] report.md names the server (%s) and the protocol" % (name, impl),
           "server (%s)" % impl in report_md and "| protocol | %s |" % protocol in report_md, impl)
     check("[%s] report.md says the heap is n/a without a JVM" % name,

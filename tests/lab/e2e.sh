@@ -17,7 +17,8 @@
 #      io_uring, its rings within the units' LimitMEMLOCK, and the settings the scenarios left restored
 #   9. other servers under the lab (docs/servers.md): the seeds' C server (c1m_server_impl=c-epoll), then a
 #      WebSocket server nobody here wrote (Debian's python3-websockets, c1m_server_impl=command) held over
-#      c1m_protocol=websocket: every share held, heartbeats answered, the report naming what it could not measure
+#      c1m_protocol=websocket, then an external server (the C server run by hand on this host, an inventory
+#      of clients only): every share held, heartbeats answered, the report naming what it could not measure
 # The containers are destroyed afterwards, whatever happened (trap). Prints each stage's time and
 # 'N passed, N failed'. Runs as root, non-interactively (CI=true, no stdin).
 #
@@ -229,6 +230,25 @@ if [ "$servers" != "0" ]; then
   say "assertions on reports/${ws_id}"
   /usr/bin/python3 tests/lab/check-run.py server "reports/${ws_id}" command websocket "$clients" "$logdir/counts-websocket" || true
   add_counts "$logdir/counts-websocket" "websocket"
+
+  # An external server: the C server started by hand on this host at the bridge's address, and an inventory
+  # of the clients alone (its [server] group empty): the lab tunes, drives and measures the clients only.
+  ext_ini="$logdir/inventory-external.ini"
+  sed '/^c1m-server /d' inventory.ini >"$ext_ini"
+  cc -std=gnu11 -O2 -o "$logdir/c1m-epoll-server" servers/c-epoll/c1m-epoll-server.c
+  "$logdir/c1m-epoll-server" --bind 192.168.56.1 --ports 9000-9019 --summary "$logdir/external-summary.json" \
+    >"$logdir/external-server.log" 2>&1 &
+  ext_pid=$!
+  ext_id="e2e-external-$(date -u +%Y%m%dT%H%M%SZ)"
+  stage "run-test.yml -i <clients only>: c1m_server_impl=external at 192.168.56.1 (3 x 1000)" \
+    ansible-playbook -i "$ext_ini" ansible/run-test.yml -e c1m_server_impl=external -e c1m_server_address=192.168.56.1 \
+    -e c1m_target_connections=3000 -e c1m_hold=5s -e c1m_heartbeat=1s \
+    -e c1m_run_id="$ext_id" -e c1m_poll_interval=3 -e c1m_ramp_timeout=120 || true
+  kill "$ext_pid" 2>/dev/null || true
+  wait "$ext_pid" 2>/dev/null || true
+  say "assertions on reports/${ext_id}"
+  /usr/bin/python3 tests/lab/check-run.py server "reports/${ext_id}" external raw "$clients" "$logdir/counts-external" || true
+  add_counts "$logdir/counts-external" "external"
 else
   echo "e2e: other servers skipped (C1M_E2E_SERVERS=0)"
 fi
