@@ -71,6 +71,10 @@ def baseline(run_dir, total, count):
         doctor = here("hosts/%s/doctor.json" % host)
         check("%s: doctor.json with no FAIL" % host, isinstance(doctor.get("checks"), list) and doctor.get("fail") == 0,
               [c for c in doctor.get("checks") or [] if c.get("status") == "FAIL"] or doctor.get("_error"))
+        after = here("hosts/%s/doctor-after.json" % host)
+        check("%s: the doctor ran again after the run (doctor-after.json)" % host,
+              isinstance(after.get("checks"), list) and len(after["checks"]) == len(doctor.get("checks") or []),
+              after.get("_error") or len(after.get("checks") or []))
         limits = read(os.path.join(run_dir, "hosts", host, "limits.txt")) or "\n"
         # The server runs until collect; a client may have ended its hold before the playbook's first progress
         # read on a loaded machine, and its snapshot then says so (the limits its unit sets) instead.
