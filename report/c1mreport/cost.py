@@ -7,6 +7,9 @@ from c1mlab.figures import add
 
 from .parsers import PAGE_SIZE
 
+# A peak snapshot that sees fewer sockets than this share of the peak's connections was taken after they closed.
+SNAPSHOT_MISSED_FRACTION = 0.5
+
 # One object in each of these slab caches a connection (socket, inode, file, dentry, epoll item).
 CONNECTION_SLAB_CACHES = ("TCP", "TCPv6", "sock_inode_cache", "filp", "dentry", "eventpoll_epi", "eventpoll_pwq")
 
@@ -31,7 +34,15 @@ def kernel_cost(host, connections):
     dentry, epoll item); objects beyond the socket count belong to the rest of the system and are
     not charged to connections.
     """
-    sockets = _tcp_sockets(host) or connections
+    seen = _tcp_sockets(host)
+    sockets = seen or connections
+    if seen is not None and connections and seen < connections * SNAPSHOT_MISSED_FRACTION:
+        # The snapshot came after the connections closed (a hold shorter than the progress reads): its slab and
+        # buffer figures are not the connections', and a per-connection figure from them would be made up.
+        return {"kernel_bytes": None, "kernel_bytes_per_connection": None,
+                "kernel_source": "n/a: the snapshot saw %d TCP sockets, the peak was %d connections: it was taken "
+                                 "after they closed (a hold longer than the progress reads catches them)"
+                                 % (seen, connections)}
     tcp_pages = ((host.sockstat or {}).get("TCP") or {}).get("mem")
     buffers = tcp_pages * PAGE_SIZE if tcp_pages is not None else None
     if not sockets:
@@ -54,8 +65,9 @@ def kernel_cost(host, connections):
             "kernel_tcp_buffer_bytes": buffers, "kernel_sockets": sockets, "kernel_source": source}
 
 
-def process_cost(host):
-    """RSS and heap at peak, and their growth per connection (slope from the quietest row to the peak)."""
+def process_cost(host, held=None):
+    """RSS and heap at peak, and their growth per connection (slope from the quietest row to the peak).
+    held: the connections the clients held at their peak, the server's count when it says none itself."""
     summary = host.summary or {}
     rows = [r for r in host.timeline if r.get("open") is not None]
     known = lambda value: value if value is None or value >= 0 else None  # noqa: E731 (-1: unreadable)
@@ -88,8 +100,12 @@ def process_cost(host):
         cost["rss_bytes_at_peak"] = outside
         cost["rss_source"] = "VmRSS at the peak snapshot (process.txt), seen from outside"
         sockets = _tcp_sockets(host)
-        cost["peak_open"] = cost["peak_open"] or sockets
-        cost["process_bytes_per_connection_average"] = ratio(outside, sockets)
+        cost["peak_open"] = cost["peak_open"] or held or sockets
+        if sockets and not (held and sockets < held * SNAPSHOT_MISSED_FRACTION):
+            cost["process_bytes_per_connection_average"] = ratio(outside, sockets)
+        else:
+            cost["rss_source"] += ("; per connection n/a: the snapshot saw %s TCP sockets, the clients held %s: it "
+                                   "was taken after they closed" % (sockets, held))
     return cost
 
 
@@ -98,9 +114,12 @@ def cost_notes(cost):
     notes = []
     if cost.get("heap_na"):
         notes.append("heap n/a: %s" % cost["heap_na"])
+    if str(cost.get("kernel_source") or "").startswith("n/a: "):
+        notes.append("kernel per connection %s" % cost["kernel_source"])
     if cost.get("rss_source") and cost["rss_source"] != "the process's own summary and timeline":
-        notes.append("RSS: %s; per connection it is an average over the sockets the kernel held, the process's "
-                     "own base included" % cost["rss_source"])
+        notes.append("RSS: %s" % cost["rss_source"] + ("; per connection it is an average over the sockets the kernel "
+                     "held, the process's own base included" if cost.get("process_bytes_per_connection_average")
+                     is not None else ""))
     return notes
 
 
@@ -114,9 +133,11 @@ def server_impl(run):
 
 def cost_section(run):
     hosts = {}
+    peaks = [(c.summary or {}).get("peak_open") for c in run.clients]
+    held = sum(peaks) if peaks and all(isinstance(p, int) for p in peaks) else None
     for host in run.hosts:
         cost = {"role": host.role, "impl": None, "heap_na": None, "process_bytes_per_connection_average": None}
-        cost.update(process_cost(host))
+        cost.update(process_cost(host, held if host is run.server else None))
         cost.update(kernel_cost(host, cost.get("peak_open")))
         available = (host.meminfo or {}).get("MemAvailable")
         cost["mem_available_bytes_at_peak"] = available

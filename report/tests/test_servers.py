@@ -70,7 +70,7 @@ class Servers(unittest.TestCase):
         sockets = server["kernel_sockets"]
         self.assertEqual(server["rss_bytes_at_peak"], 65536 * 1024)
         self.assertEqual(server["rss_source"], "VmRSS at the peak snapshot (process.txt), seen from outside")
-        self.assertEqual(server["peak_open"], sockets)
+        self.assertEqual(server["peak_open"], 15000, "the clients held 15,000: the server's count")
         self.assertEqual(server["process_bytes_per_connection_average"], round(65536 * 1024 / sockets))
         self.assertIsNone(server["process_bytes_per_connection"], "no slope is made up without a timeline")
         self.assertIn("≈ ", md)
@@ -78,6 +78,26 @@ class Servers(unittest.TestCase):
         self.assertIn("seen from outside", md)
         self.assertIn("heap n/a: the server is command", md)
         self.assertNotIn("no server-summary.json", md, "a server the lab did not build writes none: not a problem")
+
+    def test_your_own_servers_snapshot_after_the_connections_closed_gives_no_average(self):
+        scratch = self.scratch()
+        scratch.edit_json("run.json", lambda run: run["server"].update(impl="command"))
+        for name in ("server-summary.json", "server-timeline.csv"):
+            os.remove(scratch.host(SERVER, name))
+        with open(scratch.host(SERVER, "process.txt"), "w") as handle:
+            handle.write(PROCESS_TXT)
+        import re
+        path = scratch.host(SERVER, "sockstat.txt")
+        with open(path) as handle:
+            text = handle.read()
+        with open(path, "w") as handle:
+            handle.write(re.sub(r"TCP: inuse \d+", "TCP: inuse 40", text))
+        summary, md, _ = self.built(scratch)
+        server = summary["cost"]["server"]
+        self.assertEqual(server["peak_open"], 15000, "the clients' peak: what the server held")
+        self.assertIsNone(server["process_bytes_per_connection_average"])
+        self.assertIn("per connection n/a: the snapshot saw", md)
+        self.assertIsNone(server["kernel_bytes_per_connection"])
 
     def test_a_server_not_running_at_the_snapshot_gives_no_rss(self):
         scratch = self.scratch()
@@ -105,6 +125,22 @@ class Servers(unittest.TestCase):
         self.assertIn("external server at 10.9.9.9", html)
         self.assertNotIn("no server-summary.json", md)
         self.assertEqual(summary["result"]["reached"], True, "the clients decide whether the target was reached")
+
+    def test_a_snapshot_taken_after_the_connections_closed_gives_no_kernel_figure(self):
+        scratch = self.scratch()
+        path = scratch.host("c1m-client-1", "sockstat.txt")
+        with open(path) as handle:
+            text = handle.read()
+        import re
+        with open(path, "w") as handle:
+            handle.write(re.sub(r"TCP: inuse \d+", "TCP: inuse 2", text))
+        summary, md, _ = self.built(scratch)
+        cost = summary["cost"]["hosts"]["c1m-client-1"]
+        self.assertIsNone(cost["kernel_bytes_per_connection"])
+        # TCP and TCP6 together: 2 + the fixture's 3 IPv6 sockets.
+        self.assertIn("the snapshot saw 5 TCP sockets, the peak was 5000 connections", cost["kernel_source"])
+        self.assertIn("kernel per connection n/a: the snapshot saw 5 TCP sockets", md)
+        self.assertIsNotNone(summary["cost"]["hosts"]["c1m-client-2"]["kernel_bytes_per_connection"])
 
     def test_compare_names_the_server_and_the_protocol_that_differ(self):
         raw = self.scratch()

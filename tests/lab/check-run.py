@@ -176,6 +176,14 @@ def server(run_dir, impl, protocol, count):
               "external server at %s" % address in report_md and "is outside the lab" in report_md
               and "| protocol | %s |" % protocol in report_md, address)
         return
+    cost = (load(os.path.join(run_dir, "summary.json")).get("cost") or {}).get("server") or {}
+    check("[%s] the peak snapshot saw the connections: the server's kernel bytes a connection %s" % (
+        name, cost.get("kernel_bytes_per_connection")), 1000 < (cost.get("kernel_bytes_per_connection") or 0) < 20000,
+        cost.get("kernel_source"))
+    if impl == "command":
+        check("[%s] the server's RSS a connection, measured from outside: %s B (average)" % (
+            name, cost.get("process_bytes_per_connection_average")),
+            cost.get("process_bytes_per_connection_average") is not None, cost.get("rss_source"))
     check("[%s] report.md names the server (%s) and the protocol" % (name, impl),
           "server (%s)" % impl in report_md and "| protocol | %s |" % protocol in report_md, impl)
     check("[%s] report.md says the heap is n/a without a JVM" % name,

@@ -208,11 +208,12 @@ else
   echo "e2e: io_uring run skipped (C1M_E2E_IO_URING=0 or kernel.io_uring_disabled)"
 fi
 
-# 9. Other servers under the lab, small and short: the C server, then python3-websockets over WebSocket.
+# 9. Other servers under the lab, small: the C server, python3-websockets over WebSocket, an external server.
+#    15 s holds: the peak snapshot (the first progress read after the target) must see the connections.
 if [ "$servers" != "0" ]; then
   cepoll_id="e2e-c-epoll-$(date -u +%Y%m%dT%H%M%SZ)"
   stage "run-test.yml -e c1m_server_impl=c-epoll (3 x 2000)" ansible-playbook ansible/run-test.yml \
-    -e c1m_server_impl=c-epoll -e c1m_target_connections=6000 -e c1m_hold=5s -e c1m_heartbeat=1s \
+    -e c1m_server_impl=c-epoll -e c1m_target_connections=6000 -e c1m_hold=15s -e c1m_heartbeat=1s \
     -e c1m_run_id="$cepoll_id" -e c1m_poll_interval=3 -e c1m_ramp_timeout=120
   say "assertions on reports/${cepoll_id}"
   /usr/bin/python3 tests/lab/check-run.py server "reports/${cepoll_id}" c-epoll raw "$clients" "$logdir/counts-c-epoll" || true
@@ -225,7 +226,7 @@ if [ "$servers" != "0" ]; then
     "c1m_server_command": ["/usr/bin/python3", "/opt/c1m/ws-echo-server.py", "9000-9019"]}'
   stage "run-test.yml: python3-websockets as c1m_server_impl=command, c1m_protocol=websocket (3 x 1000)" \
     ansible-playbook ansible/run-test.yml -e "$ws_command" -e c1m_protocol=websocket \
-    -e c1m_target_connections=3000 -e c1m_hold=6s -e c1m_heartbeat=2s \
+    -e c1m_target_connections=3000 -e c1m_hold=15s -e c1m_heartbeat=2s \
     -e c1m_run_id="$ws_id" -e c1m_poll_interval=3 -e c1m_ramp_timeout=120
   say "assertions on reports/${ws_id}"
   /usr/bin/python3 tests/lab/check-run.py server "reports/${ws_id}" command websocket "$clients" "$logdir/counts-websocket" || true
@@ -242,7 +243,7 @@ if [ "$servers" != "0" ]; then
   ext_id="e2e-external-$(date -u +%Y%m%dT%H%M%SZ)"
   stage "run-test.yml -i <clients only>: c1m_server_impl=external at 192.168.56.1 (3 x 1000)" \
     ansible-playbook -i "$ext_ini" ansible/run-test.yml -e c1m_server_impl=external -e c1m_server_address=192.168.56.1 \
-    -e c1m_target_connections=3000 -e c1m_hold=5s -e c1m_heartbeat=1s \
+    -e c1m_target_connections=3000 -e c1m_hold=15s -e c1m_heartbeat=1s \
     -e c1m_run_id="$ext_id" -e c1m_poll_interval=3 -e c1m_ramp_timeout=120 || true
   kill "$ext_pid" 2>/dev/null || true
   wait "$ext_pid" 2>/dev/null || true
