@@ -49,7 +49,13 @@ def kernel_cost(host, connections):
         return {"kernel_bytes": None, "kernel_bytes_per_connection": None, "kernel_source": None}
     slab = None
     if host.slab:
-        slab = sum(info["objsize"] * min(info["active_objs"], sockets)
+        # A socket is in the TCP or the TCPv6 cache by its family, and sockstat counts each family apart. In a
+        # container the caches are the whole host's (the clients' sockets too), so each family's cache counts
+        # at most this host's sockets of that family: else an IPv4 server beside IPv6 (Java) clients would be
+        # charged a TCPv6 object it does not have.
+        sockstat = host.sockstat or {}
+        family = {"TCP": (sockstat.get("TCP") or {}).get("inuse"), "TCPv6": (sockstat.get("TCP6") or {}).get("inuse")}
+        slab = sum(info["objsize"] * min(info["active_objs"], sockets if family.get(name) is None else family[name])
                    for name, info in host.slab.items() if name in CONNECTION_SLAB_CACHES)
     if slab is not None:
         total = slab + (buffers or 0)

@@ -142,6 +142,17 @@ class Servers(unittest.TestCase):
         self.assertIn("kernel per connection n/a: the snapshot saw 5 TCP sockets", md)
         self.assertIsNotNone(summary["cost"]["hosts"]["c1m-client-2"]["kernel_bytes_per_connection"])
 
+    def test_a_shared_kernels_other_family_is_not_charged_to_this_hosts_sockets(self):
+        # An IPv4 server (the C server) in a container whose host also holds 15,000 IPv6 sockets (Java clients):
+        # slabinfo is the host's, sockstat this host's, so the TCPv6 cache counts only this host's 3.
+        scratch = self.scratch()
+        before, _, _ = self.built(scratch)
+        with open(scratch.host(SERVER, "slabinfo.txt"), "a") as handle:
+            handle.write("TCPv6              15040  15050   2560   12    8 : tunables    0    0    0 : slabdata   1254   1254      0\n")
+        after, _, _ = self.built(scratch)
+        grown = after["cost"]["server"]["kernel_bytes"] - before["cost"]["server"]["kernel_bytes"]
+        self.assertEqual(grown, 3 * 2560, "three IPv6 sockets of this host's, not 15,002")
+
     def test_compare_names_the_server_and_the_protocol_that_differ(self):
         raw = self.scratch()
         ws = ScratchRun("reached-3x5000")
