@@ -4,6 +4,8 @@ it cannot measure ("n/a" with the reason) and measures a server without a summar
 
 import json
 import os
+import re
+import shutil
 import unittest
 
 from helpers import ScratchRun
@@ -24,6 +26,17 @@ class Servers(unittest.TestCase):
     def scratch(self, name="reached-3x5000"):
         scratch = ScratchRun(name)
         self.addCleanup(scratch.cleanup)
+        return scratch
+
+    def command_server(self, process_txt):
+        """A recorded run as if its server had been your own (c1m_server_impl=command): no summary or timeline
+        of its own, its /proc status at the peak snapshot in process.txt."""
+        scratch = self.scratch()
+        scratch.edit_json("run.json", lambda run: run["server"].update(impl="command"))
+        for name in ("server-summary.json", "server-timeline.csv"):
+            os.remove(scratch.host(SERVER, name))
+        with open(scratch.host(SERVER, "process.txt"), "w") as handle:
+            handle.write(process_txt)
         return scratch
 
     def built(self, scratch):
@@ -59,12 +72,7 @@ class Servers(unittest.TestCase):
         self.assertEqual(server["rss_source"], "the process's own summary and timeline")
 
     def test_your_own_server_without_a_summary_is_measured_from_outside(self):
-        scratch = self.scratch()
-        scratch.edit_json("run.json", lambda run: run["server"].update(impl="command"))
-        for name in ("server-summary.json", "server-timeline.csv"):
-            os.remove(scratch.host(SERVER, name))
-        with open(scratch.host(SERVER, "process.txt"), "w") as handle:
-            handle.write(PROCESS_TXT)
+        scratch = self.command_server(PROCESS_TXT)
         summary, md, _ = self.built(scratch)
         server = summary["cost"]["server"]
         sockets = server["kernel_sockets"]
@@ -80,13 +88,7 @@ class Servers(unittest.TestCase):
         self.assertNotIn("no server-summary.json", md, "a server the lab did not build writes none: not a problem")
 
     def test_your_own_servers_snapshot_after_the_connections_closed_gives_no_average(self):
-        scratch = self.scratch()
-        scratch.edit_json("run.json", lambda run: run["server"].update(impl="command"))
-        for name in ("server-summary.json", "server-timeline.csv"):
-            os.remove(scratch.host(SERVER, name))
-        with open(scratch.host(SERVER, "process.txt"), "w") as handle:
-            handle.write(PROCESS_TXT)
-        import re
+        scratch = self.command_server(PROCESS_TXT)
         path = scratch.host(SERVER, "sockstat.txt")
         with open(path) as handle:
             text = handle.read()
@@ -100,19 +102,13 @@ class Servers(unittest.TestCase):
         self.assertIsNone(server["kernel_bytes_per_connection"])
 
     def test_a_server_not_running_at_the_snapshot_gives_no_rss(self):
-        scratch = self.scratch()
-        scratch.edit_json("run.json", lambda run: run["server"].update(impl="command"))
-        for name in ("server-summary.json", "server-timeline.csv"):
-            os.remove(scratch.host(SERVER, name))
-        with open(scratch.host(SERVER, "process.txt"), "w") as handle:
-            handle.write("# c1m-server.service is not running\n")
+        scratch = self.command_server("# c1m-server.service is not running\n")
         summary, _, _ = self.built(scratch)
         server = summary["cost"]["server"]
         self.assertIsNone(server["rss_bytes_at_peak"])
         self.assertIsNone(server["process_bytes_per_connection_average"])
 
     def test_an_external_server_is_named_and_nothing_of_it_is_made_up(self):
-        import shutil
         scratch = self.scratch()
         scratch.edit_json("run.json", lambda run: run.update(server={"hostname": None, "address": "10.9.9.9",
                                                                       "impl": "external"}))
@@ -131,7 +127,6 @@ class Servers(unittest.TestCase):
         path = scratch.host("c1m-client-1", "sockstat.txt")
         with open(path) as handle:
             text = handle.read()
-        import re
         with open(path, "w") as handle:
             handle.write(re.sub(r"TCP: inuse \d+", "TCP: inuse 2", text))
         summary, md, _ = self.built(scratch)
