@@ -56,7 +56,7 @@ final class LoadClient {
 
     Verdict run(StopSignal stop) throws InterruptedException {
         int target = settings.ramp().target();
-        ConnectionTable table = new ConnectionTable(target, System.nanoTime());
+        ConnectionTable table = new ConnectionTable(target, System.nanoTime(), !settings.heartbeat().isZero());
         EventLoopGroup group = settings.transport().newGroup(settings.threads());
         boolean epoll = settings.transport().isEpoll();
         ClientHandler handler = new ClientHandler(stats, table, () -> closing,

@@ -85,7 +85,8 @@ final class Ramp {
     /** How a connection is opened (TCP alone, or TCP and a WebSocket upgrade) and what its timeout is called. */
     private final Wire wire;
 
-    private final byte[] attempts;
+    /** Connect attempts by index; released once the ramp is done without --reconnect (1 byte a connection). */
+    private byte[] attempts;
     private final ArrayDeque<Integer> retryQueue = new ArrayDeque<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** Lost slots waiting for their reconnect: (due, in ms since the ramp began) << 32 | index. */
@@ -336,6 +337,9 @@ final class Ramp {
             done = true;
             if (ticker != null && !reconnecting) {
                 ticker.cancel(false);
+            }
+            if (!settings.reconnect()) {
+                attempts = null; // nothing connects again: only reconnects read it after the ramp
             }
             group.done();
         }

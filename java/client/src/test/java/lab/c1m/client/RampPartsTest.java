@@ -125,6 +125,17 @@ class RampPartsTest {
     }
 
     @Test
+    void aTableWithoutHeartbeatsReadsEveryStateAsNothingWaiting() {
+        ConnectionTable t = new ConnectionTable(10, 0, false);
+        t.put(3, null);
+        assertEquals(0, t.silentTicks(3, t.tick(0) + 500));
+        assertTrue(!t.isDead(3));
+        assertEquals(ConnectionTable.Echo.COUNTED, t.echoed(3), "as a table whose states are all 0");
+        assertEquals(ConnectionTable.Echo.IGNORED, t.echoed(10));
+        assertTrue(!t.clear(3));
+    }
+
+    @Test
     void loopsShareTheSlotsRoundRobinWithNoneLeftOver() {
         for (int loops : new int[] {1, 2, 3, 7}) {
             for (int target : new int[] {1, 2, 5, 1000, 1001}) {
