@@ -45,6 +45,8 @@ export C1M_SETTINGS_FILE=/dev/null C1M_NAME_PREFIX=c1mv C1M_SUBNET=$subnet C1M_C
   C1M_INVENTORY=$logdir/inventory.ini
 export VAGRANT_DEFAULT_PROVIDER=libvirt VAGRANT_NO_COLOR=1 VAGRANT_CHECKPOINT_DISABLE=1
 export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 PYTHONUNBUFFERED=1
+# Each playbook's log ends with its slowest tasks: where this stage's minutes of CI went.
+export ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks PROFILE_TASKS_TASK_OUTPUT_LIMIT=12
 exec </dev/null
 
 # shellcheck source=tests/lab/e2e-lib.sh

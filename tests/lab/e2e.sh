@@ -49,6 +49,8 @@ export C1M_SETTINGS_FILE=/dev/null
 [ -z "$e2e_release" ] || export C1M_DEBIAN_RELEASE=$e2e_release
 export VAGRANT_DEFAULT_PROVIDER=lxc VAGRANT_NO_COLOR=1 VAGRANT_CHECKPOINT_DISABLE=1
 export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 PYTHONUNBUFFERED=1
+# Each playbook's log ends with its slowest tasks: where this stage's minutes of CI went.
+export ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks PROFILE_TASKS_TASK_OUTPUT_LIMIT=12
 exec </dev/null
 
 logdir=$(mktemp -d /tmp/c1m-e2e.XXXXXX)
