@@ -155,6 +155,7 @@ CHECKS = {
     "c1m_scenario_port": (_port, "one port, such as 9000"),
     "c1m_scenario_conntrack_max": (_whole(1, MAX_INT, "the kernel's nf_conntrack_max holds (a C int)"),
                                    "entries, from 1 to 2147483647"),
+    "c1m_scenario_epoll_max_user_watches": (_whole(1), "watches, at least 1"),
     "c1m_scenario_restart_after": (_duration(0), "a duration such as 5s"),
     "c1m_scenario_restart_down": (_duration(0), "a duration such as 3s (0: start again at once)"),
     "c1m_scenario_restart_signal": (_signal, "a signal that ends a process, such as TERM or KILL"),

@@ -48,6 +48,18 @@ EXPECT = {
         "client_log": [],
         "server_log": [],
     },
+    "epoll": {
+        # Netty's register fails with errno 28; the client counts OTHER and the lab names the cause.
+        "kinds": ["OTHER"], "stall_counts": True, "doctor_check": "epoll max_user_watches", "doctor_roles": ["client"],
+        "max_follow_seconds": 600,
+        "found": r"^1,000$",
+        "report_md": ["## Scenario: epoll", "No space left on device", "fs.epoll.max_user_watches",
+                      "epoll max_user_watches"],
+        "playbook": ["OTHER (another error) on c1m", "epoll_ctl failed with ENOSPC",
+                     "Scenario epoll reproduced its wall", "epoll max_user_watches FAIL"],
+        "client_log": ["First OTHER connecting to", "No space left on device", "Preflight skipped (--skip-preflight)"],
+        "server_log": [],
+    },
 }
 
 CHECKS = Checks()

@@ -5,16 +5,18 @@
 #      clients, small (KVM where /dev/kvm works, else QEMU's TCG)
 #   3. ansible/run-test.yml (which provisions), 2 x C1M_E2E_LIBVIRT_PER_CLIENT connections with
 #      heartbeats; the same assertions on the run folder as the LXC e2e (tests/lab/check-run.py)
-#   4. the conntrack scenario, which LXC refuses: a small nf_conntrack_max on the server's own kernel
-#      must drop SYNs, and the report must name the wall, its evidence and its fix
-#      (tests/lab/check-scenario.py conntrack)
+#   4. the scenarios LXC refuses (C1M_E2E_LIBVIRT_SCENARIOS, default conntrack): conntrack, a small
+#      nf_conntrack_max on the server's own kernel, must drop SYNs; epoll, a small max_user_watches on the
+#      clients', must stop them with ENOSPC; the report must name the wall, its evidence and its fix
+#      (tests/lab/check-scenario.py NAME)
 # The VMs, the networks vagrant-libvirt made and the daemons this script started are removed
 # afterwards, whatever happened (trap). Prints each stage's time and 'N passed, N failed'.
 #
 # The lab uses its own subnet and names (C1M_E2E_LIBVIRT_SUBNET, default 192.168.57; machines
 # c1mv-*) and its own inventory file, so an LXC lab on this host (192.168.56, c1m-*) is left alone.
 # Environment: C1M_E2E_LIBVIRT_PER_CLIENT (default 2000), C1M_E2E_LIBVIRT_HEARTBEAT (20s),
-# C1M_E2E_LIBVIRT_HOLD (180s), C1M_E2E_KEEP=1 keeps the VMs, C1M_E2E_DEBIAN_RELEASE the hosts' release.
+# C1M_E2E_LIBVIRT_HOLD (180s), C1M_E2E_LIBVIRT_SCENARIOS ("conntrack"; "conntrack epoll", or "" for none),
+# C1M_E2E_KEEP=1 keeps the VMs, C1M_E2E_DEBIAN_RELEASE the hosts' release.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -28,11 +30,12 @@ heartbeat=${C1M_E2E_LIBVIRT_HEARTBEAT:-20s}
 # three hosts took 100 s: with a 90 s hold it found the clients already done), so the snapshot sees the
 # services running.
 hold=${C1M_E2E_LIBVIRT_HOLD:-180s}
+# Stage 4's scenarios: conntrack by default (each adds about 15 minutes under TCG); epoll is the other.
+scenarios=${C1M_E2E_LIBVIRT_SCENARIOS-conntrack}
 clients=2
 total=$((per_client * clients))
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 run_id="e2e-libvirt-${stamp}"
-conntrack_id="e2e-libvirt-conntrack-${stamp}"
 
 logdir=$(mktemp -d /tmp/c1m-e2e-libvirt.XXXXXX)
 # Only the project's defaults and this lab's size: nothing from the caller's settings, but the hosts'
@@ -124,18 +127,27 @@ C1M_CHECK_SERVER_MB=$C1M_SERVER_MEMORY_MB C1M_CHECK_CLIENT_MB=$C1M_CLIENT_MEMORY
   /usr/bin/python3 tests/lab/check-run.py baseline "reports/${run_id}" "$total" "$clients" "$logdir/counts" || true
 add_counts "$logdir/counts" "baseline"
 
-# 4. The conntrack scenario: the server's own table at 1,024 entries, under the 4,000 it must track.
-rc=0
-current="run-test.yml -e c1m_scenario=conntrack"
-start=$SECONDS
-say "$current"
-ansible-playbook -i "$C1M_INVENTORY" ansible/run-test.yml -e c1m_scenario=conntrack \
-  -e c1m_scenario_conntrack_max=1024 -e c1m_target_connections="$total" -e c1m_hold=10s \
-  -e c1m_heartbeat="$heartbeat" -e c1m_stall_timeout=60 -e c1m_ramp_timeout=600 -e c1m_poll_interval=5 \
-  -e c1m_run_id="$conntrack_id" >"$logdir/conntrack.log" 2>&1 || rc=$?
-timings+=("$(printf '%-44s %5d s' "conntrack scenario" $((SECONDS - start)))")
-tail -n 40 "$logdir/conntrack.log"
-say "assertions on reports/${conntrack_id}"
-/usr/bin/python3 tests/lab/check-scenario.py "reports/${conntrack_id}" conntrack "$logdir/conntrack.log" "$rc" \
-  "$logdir/counts-conntrack" || true
-add_counts "$logdir/counts-conntrack" "conntrack"
+# 4. The scenarios LXC refuses, each on its own kernels: it must hit its wall and the report must name
+# it, its evidence and its fix (tests/lab/check-scenario.py NAME).
+scenario_run() { # scenario_run NAME [ansible -e ...]
+  local name=$1 rc=0 start=$SECONDS id="e2e-libvirt-$1-${stamp}"; shift
+  say "run-test.yml -e c1m_scenario=${name}"
+  ansible-playbook -i "$C1M_INVENTORY" ansible/run-test.yml -e c1m_scenario="$name" \
+    -e c1m_target_connections="$total" -e c1m_hold=10s -e c1m_heartbeat="$heartbeat" -e c1m_stall_timeout=60 \
+    -e c1m_ramp_timeout=600 -e c1m_poll_interval=5 -e c1m_run_id="$id" "$@" >"$logdir/${name}.log" 2>&1 || rc=$?
+  timings+=("$(printf '%-44s %5d s' "${name} scenario" $((SECONDS - start)))")
+  tail -n 40 "$logdir/${name}.log"
+  say "assertions on reports/${id}"
+  /usr/bin/python3 tests/lab/check-scenario.py "reports/${id}" "$name" "$logdir/${name}.log" "$rc" \
+    "$logdir/counts-${name}" || true
+  add_counts "$logdir/counts-${name}" "$name"
+}
+for name in $scenarios; do
+  case "$name" in
+    # The server's own table at 1,024 entries, under the 4,000 it must track.
+    conntrack) scenario_run conntrack -e c1m_scenario_conntrack_max=1024 ;;
+    # Each client's user at 1,000 epoll watches, under its 2,000 connections (the second seed's wall).
+    epoll) scenario_run epoll -e c1m_scenario_epoll_max_user_watches=$((per_client / 2)) ;;
+    *) echo "e2e: no libvirt scenario $name (conntrack, epoll)" >&2; failed=$((failed + 1)) ;;
+  esac
+done
