@@ -263,7 +263,8 @@ def per_jvm(a, n):
             out = Path(tempfile.mkdtemp(prefix="c1m-per-jvm-")) / "result.json"
             argv = [sys.executable, __file__, "--connections", str(n), "--java-home", home, "--json", str(out),
                     "--hold-seconds", str(a.hold_seconds), "--heartbeat", a.heartbeat,
-                    f"--server-jvm={a.server_jvm} {extra}".strip(), f"--client-jvm={a.client_jvm} {extra}".strip()]
+                    f"--server-jvm={a.server_jvm} {extra}".strip(), f"--client-jvm={a.client_jvm} {extra}".strip(),
+                    *([f"--jars={a.jars}"] if a.jars else [])]
             label = f"{version}{' ' + extra if extra else ''}"
             print(f"== {label} ({home})", flush=True)
             done = subprocess.run(argv, capture_output=True, text=True)
