@@ -678,5 +678,47 @@ class HelperJson(unittest.TestCase):
             self.assertIn("/etc/hosts", str(raised.exception))
 
 
+class SysctlApply(unittest.TestCase):
+    """The kernel role's one-run apply (files/c1m-sysctl-apply.py): writes only what differs, names what fails."""
+
+    def setUp(self):
+        import tempfile
+        path = os.path.join(os.path.dirname(__file__), "..", "..", "ansible", "roles", "c1m_kernel", "files",
+                            "c1m-sysctl-apply.py")
+        loader = importlib.machinery.SourceFileLoader("c1m_sysctl_apply", path)
+        spec = importlib.util.spec_from_loader("c1m_sysctl_apply", loader)
+        self.script = importlib.util.module_from_spec(spec)
+        loader.exec_module(self.script)
+        self.root = tempfile.mkdtemp(prefix="c1m-sysctl-")
+        self.addCleanup(__import__("shutil").rmtree, self.root, True)
+        self.script.PROC_SYS = self.root + "/"
+        for key, value in (("fs/nr_open", "1048576\n"), ("net/ipv4/tcp_rmem", "4096\t131072\t6291456\n")):
+            os.makedirs(os.path.join(self.root, os.path.dirname(key)), exist_ok=True)
+            with open(os.path.join(self.root, key), "w") as handle:
+                handle.write(value)
+
+    def run_script(self, wanted):
+        import contextlib
+        import io
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            rc = self.script.main(wanted)
+        return rc, json.loads(out.getvalue())
+
+    def test_only_what_differs_is_written_and_a_second_run_changes_nothing(self):
+        wanted = {"fs.nr_open": 1048576, "net.ipv4.tcp_rmem": "4096 4096 6291456"}
+        self.assertEqual(self.run_script(wanted), (0, {"changed": ["net.ipv4.tcp_rmem"], "failed": {}}))
+        with open(os.path.join(self.root, "net/ipv4/tcp_rmem")) as handle:
+            self.assertEqual(handle.read(), "4096 4096 6291456\n")
+        self.assertEqual(self.run_script(wanted), (0, {"changed": [], "failed": {}}))
+
+    def test_a_setting_the_kernel_lacks_fails_naming_it(self):
+        rc, result = self.run_script({"net.netfilter.nf_conntrack_max": 4096, "fs.nr_open": 2000000})
+        self.assertEqual(rc, 1)
+        self.assertEqual(result["changed"], ["fs.nr_open"])
+        self.assertIn("net.netfilter.nf_conntrack_max = 4096: No such file or directory",
+                      result["failed"]["net.netfilter.nf_conntrack_max"])
+
+
 if __name__ == "__main__":
     unittest.main()
