@@ -38,7 +38,7 @@ packages=(
   # vagrant/*/build-box.sh: debootstrap and Debian's keys to check what it downloads; mkfs.ext4
   # makes the libvirt box's disk
   debootstrap debian-archive-keyring e2fsprogs
-  # the controller: Ansible (with the ansible.posix and community.general collections), SSH, sudo
+  # the controller: Ansible (with the community.general collection the roles use), SSH, sudo
   ansible openssh-client sudo rsync python3 python3-jinja2
   # the jars: the release's JDK (above); java/mvnw fetches Maven over HTTPS (curl or wget, ca-certificates)
   "$jdk" ca-certificates
