@@ -50,8 +50,9 @@ run_scenarios() {
 refused_on_lxc() { # refused_on_lxc NAME SYSCTL [ansible -e ...]: a scenario needing its own kernel refuses here
   # SYSCTL (a /proc/sys path) is the host's kernel-wide setting the scenario would lower: it must not change.
   local name=$1 sysctl=$2; shift 2
-  local before after rc=0
+  local before after rc=0 key
   local start=$SECONDS
+  key=${sysctl#/proc/sys/}; key=${key//\//.}
   before=$(cat "$sysctl" 2>/dev/null || echo none)
   current="run-test.yml -e c1m_scenario=${name} (must be refused on LXC)"
   say "$current"
@@ -69,8 +70,8 @@ refused_on_lxc() { # refused_on_lxc NAME SYSCTL [ansible -e ...]: a scenario nee
     failed=$((failed + 1)); echo "FAIL  [${name}] expected a refusal (rc $rc, see $last_log)"
   fi
   if [ "$before" = "$after" ]; then
-    passed=$((passed + 1)); echo "ok    [${name}] the host's ${sysctl#/proc/sys/} is unchanged ($after)"
+    passed=$((passed + 1)); echo "ok    [${name}] the host's $key is unchanged ($after)"
   else
-    failed=$((failed + 1)); echo "FAIL  [${name}] the host's ${sysctl#/proc/sys/} changed: $before -> $after"
+    failed=$((failed + 1)); echo "FAIL  [${name}] the host's $key changed: $before -> $after"
   fi
 }
